@@ -1,0 +1,87 @@
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from './accounts.js';
+import { videos } from './videos.js';
+
+export const uploadStateEnum = pgEnum('upload_state', ['pending', 'complete', 'expired', 'terminated']);
+
+/** A resumable (tus) upload bound to one video. */
+export const uploads = pgTable(
+  'uploads',
+  {
+    id: text('id').primaryKey(),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    size: bigint('size', { mode: 'number' }),
+    offset: bigint('offset', { mode: 'number' }).notNull().default(0),
+    storageKey: text('storage_key').notNull(),
+    state: uploadStateEnum('state').notNull().default('pending'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('uploads_video_idx').on(t.videoId), index('uploads_user_idx').on(t.userId)],
+);
+
+/** One rung of a video's HLS ladder, published by a transcoder. */
+export const renditions = pgTable(
+  'renditions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bitrate: integer('bitrate').notNull(),
+    codecs: text('codecs'),
+    playlistKey: text('playlist_key').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('renditions_video_size_key').on(t.videoId, t.width, t.height, t.bitrate)],
+);
+
+export const jobStateEnum = pgEnum('job_state', ['pending', 'leased', 'succeeded', 'failed', 'cancelled']);
+
+/**
+ * The transcoding queue. Runners claim with `FOR UPDATE SKIP LOCKED` and hold a lease kept alive by
+ * heartbeats; an expired lease puts the job back. `attempts` is capped by `max_attempts`.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    state: jobStateEnum('state').notNull().default('pending'),
+    payload: jsonb('payload').notNull().default({}),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
+    runnerId: text('runner_id'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    progress: integer('progress').notNull().default(0),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('jobs_claimable_idx').on(t.state, t.runAfter),
+    index('jobs_video_idx').on(t.videoId),
+  ],
+);

@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, pgEnum, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { PRIVACY_LEVELS, VIDEO_STATES } from '../../protocol/video.js';
+import { channels } from './channels.js';
+
+export const privacyEnum = pgEnum('video_privacy', PRIVACY_LEVELS);
+export const videoStateEnum = pgEnum('video_state', VIDEO_STATES);
+
+export const videos = pgTable(
+  'videos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Monotonic insertion order; list cursors point at it so pages stay stable under inserts. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    privacy: privacyEnum('privacy').notNull().default('public'),
+    /** scrypt hash of the viewing password, set only when privacy is `password`. */
+    passwordHash: text('password_hash'),
+    state: videoStateEnum('state').notNull().default('created'),
+    /** 0-100 while uploading or transcoding. */
+    progress: integer('progress').notNull().default(0),
+    /** Why the video failed, in words a person can read. */
+    error: text('error'),
+    durationSeconds: real('duration_seconds'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('videos_seq_idx').on(t.seq),
+    index('videos_channel_seq_idx').on(t.channelId, t.seq),
+    index('videos_listable_idx').on(t.privacy, t.seq).where(sql`${t.state} <> 'deleted'`),
+  ],
+);
