@@ -1,0 +1,70 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { pingDatabase } from '../../../db/client.js';
+import { createRouter } from '../lib/http.js';
+import type { Metrics } from '../lib/metrics.js';
+
+const healthzRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['system'],
+  summary: 'Liveness: the process answers',
+  responses: {
+    200: { description: 'Alive', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } },
+  },
+});
+
+const ReadySchema = z.object({ ok: z.boolean(), checks: z.object({ database: z.string() }) });
+const readyzRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['system'],
+  summary: 'Readiness: the database answers',
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: ReadySchema } } },
+    503: { description: 'Not ready', content: { 'application/json': { schema: ReadySchema } } },
+  },
+});
+
+const metricsRoute = createRoute({
+  method: 'get',
+  path: '/metrics',
+  tags: ['system'],
+  summary: 'Prometheus metrics',
+  responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+});
+
+const JwkSchema = z.object({ kty: z.string(), kid: z.string(), alg: z.string() }).loose();
+const jwksRoute = createRoute({
+  method: 'get',
+  path: '/.well-known/jwks.json',
+  tags: ['auth'],
+  summary: 'Public keys that verify access tokens, including recently rotated ones',
+  responses: {
+    200: { description: 'JWKS', content: { 'application/json': { schema: z.object({ keys: z.array(JwkSchema) }) } } },
+  },
+});
+
+/** Health, readiness, metrics and the JWKS. */
+export function systemRoutes(metrics: Metrics) {
+  return createRouter()
+    .openapi(healthzRoute, (c) => c.json({ ok: true as const }, 200))
+    .openapi(readyzRoute, async (c) => {
+      try {
+        await pingDatabase(c.get('services').db);
+        return c.json({ ok: true, checks: { database: 'ok' } }, 200);
+      } catch (error) {
+        c.get('logger').warn({ err: error }, 'readiness check failed');
+        return c.json({ ok: false, checks: { database: 'unreachable' } }, 503);
+      }
+    })
+    .openapi(metricsRoute, async (c) => {
+      return c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
+    })
+    .openapi(jwksRoute, async (c) => {
+      // Short cache: edges poll this, and a rotated key must show up within a minute.
+      c.header('Cache-Control', 'public, max-age=60');
+      const jwks = await c.get('services').keys.jwks();
+      return c.json(jwks as { keys: z.infer<typeof JwkSchema>[] }, 200);
+    });
+}
+

@@ -1,0 +1,99 @@
+import { and, desc, eq, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
+import { type ListVideosQuery, ListVideosQuerySchema, type VideoDto } from '../../../../protocol/api/videos.js';
+import { channels, videos } from '../../../../db/schema/index.js';
+import type { Viewer } from '../../auth/access-tokens.js';
+import { verifyPassword } from '../../auth/passwords.js';
+import { NotFoundError, ServiceError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
+import type { ServiceContext } from '../context.js';
+import { decideVideoAccess, listablePrivacies } from './access.js';
+import { toVideoDto, toVideoDtos, type VideoWithChannel } from './serialize.js';
+
+/** Load a non-deleted video with its channel, or throw 404. */
+export async function loadVideo(ctx: ServiceContext, id: string): Promise<VideoWithChannel> {
+  const [row] = await ctx.db
+    .select({ video: videos, channel: channels })
+    .from(videos)
+    .innerJoin(channels, eq(channels.id, videos.channelId))
+    .where(and(eq(videos.id, id), ne(videos.state, 'deleted')));
+  if (!row) throw new NotFoundError('Video');
+  return row;
+}
+
+/**
+ * One video, if the caller may see it. Wrong passwords are throttled per client address and
+ * video, so a password cannot be guessed by brute force.
+ */
+export async function getVideo(
+  ctx: ServiceContext,
+  input: { id: string; viewer: Viewer | undefined; password?: string | undefined; ip: string },
+): Promise<VideoDto> {
+  const row = await loadVideo(ctx, input.id);
+  const throttleKeys = [`video-password:${input.id}:${input.ip}`];
+  let password: { given: false } | { given: true; matches: boolean } = { given: false };
+  const isGuess = input.password !== undefined && row.video.privacy === 'password';
+  if (isGuess) {
+    await ctx.videoPasswordThrottle.assertAllowed(throttleKeys, 'Too many wrong passwords. Try again later.');
+    const matches = Boolean(row.video.passwordHash) && (await verifyPassword(input.password ?? '', row.video.passwordHash ?? ''));
+    password = { given: true, matches };
+  }
+  const access = decideVideoAccess({ privacy: row.video.privacy, ownerId: row.channel.ownerId }, input.viewer, password);
+  switch (access) {
+    case 'allowed':
+      if (isGuess) await ctx.videoPasswordThrottle.reset(throttleKeys);
+      return toVideoDto(ctx, row);
+    case 'not_found':
+      throw new NotFoundError('Video');
+    case 'auth_required':
+      throw new UnauthorizedError('Sign in to watch this video');
+    case 'password_required':
+      throw new ServiceError('password_required', 'This video is protected by a password');
+    case 'wrong_password':
+      await ctx.videoPasswordThrottle.recordFailure(throttleKeys);
+      throw new ServiceError('wrong_password', 'The video password is wrong');
+  }
+}
+
+/** Opaque list cursor: the `seq` of the last item served. */
+export function encodeCursor(seq: number): string {
+  return Buffer.from(`v1:${seq}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const match = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new ValidationError([{ path: 'cursor', message: 'This cursor is not valid' }]);
+  return Number(match[1]);
+}
+
+/**
+ * Newest first, keyset-paginated on the insertion sequence, so pages neither repeat nor skip
+ * items while new videos are added.
+ */
+export async function listVideos(
+  ctx: ServiceContext,
+  viewer: Viewer | undefined,
+  rawQuery: ListVideosQuery,
+): Promise<{ items: VideoDto[]; nextCursor: string | null }> {
+  const query = ListVideosQuerySchema.parse(rawQuery);
+  const conditions: SQL[] = [ne(videos.state, 'deleted')];
+  const privacies = listablePrivacies(viewer);
+  if (privacies !== 'all') {
+    const visible = inArray(videos.privacy, privacies);
+    conditions.push(viewer ? (or(visible, eq(channels.ownerId, viewer.userId)) as SQL) : visible);
+  }
+  if (query.channelId) conditions.push(eq(videos.channelId, query.channelId));
+  if (query.cursor) conditions.push(lt(videos.seq, decodeCursor(query.cursor)));
+
+  const rows = await ctx.db
+    .select({ video: videos, channel: channels })
+    .from(videos)
+    .innerJoin(channels, eq(channels.id, videos.channelId))
+    .where(and(...conditions))
+    .orderBy(desc(videos.seq))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: await toVideoDtos(ctx, page),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.video.seq) : null,
+  };
+}

@@ -1,0 +1,50 @@
+import { asc, inArray } from 'drizzle-orm';
+import type { VideoDto } from '../../../../protocol/api/videos.js';
+import { type channels, renditions, type videos } from '../../../../db/schema/index.js';
+import type { ServiceContext } from '../context.js';
+
+export type VideoRow = typeof videos.$inferSelect;
+export type VideoWithChannel = { video: VideoRow; channel: typeof channels.$inferSelect };
+
+/** Serialize videos, loading renditions for the ready ones in one query. */
+export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[]): Promise<VideoDto[]> {
+  const readyIds = rows.filter((r) => r.video.state === 'ready').map((r) => r.video.id);
+  const ladder = readyIds.length
+    ? await ctx.db
+        .select()
+        .from(renditions)
+        .where(inArray(renditions.videoId, readyIds))
+        .orderBy(asc(renditions.height), asc(renditions.bitrate))
+    : [];
+  return rows.map(({ video, channel }) => {
+    const dto: VideoDto = {
+      id: video.id,
+      channel: { id: channel.id, handle: channel.handle, displayName: channel.displayName },
+      title: video.title,
+      description: video.description,
+      privacy: video.privacy,
+      state: video.state,
+      progress: video.progress,
+      durationSeconds: video.durationSeconds,
+      createdAt: video.createdAt.toISOString(),
+      updatedAt: video.updatedAt.toISOString(),
+    };
+    if (video.state === 'failed') dto.error = video.error ?? 'Processing failed for an unknown reason';
+    if (video.state === 'ready') {
+      dto.renditions = ladder
+        .filter((r) => r.videoId === video.id)
+        .map((r) => ({
+          width: r.width,
+          height: r.height,
+          bitrate: r.bitrate,
+          ...(r.codecs ? { codecs: r.codecs } : {}),
+        }));
+    }
+    return dto;
+  });
+}
+
+export async function toVideoDto(ctx: ServiceContext, row: VideoWithChannel): Promise<VideoDto> {
+  const [dto] = await toVideoDtos(ctx, [row]);
+  return dto as VideoDto;
+}

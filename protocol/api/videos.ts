@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
+
+const TitleSchema = z.string().trim().min(1, 'Enter a title').max(200);
+const DescriptionSchema = z.string().max(10_000);
+const VideoPasswordSchema = z.string().min(4, 'Use at least 4 characters').max(200);
+
+const needsPassword = (v: { privacy?: string | undefined; password?: string | undefined }) =>
+  v.privacy !== 'password' || Boolean(v.password);
+
+export const CreateVideoInputSchema = z
+  .object({
+    channelId: z.string().uuid('Send the id of one of your channels'),
+    title: TitleSchema,
+    description: DescriptionSchema.default(''),
+    privacy: PrivacySchema.default('public'),
+    password: VideoPasswordSchema.optional(),
+  })
+  .refine(needsPassword, { path: ['password'], message: 'A password video needs a password' });
+export type CreateVideoInput = z.input<typeof CreateVideoInputSchema>;
+
+export const UpdateVideoInputSchema = z
+  .object({
+    title: TitleSchema,
+    description: DescriptionSchema,
+    privacy: PrivacySchema,
+    password: VideoPasswordSchema,
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change');
+export type UpdateVideoInput = z.infer<typeof UpdateVideoInputSchema>;
+
+export const ListVideosQuerySchema = z.object({
+  channelId: z.string().uuid().optional(),
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type ListVideosQuery = z.input<typeof ListVideosQuerySchema>;
+
+export const VideoSchema = z
+  .object({
+    id: z.string().uuid(),
+    channel: z.object({ id: z.string().uuid(), handle: z.string(), displayName: z.string() }),
+    title: z.string(),
+    description: z.string(),
+    privacy: PrivacySchema,
+    state: VideoStateSchema,
+    progress: z.number().int().min(0).max(100),
+    error: z.string().optional().describe('Why the video failed; present when state is failed'),
+    durationSeconds: z.number().nullable(),
+    renditions: z.array(RenditionSchema).optional().describe('Present when state is ready'),
+    createdAt: z.string().datetime(),
+    updatedAt: z.string().datetime(),
+  })
+  .meta({ id: 'Video' });
+export type VideoDto = z.infer<typeof VideoSchema>;
+
+export const UploadTargetSchema = z.object({
+  protocol: z.literal('tus'),
+  url: z.string().describe('tus creation endpoint'),
+  metadata: z.object({ videoId: z.string().uuid() }).describe('Send as tus Upload-Metadata'),
+});
+
+export const CreatedVideoSchema = z.object({ video: VideoSchema, upload: UploadTargetSchema });
+
+export const VideoPageSchema = z.object({
+  items: z.array(VideoSchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null at the end'),
+});
