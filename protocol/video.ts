@@ -9,7 +9,15 @@ export type Privacy = z.infer<typeof PrivacySchema>;
  * Video lifecycle. `deleted` is reachable from every state; `failed` may be retried by queueing
  * again; a `ready` video goes back to `queued` when it is re-transcoded.
  */
-export const VIDEO_STATES = ['created', 'uploading', 'queued', 'transcoding', 'ready', 'failed', 'deleted'] as const;
+export const VIDEO_STATES = [
+  'created',
+  'uploading',
+  'queued',
+  'transcoding',
+  'ready',
+  'failed',
+  'deleted',
+] as const;
 export const VideoStateSchema = z.enum(VIDEO_STATES);
 export type VideoState = z.infer<typeof VideoStateSchema>;
 

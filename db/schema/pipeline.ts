@@ -80,8 +80,5 @@ export const jobs = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [
-    index('jobs_claimable_idx').on(t.state, t.runAfter),
-    index('jobs_video_idx').on(t.videoId),
-  ],
+  (t) => [index('jobs_claimable_idx').on(t.state, t.runAfter), index('jobs_video_idx').on(t.videoId)],
 );

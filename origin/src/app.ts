@@ -95,12 +95,15 @@ export function createApp(options: AppOptions) {
     if (error instanceof ServiceError) return serviceErrorResponse(c, error);
     if (error instanceof ZodError) {
       return c.json(
-        errorBody(c, 'validation_failed', 'The request is not valid', { fields: fieldErrorsFromIssues(error.issues) }),
+        errorBody(c, 'validation_failed', 'The request is not valid', {
+          fields: fieldErrorsFromIssues(error.issues),
+        }),
         400,
       );
     }
     if (error instanceof HTTPException && error.status < 500) {
-      const code = error.status === 413 ? 'payload_too_large' : error.status === 401 ? 'unauthorized' : 'bad_request';
+      const code =
+        error.status === 413 ? 'payload_too_large' : error.status === 401 ? 'unauthorized' : 'bad_request';
       return c.json(errorBody(c, code, error.message || 'Bad request'), error.status);
     }
     c.get('logger')?.error({ err: error }, 'unhandled error');

@@ -21,8 +21,16 @@ export const OriginEnvSchema = z.object({
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
   TRUST_PROXY: bool.default(false),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).default(30 * 86_400),
-  SIGNING_KEY_ROTATION_SECONDS: z.coerce.number().int().min(3600).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .default(30 * 86_400),
+  SIGNING_KEY_ROTATION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .default(30 * 86_400),
   SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(16),
 });
 

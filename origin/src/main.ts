@@ -41,7 +41,8 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   };
 }
 
-const isEntryPoint = process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
+const isEntryPoint =
+  process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
 if (isEntryPoint) {
   const origin = await startOrigin(parseOriginEnv());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../lib/http.js';
 import { UnauthorizedError } from '../lib/errors.js';
+import type { AppEnv } from '../lib/http.js';
 import type { Viewer } from './access-tokens.js';
 
 /**

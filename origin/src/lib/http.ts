@@ -30,8 +30,14 @@ export function errorBody(
 
 /** Render a ServiceError as the one JSON error shape. */
 export function serviceErrorResponse(c: Context<AppEnv>, error: ServiceError): Response {
-  if (error.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.extra.retryAfterSeconds));
-  const body = errorBody(c, error.code, error.message, error.extra.fields ? { fields: error.extra.fields } : {});
+  if (error.extra.retryAfterSeconds !== undefined)
+    c.header('Retry-After', String(error.extra.retryAfterSeconds));
+  const body = errorBody(
+    c,
+    error.code,
+    error.message,
+    error.extra.fields ? { fields: error.extra.fields } : {},
+  );
   return c.json(body, ERROR_CODES[error.code]);
 }
 

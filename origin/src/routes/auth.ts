@@ -59,7 +59,9 @@ export function authRoutes() {
     .openapi(loginRoute, async (c) =>
       c.json(await login(c.get('services'), c.req.valid('json'), { ip: c.get('clientIp') }), 200),
     )
-    .openapi(refreshRoute, async (c) => c.json(await refreshSession(c.get('services'), c.req.valid('json')), 200))
+    .openapi(refreshRoute, async (c) =>
+      c.json(await refreshSession(c.get('services'), c.req.valid('json')), 200),
+    )
     .openapi(logoutRoute, async (c) => {
       await logout(c.get('services'), c.req.valid('json'));
       return c.body(null, 204);

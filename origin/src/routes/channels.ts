@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { UserSchema } from '../../../protocol/api/accounts.js';
 import {
   ChannelSchema,
   CreateChannelInputSchema,
   UpdateChannelInputSchema,
 } from '../../../protocol/api/channels.js';
-import { UserSchema } from '../../../protocol/api/accounts.js';
 import { requireViewer } from '../auth/middleware.js';
 import { bearerSecurity, createRouter, errorResponses } from '../lib/http.js';
 import { getUser } from '../services/accounts/users.js';
@@ -22,7 +22,9 @@ const createChannelRoute = createRoute({
   tags: ['channels'],
   summary: 'Create a channel owned by the caller',
   security: bearerSecurity,
-  request: { body: { content: { 'application/json': { schema: CreateChannelInputSchema } }, required: true } },
+  request: {
+    body: { content: { 'application/json': { schema: CreateChannelInputSchema } }, required: true },
+  },
   responses: { 201: channelJson('Channel created'), ...errorResponses(400, 401, 409) },
 });
 
@@ -81,14 +83,23 @@ export function channelRoutes() {
     .openapi(createChannelRoute, async (c) =>
       c.json(await createChannel(c.get('services'), requireViewer(c), c.req.valid('json')), 201),
     )
-    .openapi(getChannelRoute, async (c) => c.json(await getChannel(c.get('services'), c.req.valid('param')), 200))
+    .openapi(getChannelRoute, async (c) =>
+      c.json(await getChannel(c.get('services'), c.req.valid('param')), 200),
+    )
     .openapi(updateChannelRoute, async (c) =>
       c.json(
-        await updateChannel(c.get('services'), requireViewer(c), c.req.valid('param').handle, c.req.valid('json')),
+        await updateChannel(
+          c.get('services'),
+          requireViewer(c),
+          c.req.valid('param').handle,
+          c.req.valid('json'),
+        ),
         200,
       ),
     )
-    .openapi(meRoute, async (c) => c.json(await getUser(c.get('services'), { userId: requireViewer(c).userId }), 200))
+    .openapi(meRoute, async (c) =>
+      c.json(await getUser(c.get('services'), { userId: requireViewer(c).userId }), 200),
+    )
     .openapi(myChannelsRoute, async (c) =>
       c.json({ items: await listChannelsOf(c.get('services'), requireViewer(c)) }, 200),
     );

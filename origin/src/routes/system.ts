@@ -9,7 +9,10 @@ const healthzRoute = createRoute({
   tags: ['system'],
   summary: 'Liveness: the process answers',
   responses: {
-    200: { description: 'Alive', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } },
+    200: {
+      description: 'Alive',
+      content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } },
+    },
   },
 });
 
@@ -30,7 +33,9 @@ const metricsRoute = createRoute({
   path: '/metrics',
   tags: ['system'],
   summary: 'Prometheus metrics',
-  responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+  responses: {
+    200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+  },
 });
 
 const JwkSchema = z.object({ kty: z.string(), kid: z.string(), alg: z.string() }).loose();
@@ -40,7 +45,10 @@ const jwksRoute = createRoute({
   tags: ['auth'],
   summary: 'Public keys that verify access tokens, including recently rotated ones',
   responses: {
-    200: { description: 'JWKS', content: { 'application/json': { schema: z.object({ keys: z.array(JwkSchema) }) } } },
+    200: {
+      description: 'JWKS',
+      content: { 'application/json': { schema: z.object({ keys: z.array(JwkSchema) }) } },
+    },
   },
 });
 
@@ -67,4 +75,3 @@ export function systemRoutes(metrics: Metrics) {
       return c.json(jwks as { keys: z.infer<typeof JwkSchema>[] }, 200);
     });
 }
-

@@ -100,7 +100,10 @@ export function videoRoutes() {
       return c.json(video, 200);
     })
     .openapi(updateVideoRoute, async (c) =>
-      c.json(await updateVideo(c.get('services'), requireViewer(c), c.req.valid('param').id, c.req.valid('json')), 200),
+      c.json(
+        await updateVideo(c.get('services'), requireViewer(c), c.req.valid('param').id, c.req.valid('json')),
+        200,
+      ),
     )
     .openapi(deleteVideoRoute, async (c) => {
       await deleteVideo(c.get('services'), requireViewer(c), c.req.valid('param').id);

@@ -1,4 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { channels } from '../../../db/schema/index.js';
 import {
   type ChannelDto,
   type CreateChannelInput,
@@ -6,7 +7,6 @@ import {
   type UpdateChannelInput,
   UpdateChannelInputSchema,
 } from '../../../protocol/api/channels.js';
-import { channels } from '../../../db/schema/index.js';
 import type { Viewer } from '../auth/access-tokens.js';
 import { isUniqueViolation } from '../lib/db-errors.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';

@@ -1,11 +1,13 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { type RefreshInput, RefreshInputSchema, type SessionDto } from '../../../../protocol/api/accounts.js';
 import { refreshTokenFamilies, refreshTokens, users } from '../../../../db/schema/index.js';
+import { type RefreshInput, RefreshInputSchema, type SessionDto } from '../../../../protocol/api/accounts.js';
 import { UnauthorizedError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { issueRefreshToken, parseRefreshToken, revokeFamily, secretMatches, sessionFor } from './sessions.js';
 
-type Outcome = { ok: true; session: Parameters<typeof sessionFor>[2]; userId: string } | { ok: false; reason: string };
+type Outcome =
+  | { ok: true; session: Parameters<typeof sessionFor>[2]; userId: string }
+  | { ok: false; reason: string };
 
 /**
  * Rotate a refresh token. Each token works once; presenting one that was already used means it
@@ -29,7 +31,8 @@ export async function refreshSession(ctx: ServiceContext, rawInput: RefreshInput
       return { ok: false, reason: 'The refresh token is not valid' };
     }
     if (row.family.revokedAt) return { ok: false, reason: 'This session has ended; sign in again' };
-    if (row.token.expiresAt <= now) return { ok: false, reason: 'The refresh token has expired; sign in again' };
+    if (row.token.expiresAt <= now)
+      return { ok: false, reason: 'The refresh token has expired; sign in again' };
     const claimed = await tx
       .update(refreshTokens)
       .set({ usedAt: now })
@@ -37,7 +40,10 @@ export async function refreshSession(ctx: ServiceContext, rawInput: RefreshInput
       .returning({ id: refreshTokens.id });
     if (claimed.length === 0) {
       await revokeFamily(tx, row.family.id, 'refresh token reused', now);
-      return { ok: false, reason: 'This refresh token was already used, so the session was ended; sign in again' };
+      return {
+        ok: false,
+        reason: 'This refresh token was already used, so the session was ended; sign in again',
+      };
     }
     const next = await issueRefreshToken(ctx, tx, row.family.id, now);
     return { ok: true, session: next, userId: row.family.userId };

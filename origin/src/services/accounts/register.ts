@@ -1,9 +1,13 @@
 import { count } from 'drizzle-orm';
-import { type RegisterInput, RegisterInputSchema, type SessionDto } from '../../../../protocol/api/accounts.js';
 import { users } from '../../../../db/schema/index.js';
+import {
+  type RegisterInput,
+  RegisterInputSchema,
+  type SessionDto,
+} from '../../../../protocol/api/accounts.js';
 import { hashPassword } from '../../auth/passwords.js';
-import { ConflictError } from '../../lib/errors.js';
 import { isUniqueViolation } from '../../lib/db-errors.js';
+import { ConflictError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { startSession } from './sessions.js';
 
@@ -35,7 +39,9 @@ export async function register(ctx: ServiceContext, rawInput: RegisterInput): Pr
       ]);
     }
     if (constraint === 'users_username_lower_key') {
-      throw new ConflictError('This username is taken', [{ path: 'username', message: 'This username is taken' }]);
+      throw new ConflictError('This username is taken', [
+        { path: 'username', message: 'This username is taken' },
+      ]);
     }
     throw error;
   }

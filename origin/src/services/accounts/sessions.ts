@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { SessionDto } from '../../../../protocol/api/accounts.js';
 import type { Executor } from '../../../../db/client.js';
 import { refreshTokenFamilies, refreshTokens } from '../../../../db/schema/index.js';
+import type { SessionDto } from '../../../../protocol/api/accounts.js';
 import { mintAccessToken } from '../../auth/access-tokens.js';
 import type { ServiceContext } from '../context.js';
 import { toUserDto, type UserRow } from './users.js';
@@ -38,7 +38,11 @@ export async function issueRefreshToken(
 }
 
 /** Begin a sign-in: a new refresh-token family plus a fresh access token. */
-export async function startSession(ctx: ServiceContext, user: UserRow, now = new Date()): Promise<SessionDto> {
+export async function startSession(
+  ctx: ServiceContext,
+  user: UserRow,
+  now = new Date(),
+): Promise<SessionDto> {
   const refresh = await ctx.db.transaction(async (tx) => {
     const [family] = await tx
       .insert(refreshTokenFamilies)

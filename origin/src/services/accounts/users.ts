@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import type { UserDto } from '../../../../protocol/api/accounts.js';
 import { users } from '../../../../db/schema/index.js';
+import type { UserDto } from '../../../../protocol/api/accounts.js';
 import { NotFoundError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 
@@ -17,10 +17,7 @@ export function toUserDto(user: UserRow): UserDto {
 }
 
 export async function findUserByEmail(ctx: ServiceContext, email: string): Promise<UserRow | undefined> {
-  const [user] = await ctx.db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+  const [user] = await ctx.db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
   return user;
 }
 

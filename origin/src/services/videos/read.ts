@@ -1,6 +1,10 @@
 import { and, desc, eq, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
-import { type ListVideosQuery, ListVideosQuerySchema, type VideoDto } from '../../../../protocol/api/videos.js';
 import { channels, videos } from '../../../../db/schema/index.js';
+import {
+  type ListVideosQuery,
+  ListVideosQuerySchema,
+  type VideoDto,
+} from '../../../../protocol/api/videos.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { NotFoundError, ServiceError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
@@ -33,10 +37,16 @@ export async function getVideo(
   const isGuess = input.password !== undefined && row.video.privacy === 'password';
   if (isGuess) {
     await ctx.videoPasswordThrottle.assertAllowed(throttleKeys, 'Too many wrong passwords. Try again later.');
-    const matches = Boolean(row.video.passwordHash) && (await verifyPassword(input.password ?? '', row.video.passwordHash ?? ''));
+    const matches =
+      Boolean(row.video.passwordHash) &&
+      (await verifyPassword(input.password ?? '', row.video.passwordHash ?? ''));
     password = { given: true, matches };
   }
-  const access = decideVideoAccess({ privacy: row.video.privacy, ownerId: row.channel.ownerId }, input.viewer, password);
+  const access = decideVideoAccess(
+    { privacy: row.video.privacy, ownerId: row.channel.ownerId },
+    input.viewer,
+    password,
+  );
   switch (access) {
     case 'allowed':
       if (isGuess) await ctx.videoPasswordThrottle.reset(throttleKeys);

@@ -1,6 +1,6 @@
 import { asc, inArray } from 'drizzle-orm';
-import type { VideoDto } from '../../../../protocol/api/videos.js';
 import { type channels, renditions, type videos } from '../../../../db/schema/index.js';
+import type { VideoDto } from '../../../../protocol/api/videos.js';
 import type { ServiceContext } from '../context.js';
 
 export type VideoRow = typeof videos.$inferSelect;

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { videos } from '../../../../db/schema/index.js';
 import {
   type CreateVideoInput,
   CreateVideoInputSchema,
@@ -7,7 +8,6 @@ import {
   type VideoDto,
 } from '../../../../protocol/api/videos.js';
 import { canTransition } from '../../../../protocol/video.js';
-import { videos } from '../../../../db/schema/index.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../lib/errors.js';
@@ -25,7 +25,8 @@ export async function createVideo(
   const input = CreateVideoInputSchema.parse(rawInput);
   const channel = await findChannelById(ctx, input.channelId);
   if (!channel) throw new ValidationError([{ path: 'channelId', message: 'No channel has this id' }]);
-  if (!canManageChannel(viewer, channel)) throw new ForbiddenError('You can only add videos to your own channels');
+  if (!canManageChannel(viewer, channel))
+    throw new ForbiddenError('You can only add videos to your own channels');
   const [video] = await ctx.db
     .insert(videos)
     .values({
@@ -34,7 +35,9 @@ export async function createVideo(
       description: input.description,
       privacy: input.privacy,
       passwordHash:
-        input.privacy === 'password' && input.password ? await hashPassword(input.password, ctx.config.scrypt) : null,
+        input.privacy === 'password' && input.password
+          ? await hashPassword(input.password, ctx.config.scrypt)
+          : null,
     })
     .returning();
   return toVideoDto(ctx, { video: video as VideoRow, channel });
@@ -42,7 +45,8 @@ export async function createVideo(
 
 async function loadManagedVideo(ctx: ServiceContext, viewer: Viewer, id: string) {
   const row = await loadVideo(ctx, id);
-  if (!canManageChannel(viewer, row.channel)) throw new ForbiddenError('Only the video owner or an admin can do this');
+  if (!canManageChannel(viewer, row.channel))
+    throw new ForbiddenError('Only the video owner or an admin can do this');
   return row;
 }
 

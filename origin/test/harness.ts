@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import postgres from 'postgres';
+import { type DatabaseHandle, openDatabase } from '../../db/client.js';
+import { users } from '../../db/schema/index.js';
+import { createApp } from '../src/app.js';
+import { createLogger } from '../src/lib/logger.js';
+
+/** The two database drivers every integration suite runs against, with the same migrations. */
+export const DRIVERS = ['pglite', 'postgres'] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+/** Base URL of the real PostgreSQL; each suite gets a database of its own under it. */
+export const POSTGRES_TEST_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase extends DatabaseHandle {
+  dispose(): Promise<void>;
+}
+
+/** A freshly migrated, empty database: in-memory PGlite, or a new database on the real server. */
+export async function createTestDatabase(driver: Driver): Promise<TestDatabase> {
+  if (driver === 'pglite') {
+    const handle = openDatabase({});
+    await handle.migrate();
+    return { ...handle, dispose: () => handle.close() };
+  }
+  const name = `vidra_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = postgres(POSTGRES_TEST_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(POSTGRES_TEST_URL);
+  url.pathname = `/${name}`;
+  const handle = openDatabase({ url: url.toString(), maxConnections: 5 });
+  await handle.migrate();
+  return {
+    ...handle,
+    async dispose() {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Cheap scrypt for tests: the cost parameter is stored per hash, so the code path is the same. */
+export const TEST_CONFIG = {
+  trustProxy: true,
+  accessTokenTtlSeconds: 900,
+  refreshTokenTtlSeconds: 86_400,
+  signingKeyRotationSeconds: 86_400,
+  scrypt: { N: 2 ** 10, r: 8, p: 1 },
+  loginThrottle: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
+  videoPasswordThrottle: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
+};
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/** An origin app on a fresh database, plus a small JSON client for it. */
+export async function createTestApp(driver: Driver) {
+  const database = await createTestDatabase(driver);
+  const { app, services } = createApp({
+    db: database.db,
+    logger: createLogger('silent'),
+    config: TEST_CONFIG,
+  });
+
+  async function call(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; ip?: string } = {},
+  ) {
+    const headers: Record<string, string> = {
+      'x-forwarded-for': options.ip ?? randomIp(),
+      ...options.headers,
+    };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await app.request(path, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary JSON bodies
+    const body: any = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  /** Register a user with unique credentials and return its session. */
+  async function signUp(prefix = 'user') {
+    const id = randomUUID().slice(0, 8);
+    const credentials = {
+      email: `${prefix}-${id}@example.com`,
+      username: `${prefix}_${id}`,
+      password: `pw-${id}-long-enough`,
+    };
+    const res = await call('POST', '/api/v1/auth/register', { body: credentials });
+    if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return {
+      ...credentials,
+      session: res.body,
+      token: res.body.accessToken as string,
+      userId: res.body.user.id as string,
+    };
+  }
+
+  /** Register a user, promote it to admin in the database, and sign in again for a fresh token. */
+  async function signUpAdmin() {
+    const user = await signUp('admin');
+    await database.db.update(users).set({ role: 'admin' }).where(eq(users.id, user.userId));
+    const login = await call('POST', '/api/v1/auth/login', {
+      body: { email: user.email, password: user.password },
+    });
+    return { ...user, token: login.body.accessToken as string };
+  }
+
+  return { app, services, database, call, signUp, signUpAdmin, close: () => database.dispose() };
+}
+
+/** A random documentation-range address, so throttles keyed by IP do not collide across tests. */
+export function randomIp(): string {
+  const byte = () => Math.floor(Math.random() * 250) + 1;
+  return `198.51.${byte()}.${byte()}`;
+}
