@@ -2,10 +2,20 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'data/**', '.wrangler/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'data/**', '.wrangler/**', 'edge/**'],
+          pool: 'forks',
+        },
+      },
+      // Edge tests run inside real workerd through @cloudflare/vitest-pool-workers.
+      'edge/vitest.config.ts',
+    ],
   },
 });

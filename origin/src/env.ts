@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnvOrThrow } from '../../protocol/env.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -36,14 +37,7 @@ export const OriginEnvSchema = z.object({
 
 export type OriginEnv = z.infer<typeof OriginEnvSchema>;
 
-/** Parse the environment once at start-up; print every problem and exit on bad config. */
+/** Parse the environment once at start-up; a bad value stops the process with every problem listed. */
 export function parseOriginEnv(source: NodeJS.ProcessEnv = process.env): OriginEnv {
-  const result = OriginEnvSchema.safeParse(source);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      console.error(`Invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
-    }
-    process.exit(1);
-  }
-  return result.data;
+  return parseEnvOrThrow(OriginEnvSchema, source);
 }

@@ -3,6 +3,22 @@ import { pingDatabase } from '../../../db/client.js';
 import { createRouter } from '../lib/http.js';
 import type { Metrics } from '../lib/metrics.js';
 
+const IndexSchema = z.object({
+  name: z.literal('Vidra'),
+  api: z.string(),
+  health: z.string(),
+  jwks: z.string(),
+});
+const indexRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['system'],
+  summary: 'Where to find the API',
+  responses: {
+    200: { description: 'Service index', content: { 'application/json': { schema: IndexSchema } } },
+  },
+});
+
 const healthzRoute = createRoute({
   method: 'get',
   path: '/healthz',
@@ -52,9 +68,20 @@ const jwksRoute = createRoute({
   },
 });
 
-/** Health, readiness, metrics and the JWKS. */
+/** Service index, health, readiness, metrics and the JWKS. */
 export function systemRoutes(metrics: Metrics) {
   return createRouter()
+    .openapi(indexRoute, (c) =>
+      c.json(
+        {
+          name: 'Vidra' as const,
+          api: '/api/v1/openapi.json',
+          health: '/healthz',
+          jwks: '/.well-known/jwks.json',
+        },
+        200,
+      ),
+    )
     .openapi(healthzRoute, (c) => c.json({ ok: true as const }, 200))
     .openapi(readyzRoute, async (c) => {
       try {

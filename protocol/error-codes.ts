@@ -1,0 +1,23 @@
+// No zod here: the edge bundles this table, and zod would add ~450 KB to the worker.
+
+/**
+ * The closed set of error codes every Vidra service answers with. Clients switch on `code`,
+ * never on `message`, so messages can be reworded freely.
+ */
+export const ERROR_CODES = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  password_required: 403,
+  wrong_password: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  too_many_requests: 429,
+  internal_error: 500,
+  bad_gateway: 502,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { OriginEnvSchema } from '../origin/src/env.js';
+import { parseEnvOrThrow } from '../protocol/env.js';
+
+/** `npm start` reads the origin's variables plus where to put the edge. */
+export const StartEnvSchema = OriginEnvSchema.extend({
+  EDGE_HOST: z.string().default('127.0.0.1'),
+  EDGE_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  // Behind the local edge, the origin may trust X-Forwarded-For.
+  TRUST_PROXY: OriginEnvSchema.shape.TRUST_PROXY.default(true),
+});
+
+export type StartEnv = z.infer<typeof StartEnvSchema>;
+
+/** Parse the environment once at start-up; a bad value stops the process with every problem listed. */
+export function parseStartEnv(source: NodeJS.ProcessEnv = process.env): StartEnv {
+  return parseEnvOrThrow(StartEnvSchema, source);
+}

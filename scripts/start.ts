@@ -1,0 +1,85 @@
+/**
+ * `npm start`: the whole platform on embedded defaults, in one terminal.
+ * - origin in this process, on PGlite under DATA_DIR and local disk storage;
+ * - the edge worker under `wrangler dev` (real workerd), pointed at the origin.
+ * Ctrl-C stops both.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { startOrigin } from '../origin/src/main.js';
+import { parseStartEnv } from './env.js';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the edge exited early with code ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+function startEdge(host: string, port: number, originUrl: string, dataDir: string): ChildProcess {
+  const wrangler = require.resolve('wrangler/bin/wrangler.js');
+  const args = ['dev', '--ip', host, '--port', String(port), '--var', `ORIGINS:${originUrl}`];
+  args.push(
+    '--persist-to',
+    path.join(dataDir, 'wrangler'),
+    '--log-level',
+    'warn',
+    '--show-interactive-dev-session=false',
+  );
+  return spawn(process.execPath, [wrangler, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+  });
+}
+
+const env = parseStartEnv();
+const origin = await startOrigin(env);
+const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, origin.url, path.resolve(env.DATA_DIR));
+const edgeUrl = `http://${env.EDGE_HOST}:${env.EDGE_PORT}`;
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  edge.kill('SIGTERM');
+  await origin.close();
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+edge.once('exit', (code) => {
+  if (!stopping) {
+    console.error(`The edge (wrangler dev) stopped with code ${code}; shutting down.`);
+    void stop(1);
+  }
+});
+
+try {
+  await waitFor(`${edgeUrl}/edge/healthz`, edge, 90_000);
+} catch (error) {
+  console.error(`Vidra could not start the edge: ${(error as Error).message}`);
+  await stop(1);
+}
+
+console.log(`
+  Vidra is running.
+
+    Open:     ${edgeUrl}/            (edge: what browsers and apps use)
+    API:      ${edgeUrl}/api/v1/openapi.json
+    Origin:   ${origin.url}/healthz  (regional API core)
+    Data:     ${path.resolve(env.DATA_DIR)} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})
+
+  Press Ctrl-C to stop.
+`);

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { parseEnvOrThrow } from '../../protocol/env.js';
+
+/** Every variable the transcoder reads. The only module that reads `process.env`. */
+export const TranscoderEnvSchema = z.object({
+  ORIGIN_URL: z.string().url().default('http://127.0.0.1:8080'),
+  RUNNER_REGISTRATION_TOKEN: z.string().optional(),
+  TRANSCODER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  FFMPEG_PATH: z.string().default('ffmpeg'),
+  FFPROBE_PATH: z.string().default('ffprobe'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type TranscoderEnv = z.infer<typeof TranscoderEnvSchema>;
+
+/** Parse the environment once at start-up; a bad value stops the process with every problem listed. */
+export function parseTranscoderEnv(source: NodeJS.ProcessEnv = process.env): TranscoderEnv {
+  return parseEnvOrThrow(TranscoderEnvSchema, source);
+}
