@@ -77,8 +77,37 @@ export const jobs = pgTable(
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     progress: integer('progress').notNull().default(0),
     error: text('error'),
+    /** Set once the fast-first-play rendition was published, so a retry does not publish it twice. */
+    previewPublishedAt: timestamp('preview_published_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('jobs_claimable_idx').on(t.state, t.runAfter), index('jobs_video_idx').on(t.videoId)],
+);
+
+/** Transcoders that registered with the registration token. Only a hash of their token is kept. */
+export const runners = pgTable('runners', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Every state change of a video, in order. Server-sent events replay it (with Last-Event-ID), and
+ * it is the audit trail that shows a video became ready exactly once.
+ */
+export const videoEvents = pgTable(
+  'video_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    state: text('state').notNull(),
+    detail: jsonb('detail').notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('video_events_video_idx').on(t.videoId, t.id)],
 );

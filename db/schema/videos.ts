@@ -1,7 +1,26 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgEnum, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { PRIVACY_LEVELS, VIDEO_STATES } from '../../protocol/video.js';
 import { channels } from './channels.js';
+
+/** Where a ready video's files are, as storage keys. */
+export interface VideoAssets {
+  master: string;
+  thumbnail?: string;
+  storyboardImage?: string;
+  storyboardVtt?: string;
+}
 
 export const privacyEnum = pgEnum('video_privacy', PRIVACY_LEVELS);
 export const videoStateEnum = pgEnum('video_state', VIDEO_STATES);
@@ -26,6 +45,8 @@ export const videos = pgTable(
     /** Why the video failed, in words a person can read. */
     error: text('error'),
     durationSeconds: real('duration_seconds'),
+    /** Storage keys of the published outputs, set when a transcode publishes. */
+    assets: jsonb('assets').$type<VideoAssets>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

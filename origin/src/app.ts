@@ -15,9 +15,14 @@ import type { Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
+import { runnerFileRoutes } from './routes/runner-files.js';
+import { runnerRoutes } from './routes/runners.js';
 import { systemRoutes } from './routes/system.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
+import type { Storage } from './storage/types.js';
 
 export interface AppOptions {
   db: Database;
@@ -27,9 +32,12 @@ export interface AppOptions {
     trustProxy: boolean;
   };
   metrics?: Metrics;
+  storage: Storage;
+  /** Where tus stages upload bytes; all origins of one server must share it. */
+  uploadStagingDir: string;
 }
 
-export function createServiceContext(db: Database, config: ServiceConfig): ServiceContext {
+export function createServiceContext(db: Database, config: ServiceConfig, storage: Storage): ServiceContext {
   const keys = new KeyRing(db, {
     rotateAfterSeconds: config.signingKeyRotationSeconds,
     tokenTtlSeconds: config.accessTokenTtlSeconds,
@@ -41,6 +49,7 @@ export function createServiceContext(db: Database, config: ServiceConfig): Servi
     accessTokens: new AccessTokenVerifier(keys),
     loginThrottle: new Throttle(db, config.loginThrottle),
     videoPasswordThrottle: new Throttle(db, config.videoPasswordThrottle),
+    storage,
   };
 }
 
@@ -56,9 +65,10 @@ function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
 
 /** The origin's Hono app. Tests build it with a real database and call `app.request()`. */
 export function createApp(options: AppOptions) {
-  const services = createServiceContext(options.db, options.config);
+  const services = createServiceContext(options.db, options.config, options.storage);
   const metrics = options.metrics ?? createMetrics({ collectDefaults: false });
   const app = createRouter();
+  const userAuth = authenticate();
 
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(async function context(c, next) {
@@ -73,21 +83,37 @@ export function createApp(options: AppOptions) {
     const level = c.res.status >= 500 ? 'error' : 'info';
     c.get('logger')[level]({ method: c.req.method, path: c.req.path, status: c.res.status }, 'request');
   });
-  app.use('/api/*', authenticate());
+  // Runners carry runner tokens, not user JWTs; their routes authenticate on their own.
+  app.use('/api/*', async (c, next) =>
+    c.req.path.startsWith('/api/v1/runners/') ? next() : userAuth(c, next),
+  );
 
   app.route('/', systemRoutes(metrics));
   app.route('/', authRoutes());
   app.route('/', channelRoutes());
   app.route('/', videoRoutes());
+  app.route('/', videoEventRoutes());
+  app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
+  app.route('/', runnerRoutes());
+  app.route('/', runnerFileRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'runnerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Runner token from POST /api/v1/runners/register',
+  });
   app.doc('/api/v1/openapi.json', {
     openapi: '3.0.3',
-    info: { title: 'Vidra origin API', version: '1.0.0', description: 'Accounts, channels and videos.' },
+    info: {
+      title: 'Vidra origin API',
+      version: '1.0.0',
+      description: 'Accounts, channels, videos, resumable uploads and the transcoding runner protocol.',
+    },
   });
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

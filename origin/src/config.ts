@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AppOptions } from './app.js';
 import type { OriginEnv } from './env.js';
 
@@ -11,5 +12,17 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
     scrypt: { N: 2 ** env.SCRYPT_LOG2_N, r: 8, p: 1 },
     loginThrottle: { maxFailures: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 },
     videoPasswordThrottle: { maxFailures: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 },
+    jobs: {
+      leaseSeconds: env.JOB_LEASE_SECONDS,
+      retryBaseSeconds: env.JOB_RETRY_BASE_SECONDS,
+      maxAttempts: env.JOB_MAX_ATTEMPTS,
+    },
+    uploads: {
+      maxBytes: env.UPLOAD_MAX_BYTES,
+      defaultQuotaBytes: env.UPLOAD_QUOTA_BYTES,
+      expirySeconds: env.UPLOAD_EXPIRY_SECONDS,
+    },
+    // Without a configured token, only in-process runners (npm start) that were handed this one can register.
+    runnerRegistrationToken: env.RUNNER_REGISTRATION_TOKEN ?? randomBytes(24).toString('base64url'),
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../../db/client.js';
@@ -6,10 +7,34 @@ import { configFromEnv } from './config.js';
 import { type OriginEnv, parseOriginEnv } from './env.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { sweep } from './services/uploads/sweeper.js';
+import { createLocalStorage } from './storage/local.js';
+import { createS3Storage } from './storage/s3.js';
+import type { Storage } from './storage/types.js';
 
 export interface RunningOrigin {
   url: string;
+  /** The token runners must present; generated when RUNNER_REGISTRATION_TOKEN is unset. */
+  runnerRegistrationToken: string;
   close(): Promise<void>;
+}
+
+function storageFromEnv(env: OriginEnv): Storage {
+  if (env.STORAGE_DRIVER === 's3') {
+    return createS3Storage({
+      endpoint: env.S3_ENDPOINT as string,
+      bucket: env.S3_BUCKET as string,
+      region: env.S3_REGION,
+      accessKeyId: env.S3_ACCESS_KEY_ID as string,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY as string,
+    });
+  }
+  return createLocalStorage({
+    root: path.resolve(env.STORAGE_DIR ?? path.join(env.DATA_DIR, 'storage')),
+    publicBaseUrl: env.PUBLIC_URL,
+    // Without a configured secret, local presigned URLs stay valid only until a restart.
+    secret: env.STORAGE_SIGNING_SECRET ?? randomBytes(24).toString('base64url'),
+  });
 }
 
 /** Open the database, migrate, and serve the origin until `close()` or a signal. */
@@ -20,21 +45,38 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     dataDir: env.DATABASE_URL ? undefined : path.resolve(env.DATA_DIR, 'pglite'),
   });
   await database.migrate();
-  const { app } = createApp({
+  const config = configFromEnv(env);
+  const uploadStagingDir = path.resolve(env.UPLOAD_DIR ?? path.join(env.DATA_DIR, 'uploads'));
+  const { app, services } = createApp({
     db: database.db,
     logger,
-    config: configFromEnv(env),
+    config,
     metrics: createMetrics({ collectDefaults: true }),
+    storage: storageFromEnv(env),
+    uploadStagingDir,
   });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const url = `http://${env.HOST}:${port}`;
-  logger.info({ url, database: database.driver }, 'origin listening');
+  logger.info({ url, database: database.driver, storage: env.STORAGE_DRIVER }, 'origin listening');
+
+  const sweeper = setInterval(() => {
+    sweep(services, uploadStagingDir).then(
+      (result) => {
+        if (result.finalized || result.expired || result.reaped) logger.info(result, 'sweep');
+      },
+      (error: unknown) => logger.error({ err: error }, 'sweep failed'),
+    );
+  }, env.SWEEP_INTERVAL_SECONDS * 1000);
+  sweeper.unref();
+
   return {
     url,
+    runnerRegistrationToken: config.runnerRegistrationToken,
     async close() {
+      clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();
     },

@@ -278,7 +278,13 @@ describe.each(DRIVERS)('access tokens and JWKS on %s', (driver) => {
     const { createApp } = await import('../src/app.js');
     const { createLogger } = await import('../src/lib/logger.js');
     const { TEST_CONFIG } = await import('./harness.js');
-    const freshOrigin = createApp({ db: t.database.db, logger: createLogger('silent'), config: TEST_CONFIG });
+    const freshOrigin = createApp({
+      db: t.database.db,
+      logger: createLogger('silent'),
+      config: TEST_CONFIG,
+      storage: t.storage,
+      uploadStagingDir: t.uploadStagingDir,
+    });
     const res = await freshOrigin.app.request('/api/v1/users/me', {
       headers: { authorization: `Bearer ${user.token}` },
     });

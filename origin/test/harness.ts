@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { type DatabaseHandle, openDatabase } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
 import { createApp } from '../src/app.js';
 import { createLogger } from '../src/lib/logger.js';
+import { createLocalStorage } from '../src/storage/local.js';
 
 /** The two database drivers every integration suite runs against, with the same migrations. */
 export const DRIVERS = ['pglite', 'postgres'] as const;
@@ -50,22 +54,34 @@ export const TEST_CONFIG = {
   scrypt: { N: 2 ** 10, r: 8, p: 1 },
   loginThrottle: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
   videoPasswordThrottle: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
+  jobs: { leaseSeconds: 30, retryBaseSeconds: 0, maxAttempts: 3 },
+  uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
+  runnerRegistrationToken: 'test-registration-token-0123456789',
 };
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
 /** An origin app on a fresh database, plus a small JSON client for it. */
-export async function createTestApp(driver: Driver) {
+export async function createTestApp(driver: Driver, overrides: Partial<typeof TEST_CONFIG> = {}) {
   const database = await createTestDatabase(driver);
+  const dir = mkdtempSync(path.join(tmpdir(), 'vidra-origin-'));
+  const storage = createLocalStorage({
+    root: path.join(dir, 'storage'),
+    publicBaseUrl: 'http://127.0.0.1:8787',
+    secret: 'test-storage-secret-0123456789',
+  });
+  const uploadStagingDir = path.join(dir, 'uploads');
   const { app, services } = createApp({
     db: database.db,
     logger: createLogger('silent'),
-    config: TEST_CONFIG,
+    config: { ...TEST_CONFIG, ...overrides },
+    storage,
+    uploadStagingDir,
   });
 
   async function call(
     method: string,
-    path: string,
+    url: string,
     options: { token?: string; body?: unknown; headers?: Record<string, string>; ip?: string } = {},
   ) {
     const headers: Record<string, string> = {
@@ -74,7 +90,7 @@ export async function createTestApp(driver: Driver) {
     };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await app.request(path, {
+    const res = await app.request(url, {
       method,
       headers,
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
@@ -113,7 +129,12 @@ export async function createTestApp(driver: Driver) {
     return { ...user, token: login.body.accessToken as string };
   }
 
-  return { app, services, database, call, signUp, signUpAdmin, close: () => database.dispose() };
+  async function close() {
+    await database.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  return { app, services, database, storage, uploadStagingDir, call, signUp, signUpAdmin, close };
 }
 
 /** A random documentation-range address, so throttles keyed by IP do not collide across tests. */

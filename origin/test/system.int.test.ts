@@ -54,11 +54,25 @@ describe('system endpoints and the OpenAPI document', () => {
       for (const method of Object.keys(item))
         documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
     }
-    const served = t.app.routes
-      .filter((r) => r.method !== 'ALL' && r.path !== '/api/v1/openapi.json')
-      .map((r) => `${r.method} ${r.path}`);
-    expect(new Set(served).size).toBeGreaterThanOrEqual(18);
+    const served = new Set(
+      t.app.routes
+        .filter((r) => r.method !== 'ALL' && r.path !== '/api/v1/openapi.json')
+        .map((r) => `${r.method} ${r.path.replace(/\{[^}]+\}/g, '')}`),
+    );
+    expect(served.size).toBeGreaterThanOrEqual(28);
     for (const route of served) expect(documented).toContain(route);
-    expect(documented.size).toBe(new Set(served).size);
+    // tus is mounted as catch-all routes; its methods are documented one by one.
+    for (const route of [
+      'POST /api/v1/uploads',
+      'HEAD /api/v1/uploads/:id',
+      'PATCH /api/v1/uploads/:id',
+      'DELETE /api/v1/uploads/:id',
+    ]) {
+      expect(documented).toContain(route);
+    }
+    const undocumentedExtras = [...documented].filter(
+      (r) => !served.has(r) && !r.includes('/api/v1/uploads'),
+    );
+    expect(undocumentedExtras).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ export interface AppEnv {
     viewer: Viewer | undefined;
     /** The client address, from the socket or a trusted proxy header. */
     clientIp: string;
+    /** Set on runner routes once the runner token checked out. */
+    runnerId: string;
   };
 }
 

@@ -3,6 +3,7 @@ import type { AccessTokenVerifier } from '../auth/access-tokens.js';
 import type { ScryptParams } from '../auth/passwords.js';
 import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
+import type { Storage } from '../storage/types.js';
 
 /** Settings the services need, already parsed from the environment (see `env.ts`). */
 export interface ServiceConfig {
@@ -12,6 +13,23 @@ export interface ServiceConfig {
   scrypt: ScryptParams;
   loginThrottle: ThrottlePolicy;
   videoPasswordThrottle: ThrottlePolicy;
+  jobs: {
+    /** How long a runner holds a job without a heartbeat before it goes back on the queue. */
+    leaseSeconds: number;
+    /** First retry delay; doubles on each further retry. */
+    retryBaseSeconds: number;
+    maxAttempts: number;
+  };
+  uploads: {
+    /** Largest single upload accepted, in bytes. */
+    maxBytes: number;
+    /** Bytes of sources a user may store in total, unless their account says otherwise. */
+    defaultQuotaBytes: number;
+    /** An unfinished upload is dropped this long after it was created. */
+    expirySeconds: number;
+  };
+  /** Shared secret transcoders present once to register. */
+  runnerRegistrationToken: string;
 }
 
 /** Everything a service may touch. Built once per app by `createServiceContext`. */
@@ -22,4 +40,5 @@ export interface ServiceContext {
   accessTokens: AccessTokenVerifier;
   loginThrottle: Throttle;
   videoPasswordThrottle: Throttle;
+  storage: Storage;
 }

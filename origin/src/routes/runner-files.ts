@@ -1,0 +1,87 @@
+import { z } from '@hono/zod-openapi';
+import { OutputPathSchema } from '../../../protocol/runner.js';
+import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
+import { ConflictError, ServiceError, ValidationError } from '../lib/errors.js';
+import { createRouter, errorResponses } from '../lib/http.js';
+import { findLeasedJob, outputPrefix, sourceKey } from '../services/jobs/queue.js';
+
+const JobId = z.string().uuid();
+
+/**
+ * Binary transfers of the runner protocol: download the source (with Range, so a runner can
+ * resume) and upload output files. Only the runner holding the job's lease may do either.
+ */
+export function runnerFileRoutes() {
+  const router = createRouter();
+  router.use('/api/v1/runners/jobs/*', authenticateRunnerRequest());
+
+  router.get('/api/v1/runners/jobs/:id/source', async (c) => {
+    const services = c.get('services');
+    const job = await findLeasedJob(services, JobId.parse(c.req.param('id')), c.get('runnerId'));
+    if (!job) throw new ConflictError('This runner does not hold the job');
+    const range = parseRange(c.req.header('range'));
+    const object = await services.storage.get(sourceKey(job.videoId), range ? { range } : {});
+    if (!object) throw new ServiceError('not_found', 'The source file of this video is missing');
+    const headers: Record<string, string> = {
+      'content-type': 'application/octet-stream',
+      'content-length': String(object.size),
+      'accept-ranges': 'bytes',
+    };
+    if (object.range)
+      headers['content-range'] = `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`;
+    return new Response(object.body, { status: object.range ? 206 : 200, headers });
+  });
+
+  router.put('/api/v1/runners/jobs/:id/files/:path{.+}', async (c) => {
+    const services = c.get('services');
+    const job = await findLeasedJob(services, JobId.parse(c.req.param('id')), c.get('runnerId'));
+    if (!job) throw new ConflictError('This runner does not hold the job');
+    const path = OutputPathSchema.safeParse(c.req.param('path'));
+    if (!path.success) throw new ValidationError([{ path: 'path', message: 'Not a safe relative path' }]);
+    const length = Number(c.req.header('content-length') ?? Number.NaN);
+    const body = c.req.raw.body ?? new Uint8Array();
+    await services.storage.put(`${outputPrefix(job.videoId)}${path.data}`, body, {
+      ...(c.req.header('content-type') ? { contentType: c.req.header('content-type') } : {}),
+      ...(Number.isFinite(length) ? { contentLength: length } : {}),
+    });
+    return c.body(null, 204);
+  });
+
+  const params = z.object({ id: JobId });
+  router.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/v1/runners/jobs/{id}/source',
+    tags: ['runners'],
+    summary: 'Download the source of a leased job (Range supported)',
+    security: [{ runnerAuth: [] }],
+    request: { params },
+    responses: {
+      200: { description: 'The source', content: { 'application/octet-stream': { schema: z.string() } } },
+      206: {
+        description: 'Part of the source',
+        content: { 'application/octet-stream': { schema: z.string() } },
+      },
+      ...errorResponses(401, 404, 409),
+    },
+  });
+  router.openAPIRegistry.registerPath({
+    method: 'put',
+    path: '/api/v1/runners/jobs/{id}/files/{path}',
+    tags: ['runners'],
+    summary: 'Upload one output file of a leased job; `path` may contain slashes',
+    security: [{ runnerAuth: [] }],
+    request: {
+      params: params.extend({ path: OutputPathSchema }),
+      body: { content: { 'application/octet-stream': { schema: z.string() } } },
+    },
+    responses: { 204: { description: 'Stored' }, ...errorResponses(400, 401, 409) },
+  });
+  return router;
+}
+
+/** `bytes=start-[end]` to a range; anything else (multi-range, suffix) means the whole file. */
+export function parseRange(header: string | undefined): { start: number; end?: number } | undefined {
+  const match = /^bytes=(\d+)-(\d*)$/.exec(header ?? '');
+  if (!match) return undefined;
+  return { start: Number(match[1]), ...(match[2] ? { end: Number(match[2]) } : {}) };
+}

@@ -1,0 +1,161 @@
+import { z } from '@hono/zod-openapi';
+import { FileStore } from '@tus/file-store';
+import { EVENTS, Server as TusServer } from '@tus/server';
+import { ERROR_CODES } from '../../../protocol/errors.js';
+import type { Viewer } from '../auth/access-tokens.js';
+import { ServiceError, UnauthorizedError } from '../lib/errors.js';
+import { createRouter, errorResponses } from '../lib/http.js';
+import type { ServiceContext } from '../services/context.js';
+import { abandonUpload, finalizeUpload, startUpload } from '../services/uploads/lifecycle.js';
+import { assertOwnsUpload, authorizeUpload } from '../services/uploads/policy.js';
+
+export const UPLOADS_PATH = '/api/v1/uploads';
+
+/** tus wants `{ status_code, body }` thrown from hooks; we send our one JSON error shape in it. */
+function tusError(error: unknown, requestId: string): { status_code: number; body: string } {
+  const known = error instanceof ServiceError ? error : undefined;
+  const code = known?.code ?? 'internal_error';
+  const message = known?.message ?? 'Something went wrong on our side';
+  const fields = known?.extra.fields;
+  return {
+    status_code: ERROR_CODES[code],
+    body: JSON.stringify({ error: { code, message, requestId, ...(fields ? { fields } : {}) } }),
+  };
+}
+
+async function viewerOf(services: ServiceContext, req: Request): Promise<Viewer> {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
+  if (!match?.[1]) throw new UnauthorizedError('Send your access token as `Authorization: Bearer <token>`');
+  const claims = await services.accessTokens.verify(match[1]);
+  return { userId: claims.sub, role: claims.role, username: claims.username };
+}
+
+const requestIdOf = (req: Request) => req.headers.get('x-request-id') ?? 'unknown';
+
+/**
+ * tus 1.0.0 resumable uploads (creation, creation-with-upload, termination, expiration) with
+ * @tus/server. Bytes are staged on local disk (shared by all origins of one server) and moved to
+ * storage on completion. Every upload is bound to a video its uploader owns.
+ */
+export function uploadRoutes(services: ServiceContext, options: { stagingDir: string }) {
+  const tus = new TusServer({
+    path: UPLOADS_PATH,
+    relativeLocation: true,
+    datastore: new FileStore({
+      directory: options.stagingDir,
+      expirationPeriodInMilliseconds: services.config.uploads.expirySeconds * 1000,
+    }),
+    maxSize: services.config.uploads.maxBytes,
+    respectForwardedHeaders: false,
+    exposedHeaders: ['X-Request-Id'],
+    async onUploadCreate(req, upload) {
+      try {
+        const viewer = await viewerOf(services, req);
+        const { videoId } = await authorizeUpload(services, viewer, {
+          videoId: upload.metadata?.videoId ?? undefined,
+          size: upload.size,
+        });
+        await startUpload(services, {
+          uploadId: upload.id,
+          videoId,
+          userId: viewer.userId,
+          size: upload.size as number,
+        });
+        return {};
+      } catch (error) {
+        throw tusError(error, requestIdOf(req));
+      }
+    },
+    async onIncomingRequest(req, uploadId) {
+      if (req.method === 'POST' || req.method === 'OPTIONS') return;
+      try {
+        await assertOwnsUpload(services, await viewerOf(services, req), uploadId);
+      } catch (error) {
+        throw tusError(error, requestIdOf(req));
+      }
+    },
+    async onUploadFinish(req, upload) {
+      try {
+        await finalizeUpload(services, upload.id, `${options.stagingDir}/${upload.id}`);
+        return {};
+      } catch (error) {
+        throw tusError(error, requestIdOf(req));
+      }
+    },
+    onResponseError(req, error) {
+      if ('status_code' in error && error.body.startsWith('{')) return error;
+      if ('status_code' in error) {
+        const code =
+          error.status_code === 413
+            ? 'payload_too_large'
+            : error.status_code === 404
+              ? 'not_found'
+              : 'bad_request';
+        const message = error.body.trim() || 'The upload request was rejected';
+        const status = error.status_code;
+        return {
+          status_code: status,
+          body: JSON.stringify({ error: { code, message, requestId: requestIdOf(req) } }),
+        };
+      }
+      return tusError(error, requestIdOf(req));
+    },
+  });
+  tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
+    void abandonUpload(services, id, 'terminated');
+  });
+
+  const router = createRouter();
+  const handle = async (c: { req: { raw: Request } }) => {
+    const res = await tus.handleWeb(c.req.raw);
+    if (res.headers.get('content-type') === null && res.status >= 400) {
+      const headers = new Headers(res.headers);
+      headers.set('content-type', 'application/json');
+      return new Response(res.body, { status: res.status, headers });
+    }
+    return res;
+  };
+  router.all(UPLOADS_PATH, handle);
+  router.all(`${UPLOADS_PATH}/*`, handle);
+  registerUploadDocs(router);
+  return router;
+}
+
+function registerUploadDocs(router: ReturnType<typeof createRouter>) {
+  const tusHeaders = z.object({ 'tus-resumable': z.literal('1.0.0') });
+  const id = z.object({ id: z.string() });
+  const security = [{ bearerAuth: [] }];
+  const tags = ['uploads'];
+  router.openAPIRegistry.registerPath({
+    method: 'post',
+    path: UPLOADS_PATH,
+    tags,
+    security,
+    summary: 'tus creation (and creation-with-upload); Upload-Metadata must carry videoId',
+    request: { headers: tusHeaders.extend({ 'upload-length': z.string(), 'upload-metadata': z.string() }) },
+    responses: {
+      201: { description: 'Created; Location names the upload' },
+      ...errorResponses(400, 401, 403, 404, 409),
+      413: { description: 'Over the size limit or quota' },
+    },
+  });
+  for (const [method, summary] of [
+    ['head', 'tus: current offset of an upload'],
+    ['patch', 'tus: append bytes at Upload-Offset'],
+    ['delete', 'tus termination: cancel an upload'],
+  ] as const) {
+    router.openAPIRegistry.registerPath({
+      method,
+      path: `${UPLOADS_PATH}/{id}`,
+      tags,
+      security,
+      summary,
+      request: { params: id, headers: tusHeaders },
+      responses: {
+        204: { description: 'Done' },
+        200: { description: 'Offset in Upload-Offset' },
+        ...errorResponses(401, 403, 404),
+      },
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../../../../db/client.js';
+import { jobs, renditions, videos } from '../../../../db/schema/index.js';
+import { type PublishInput, PublishInputSchema } from '../../../../protocol/runner.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import type { ServiceContext } from '../context.js';
+import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
+import { outputPrefix } from './queue.js';
+
+export type PublishOutcome = 'published' | 'duplicate';
+
+async function assertFilesExist(ctx: ServiceContext, videoId: string, input: PublishInput): Promise<void> {
+  const paths = [input.master, ...input.renditions.map((r) => r.playlist)];
+  if (input.thumbnail) paths.push(input.thumbnail);
+  if (input.storyboard) paths.push(input.storyboard.image, input.storyboard.vtt);
+  const missing: string[] = [];
+  for (const path of paths)
+    if (!(await ctx.storage.exists(`${outputPrefix(videoId)}${path}`))) missing.push(path);
+  if (missing.length) {
+    throw new ValidationError(
+      missing.map((path) => ({ path: 'files', message: `${path} was not uploaded` })),
+      'Upload every output file before publishing',
+    );
+  }
+}
+
+async function writeOutputs(tx: Executor, videoId: string, input: PublishInput): Promise<void> {
+  const prefix = outputPrefix(videoId);
+  await tx.delete(renditions).where(eq(renditions.videoId, videoId));
+  await tx.insert(renditions).values(
+    input.renditions.map((r) => ({
+      videoId,
+      width: r.width ?? 0,
+      height: r.height ?? 0,
+      bitrate: r.bitrate,
+      codecs: r.codecs ?? null,
+      playlistKey: `${prefix}${r.playlist}`,
+    })),
+  );
+  await tx
+    .update(videos)
+    .set({
+      durationSeconds: input.durationSeconds,
+      assets: {
+        master: `${prefix}${input.master}`,
+        ...(input.thumbnail ? { thumbnail: `${prefix}${input.thumbnail}` } : {}),
+        ...(input.storyboard
+          ? {
+              storyboardImage: `${prefix}${input.storyboard.image}`,
+              storyboardVtt: `${prefix}${input.storyboard.vtt}`,
+            }
+          : {}),
+      },
+    })
+    .where(eq(videos.id, videoId));
+}
+
+/**
+ * Publish a job's outputs. `stage: 'preview'` is fast first play (a stream-copied rendition, the
+ * video becomes playable while the ladder encodes); `stage: 'final'` replaces it with the ladder and
+ * ends the job. Both are idempotent: a repeated or late call answers `duplicate` and publishes
+ * nothing; a call from a runner that lost its lease is a conflict.
+ */
+export async function publishJob(
+  ctx: ServiceContext,
+  input: { jobId: string; runnerId: string; stage: 'preview' | 'final'; outputs: PublishInput },
+): Promise<PublishOutcome> {
+  const outputs = PublishInputSchema.parse(input.outputs);
+  const [peek] = await ctx.db.select().from(jobs).where(eq(jobs.id, input.jobId));
+  if (!peek) throw new NotFoundError('Job');
+  if (peek.state === 'succeeded') return 'duplicate';
+  await assertFilesExist(ctx, peek.videoId, outputs);
+
+  return ctx.db.transaction(async (tx) => {
+    const [job] = await tx.select().from(jobs).where(eq(jobs.id, input.jobId)).for('update');
+    if (!job) throw new NotFoundError('Job');
+    if (job.state === 'succeeded') return 'duplicate';
+    if (input.stage === 'preview' && job.previewPublishedAt) return 'duplicate';
+    if (job.state !== 'leased' || job.runnerId !== input.runnerId) {
+      throw new ConflictError('This runner no longer holds the job; another runner may have taken it over');
+    }
+    await writeOutputs(tx, job.videoId, outputs);
+    if (input.stage === 'preview') {
+      await tx.update(jobs).set({ previewPublishedAt: new Date() }).where(eq(jobs.id, job.id));
+      await transitionVideo(tx, job.videoId, 'ready', { progress: job.progress });
+      return 'published';
+    }
+    await tx
+      .update(jobs)
+      .set({ state: 'succeeded', progress: 100, finishedAt: new Date() })
+      .where(eq(jobs.id, job.id));
+    // A video made ready by its preview stays ready: the ladder replaces the renditions quietly.
+    if (!(await transitionVideo(tx, job.videoId, 'ready', { progress: 100 }))) {
+      await setVideoProgress(tx, job.videoId, 100);
+    }
+    return 'published';
+  });
+}

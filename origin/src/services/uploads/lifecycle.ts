@@ -1,0 +1,89 @@
+import { rm } from 'node:fs/promises';
+import { and, eq, lt } from 'drizzle-orm';
+import { uploads } from '../../../../db/schema/index.js';
+import type { ServiceContext } from '../context.js';
+import { enqueueTranscode, sourceKey } from '../jobs/queue.js';
+import { transitionVideo } from '../videos/lifecycle.js';
+
+/** Record a new upload and move its video to `uploading`. */
+export async function startUpload(
+  ctx: ServiceContext,
+  input: { uploadId: string; videoId: string; userId: string; size: number },
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(uploads).values({
+      id: input.uploadId,
+      videoId: input.videoId,
+      userId: input.userId,
+      size: input.size,
+      storageKey: sourceKey(input.videoId),
+      expiresAt: new Date(Date.now() + ctx.config.uploads.expirySeconds * 1000),
+    });
+    await transitionVideo(tx, input.videoId, 'uploading', { progress: 0 });
+  });
+}
+
+/**
+ * Move a fully received file into storage, queue its transcode and drop the staged copy.
+ * Idempotent, so it can run from the tus hook and again from the sweeper after a crash
+ * between the last byte and the hook, and no upload is left in limbo.
+ */
+export async function finalizeUpload(
+  ctx: ServiceContext,
+  uploadId: string,
+  stagedPath: string,
+): Promise<boolean> {
+  const [upload] = await ctx.db.select().from(uploads).where(eq(uploads.id, uploadId));
+  if (!upload || upload.state !== 'pending') return false;
+  await ctx.storage.putFile(upload.storageKey, stagedPath, { contentType: 'application/octet-stream' });
+  const finished = await ctx.db.transaction(async (tx) => {
+    const claimed = await tx
+      .update(uploads)
+      .set({ state: 'complete', offset: upload.size ?? 0 })
+      .where(and(eq(uploads.id, uploadId), eq(uploads.state, 'pending')))
+      .returning({ id: uploads.id });
+    if (claimed.length === 0) return false;
+    if (await transitionVideo(tx, upload.videoId, 'queued', { progress: 0 })) {
+      await enqueueTranscode(tx, upload.videoId, ctx.config.jobs.maxAttempts);
+    }
+    return true;
+  });
+  await rm(stagedPath, { force: true });
+  await rm(`${stagedPath}.json`, { force: true });
+  return finished;
+}
+
+/** An upload was cancelled (tus termination) or expired: free the quota and let the video take a new file. */
+export async function abandonUpload(
+  ctx: ServiceContext,
+  uploadId: string,
+  state: 'terminated' | 'expired',
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [upload] = await tx
+      .update(uploads)
+      .set({ state })
+      .where(and(eq(uploads.id, uploadId), eq(uploads.state, 'pending')))
+      .returning();
+    if (upload) await transitionVideo(tx, upload.videoId, 'created', { progress: 0 });
+  });
+}
+
+/** Pending uploads past their expiry; the sweeper abandons them and removes their staged bytes. */
+export async function expiredUploadIds(ctx: ServiceContext, now = new Date()): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: uploads.id })
+    .from(uploads)
+    .where(and(eq(uploads.state, 'pending'), lt(uploads.expiresAt, now)));
+  return rows.map((r) => r.id);
+}
+
+/** Pending uploads, for the sweeper to finish any whose bytes all arrived. */
+export async function pendingUploads(
+  ctx: ServiceContext,
+): Promise<Array<{ id: string; size: number | null }>> {
+  return ctx.db
+    .select({ id: uploads.id, size: uploads.size })
+    .from(uploads)
+    .where(eq(uploads.state, 'pending'));
+}

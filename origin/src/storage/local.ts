@@ -1,0 +1,211 @@
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { asStream, checkExpiry, resolveRange, streamOf } from './bytes.js';
+import { StorageError } from './errors.js';
+import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
+import { ensureDirInside, errno, removeTree, resolveInside, walkFiles, writeAtomically } from './local-fs.js';
+import { MIN_LOCAL_SECRET_LENGTH, signLocalUrl } from './local-presign.js';
+import type { PutFileOptions, Storage, StoredObject } from './types.js';
+
+export interface LocalStorageConfig {
+  /** Directory holding `objects/` (the data), `meta/` (content-type sidecars) and `tmp/` (writes in flight). */
+  root: string;
+  /** Public origin URL; presigned URLs point at `${publicBaseUrl}/storage/<key>`. */
+  publicBaseUrl: string;
+  /** HMAC key for presigned URLs; at least 16 characters. */
+  secret: string;
+  /** Milliseconds since the epoch; injectable so tests can sign URLs in the past. */
+  clock?: () => number;
+}
+
+/** Sidecar kept under `meta/<key>` when a write names a content type or cache policy explicitly. */
+interface Meta {
+  contentType?: string;
+  cacheControl?: string;
+}
+
+/**
+ * Storage in a local directory, for single-machine installs and development. Objects live at
+ * `<root>/objects/<key>`, so keys map one-to-one onto paths and an operator can inspect them; the
+ * sidecars live in a parallel `meta/` tree so no key can collide with one.
+ */
+export function createLocalStorage(config: LocalStorageConfig): Storage {
+  if (config.secret.length < MIN_LOCAL_SECRET_LENGTH) {
+    throw new Error(`Local storage secret must be at least ${MIN_LOCAL_SECRET_LENGTH} characters`);
+  }
+  const clock = config.clock ?? Date.now;
+  const root = resolve(config.root);
+  const objectsDir = join(root, 'objects');
+  const metaDir = join(root, 'meta');
+  const tmpDir = join(root, 'tmp');
+  // The real root is computed once the directories exist, so a root that is itself a symlink works.
+  const ready = (async () => {
+    await Promise.all([objectsDir, metaDir, tmpDir].map((dir) => mkdir(dir, { recursive: true })));
+    return realpath(root);
+  })();
+
+  /** Real path of an existing regular file for `key`, or undefined. */
+  async function findFile(base: string, key: string): Promise<string | undefined> {
+    const real = await resolveInside(await ready, join(base, validateKey(key)));
+    if (real === undefined) return undefined;
+    return (await stat(real)).isFile() ? real : undefined;
+  }
+
+  async function readMeta(key: string): Promise<Meta> {
+    const file = await findFile(metaDir, key);
+    if (file === undefined) return {};
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as Meta;
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return {};
+      throw error;
+    }
+  }
+
+  /** Write (or clear) the sidecar after the object, so an overwrite never keeps a stale content type. */
+  async function writeMeta(key: string, meta: Meta): Promise<void> {
+    const realRoot = await ready;
+    const dest = join(metaDir, key);
+    if (meta.contentType === undefined && meta.cacheControl === undefined) {
+      const existing = await findFile(metaDir, key);
+      if (existing !== undefined) await removeTree(realRoot, existing);
+      return;
+    }
+    await ensureDirInside(realRoot, dirname(dest));
+    await writeAtomically(tmpDir, dest, asStream(JSON.stringify(meta)));
+  }
+
+  async function prepare(key: string): Promise<string> {
+    const dest = join(objectsDir, validateKey(key));
+    await ensureDirInside(await ready, dirname(dest));
+    return dest;
+  }
+
+  async function store(
+    key: string,
+    source: Parameters<typeof writeAtomically>[2],
+    meta: Meta,
+    length?: number,
+  ) {
+    const dest = await prepare(key);
+    try {
+      await writeAtomically(tmpDir, dest, source, length);
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      throw new StorageError(`Could not write ${key}: ${(error as Error).message}`, undefined, errno(error), {
+        cause: error,
+      });
+    }
+    await writeMeta(key, meta);
+  }
+
+  return {
+    kind: 'local',
+
+    async put(key, body, options = {}) {
+      const { stream, length } = asStream(body);
+      if (options.contentLength !== undefined && length !== undefined && options.contentLength !== length) {
+        throw new StorageError(
+          `contentLength ${options.contentLength} does not match the ${length}-byte body`,
+        );
+      }
+      const meta = { contentType: options.contentType, cacheControl: options.cacheControl };
+      await store(key, { stream }, meta, options.contentLength ?? length);
+    },
+
+    async putFile(key, filePath, options: PutFileOptions = {}) {
+      if (!(await stat(filePath)).isFile()) throw new StorageError(`${filePath} is not a regular file`);
+      await store(
+        key,
+        { file: filePath },
+        { contentType: options.contentType, cacheControl: options.cacheControl },
+      );
+    },
+
+    async get(key, options = {}): Promise<StoredObject | undefined> {
+      const file = await findFile(objectsDir, key);
+      if (file === undefined) return undefined;
+      // O_NOFOLLOW: the path is already real, so a symlink here means it was swapped in since.
+      const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
+        if (errno(error) === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (handle === undefined) return undefined;
+      try {
+        // Size and bytes come from the same open file, even if a writer renames a new one over it.
+        const info = await handle.stat();
+        const meta = await readMeta(key);
+        const range = options.range ? resolveRange(options.range, info.size) : undefined;
+        const size = range ? range.end - range.start + 1 : info.size;
+        let body: ReadableStream<Uint8Array>;
+        if (size === 0) {
+          await handle.close();
+          body = streamOf(new Uint8Array(0));
+        } else {
+          const nodeStream = handle.createReadStream({
+            start: range?.start ?? 0,
+            end: range?.end ?? info.size - 1,
+          });
+          body = Readable.toWeb(nodeStream) as unknown as ReadableStream<Uint8Array>;
+        }
+        return {
+          body,
+          size,
+          totalSize: info.size,
+          contentType: meta.contentType ?? contentTypeForKey(key),
+          etag: `"${info.ino.toString(16)}-${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
+          ...(meta.cacheControl === undefined ? {} : { cacheControl: meta.cacheControl }),
+          ...(range ? { range } : {}),
+        };
+      } catch (error) {
+        await handle.close().catch(() => {});
+        throw error;
+      }
+    },
+
+    async head(key) {
+      const file = await findFile(objectsDir, key);
+      if (file === undefined) return undefined;
+      const meta = await readMeta(key);
+      return { size: (await stat(file)).size, contentType: meta.contentType ?? contentTypeForKey(key) };
+    },
+
+    async exists(key) {
+      return (await findFile(objectsDir, key)) !== undefined;
+    },
+
+    async list(prefix) {
+      validatePrefix(prefix);
+      // Walk only the deepest folder the prefix fully names, then filter on the partial last segment.
+      const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+      const dir = await resolveInside(await ready, join(objectsDir, folder));
+      if (dir === undefined) return [];
+      const keys = await walkFiles(dir, folder);
+      return keys.filter((key) => key.startsWith(prefix)).sort();
+    },
+
+    async deletePrefix(prefix) {
+      validateDeletePrefix(prefix);
+      const realRoot = await ready;
+      const dir = await resolveInside(realRoot, join(objectsDir, prefix));
+      if (dir === undefined || !(await stat(dir)).isDirectory()) return 0;
+      const count = (await walkFiles(dir, prefix)).length;
+      await removeTree(realRoot, dir);
+      await removeTree(realRoot, join(metaDir, prefix));
+      return count;
+    },
+
+    async presignGet(key, options) {
+      validateKey(key);
+      return signLocalUrl(
+        config.publicBaseUrl,
+        config.secret,
+        key,
+        checkExpiry(options.expiresInSeconds),
+        clock(),
+      );
+    },
+  };
+}

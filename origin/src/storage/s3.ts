@@ -1,0 +1,169 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { bodyBytes, checkExpiry, checkRange, resolveRange, streamOf } from './bytes.js';
+import { RangeNotSatisfiableError, StorageError } from './errors.js';
+import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
+import { createS3Requester, failure, type S3Requester, type S3StorageConfig } from './s3-client.js';
+import { createDeleter } from './s3-delete.js';
+import { MAX_SINGLE_PUT, partSizeFor, putObject, uploadStream } from './s3-upload.js';
+import { parseListPage, xmlText } from './s3-xml.js';
+import type { PutOptions, Storage, StoredObject } from './types.js';
+
+export type { S3StorageConfig } from './s3-client.js';
+
+function objectHeaders(key: string, options: Pick<PutOptions, 'contentType' | 'cacheControl'>) {
+  // The extension default is stored on the object, so every reader (CDN, presigned GET) sees it.
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? contentTypeForKey(key) };
+  if (options.cacheControl !== undefined) headers['cache-control'] = options.cacheControl;
+  return headers;
+}
+
+/** Upload a stream whose length may be known: one streaming PutObject when it can, multipart otherwise. */
+async function upload(
+  s3: S3Requester,
+  key: string,
+  stream: ReadableStream<Uint8Array>,
+  headers: Record<string, string>,
+  length?: number,
+) {
+  if (length !== undefined && length <= MAX_SINGLE_PUT) return putObject(s3, key, stream, headers, length);
+  return uploadStream(s3, key, stream, headers, partSizeFor(length));
+}
+
+/**
+ * Storage in an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, ...), through aws4fetch: SigV4
+ * over `fetch`, so no AWS SDK, and the same signing code can run in workerd at the edge.
+ */
+export function createS3Storage(config: S3StorageConfig): Storage {
+  const s3 = createS3Requester(config);
+  const deleter = createDeleter(s3, config.batchDelete ?? true);
+
+  const storage: Storage = {
+    kind: 's3',
+
+    async put(key, body, options = {}) {
+      validateKey(key);
+      const headers = objectHeaders(key, options);
+      if (body instanceof ReadableStream) return upload(s3, key, body, headers, options.contentLength);
+      // Bytes go up as bytes rather than a stream: replayable, so aws4fetch retries them on 5xx.
+      const bytes = bodyBytes(body);
+      if (options.contentLength !== undefined && options.contentLength !== bytes.byteLength) {
+        throw new StorageError(
+          `contentLength ${options.contentLength} does not match the ${bytes.byteLength}-byte body`,
+        );
+      }
+      await putObject(s3, key, bytes, headers, bytes.byteLength);
+    },
+
+    async putFile(key, filePath, options = {}) {
+      validateKey(key);
+      const info = await stat(filePath);
+      if (!info.isFile()) throw new StorageError(`${filePath} is not a regular file`);
+      const stream = Readable.toWeb(createReadStream(filePath)) as unknown as ReadableStream<Uint8Array>;
+      await upload(s3, key, stream, objectHeaders(key, options), info.size);
+    },
+
+    async get(key, options = {}): Promise<StoredObject | undefined> {
+      validateKey(key);
+      const wanted = options.range;
+      if (wanted) checkRange(wanted);
+      const headers: Record<string, string> = wanted
+        ? { range: `bytes=${wanted.start}-${wanted.end ?? ''}` }
+        : {};
+      const response = await s3.send(s3.objectUrl(key), { method: 'GET', headers });
+      if (response.status === 404) {
+        const code = xmlText(await response.text(), 'Code');
+        // A missing bucket is a misconfiguration, not a missing object.
+        if (code === 'NoSuchBucket')
+          throw new StorageError(`S3 bucket ${config.bucket} does not exist`, 404, code);
+        return undefined;
+      }
+      if (response.status === 416 && wanted) {
+        const total = Number(xmlText(await response.text(), 'ActualObjectSize') ?? Number.NaN);
+        throw new RangeNotSatisfiableError(wanted, Number.isSafeInteger(total) ? total : undefined);
+      }
+      if (!response.ok) await failure(response, `GetObject ${key}`);
+      const size = Number(response.headers.get('content-length') ?? 0);
+      let totalSize = size;
+      let range: { start: number; end: number } | undefined;
+      if (response.status === 206) {
+        const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
+        if (!match) throw new StorageError(`S3 GetObject ${key} returned 206 without a usable Content-Range`);
+        range = { start: Number(match[1]), end: Number(match[2]) };
+        totalSize = Number(match[3]);
+      } else if (wanted) {
+        // A server that ignored Range sent the whole object: fine only if that is what was asked for.
+        range = resolveRange(wanted, totalSize);
+        if (range.start !== 0 || range.end !== totalSize - 1) {
+          await response.body?.cancel();
+          throw new StorageError(`S3 GetObject ${key} ignored the Range header`);
+        }
+      }
+      const contentType = response.headers.get('content-type');
+      const etag = response.headers.get('etag');
+      const cacheControl = response.headers.get('cache-control');
+      return {
+        body: response.body ?? streamOf(new Uint8Array(0)),
+        size,
+        totalSize,
+        ...(contentType ? { contentType } : {}),
+        ...(etag ? { etag } : {}),
+        ...(cacheControl ? { cacheControl } : {}),
+        ...(range ? { range } : {}),
+      };
+    },
+
+    async head(key) {
+      const response = await s3.send(s3.objectUrl(validateKey(key)), { method: 'HEAD' });
+      if (response.status === 404) return undefined;
+      if (!response.ok) await failure(response, `HeadObject ${key}`);
+      const contentType = response.headers.get('content-type');
+      return {
+        size: Number(response.headers.get('content-length') ?? 0),
+        ...(contentType ? { contentType } : {}),
+      };
+    },
+
+    async exists(key) {
+      return (await storage.head(key)) !== undefined;
+    },
+
+    async list(prefix) {
+      validatePrefix(prefix);
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const query: Record<string, string> = { 'list-type': '2', prefix };
+        if (token) query['continuation-token'] = token;
+        const response = await s3.send(s3.bucketUrl(query), { method: 'GET' });
+        if (!response.ok) await failure(response, 'ListObjectsV2');
+        const page = parseListPage(await response.text());
+        keys.push(...page.keys);
+        token = page.nextToken;
+      } while (token);
+      // S3 already sorts by UTF-8 bytes; sorting again makes both backends agree on every key.
+      return keys.sort();
+    },
+
+    async deletePrefix(prefix) {
+      validateDeletePrefix(prefix);
+      return deleter.deleteKeys(await storage.list(prefix));
+    },
+
+    async presignGet(key, options) {
+      return s3.presign(s3.objectUrl(validateKey(key)), 'GET', checkExpiry(options.expiresInSeconds));
+    },
+
+    async presignPut(key, options) {
+      const headers = options.contentType ? { 'content-type': options.contentType } : undefined;
+      return s3.presign(
+        s3.objectUrl(validateKey(key)),
+        'PUT',
+        checkExpiry(options.expiresInSeconds),
+        headers,
+      );
+    },
+  };
+  return storage;
+}

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Kill the process after this many milliseconds; `undefined` means no limit. */
+  timeoutMs?: number;
+  /** Receives stdout as it arrives (FFmpeg's `-progress pipe:1`). */
+  onStdout?: (chunk: string) => void;
+  /** Keep stdout in the result (ffprobe's JSON); the run fails if it exceeds `maxStdoutBytes`. */
+  captureStdout?: boolean;
+  maxStdoutBytes?: number;
+  /** Only the end of stderr is kept: FFmpeg's reason for failing is in its last lines. */
+  maxStderrBytes?: number;
+}
+
+export interface RunResult {
+  /** Exit code, or `null` when something other than this wrapper killed the process. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The process ran longer than `timeoutMs` and was killed. */
+export class ProcessTimeoutError extends Error {
+  override readonly name = 'ProcessTimeoutError';
+}
+
+/**
+ * Runs a command without a shell and settles only after the child has exited, so an aborted or
+ * timed-out run never leaves a process behind. Aborts and timeouts SIGKILL at once: a transcode
+ * that is being cancelled has no output worth flushing. A non-zero exit resolves (callers read
+ * stderr to explain it); spawn errors, aborts, timeouts and oversized stdout reject.
+ */
+export function runProcess(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const { signal, timeoutMs, onStdout, captureStdout = false } = opts;
+  const maxStdout = opts.maxStdoutBytes ?? 8 * 1024 * 1024;
+  const maxStderr = opts.maxStderrBytes ?? 64 * 1024;
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    let stdout = '';
+    let stderr = '';
+    let failure: Error | undefined;
+
+    const kill = (error: Error) => {
+      failure ??= error;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
+    const onAbort = () => kill(abortReason(signal));
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => kill(new ProcessTimeoutError(`${command} ran longer than ${timeoutMs} ms`)), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      onStdout?.(chunk);
+      if (!captureStdout) return;
+      stdout += chunk;
+      if (stdout.length > maxStdout) kill(new Error(`${command} wrote more than ${maxStdout} bytes`));
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-maxStderr);
+    });
+
+    // Spawn failures (a missing binary) emit 'error' and then 'close', so 'close' alone settles.
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      failure ??= error.code === 'ENOENT' ? new Error(`${command} is not installed or not on PATH`) : error;
+    });
+    child.on('close', (code, killSignal) => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (failure) reject(failure);
+      else resolve({ code, signal: killSignal, stdout, stderr });
+    });
+  });
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error) return reason;
+  return new DOMException('The operation was aborted', 'AbortError');
+}
