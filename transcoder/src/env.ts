@@ -4,10 +4,16 @@ import { parseEnvOrThrow } from '../../protocol/env.js';
 /** Every variable the transcoder reads. The only module that reads `process.env`. */
 export const TranscoderEnvSchema = z.object({
   ORIGIN_URL: z.string().url().default('http://127.0.0.1:8080'),
-  RUNNER_REGISTRATION_TOKEN: z.string().optional(),
+  RUNNER_REGISTRATION_TOKEN: z.string().min(1, "set it to the origin's RUNNER_REGISTRATION_TOKEN"),
   TRANSCODER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   FFMPEG_PATH: z.string().default('ffmpeg'),
   FFPROBE_PATH: z.string().default('ffprobe'),
+  TRANSCODER_NAME: z.string().default(`transcoder-${process.pid}`),
+  WORK_DIR: z.string().optional().describe('Scratch space for jobs; defaults to the OS temp folder'),
+  X264_PRESET: z
+    .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
+    .default('veryfast'),
+  POLL_SECONDS: z.coerce.number().min(1).max(30).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type TranscoderEnv = z.infer<typeof TranscoderEnvSchema>;

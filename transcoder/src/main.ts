@@ -1,36 +1,57 @@
 /**
- * Transcoder entry point. STUB until the VOD pipeline lands: it checks that FFmpeg and ffprobe
- * run and that the origin answers, then waits. Pulling jobs over the runner protocol comes next.
+ * Transcoder worker: registers with the origin, then pulls transcode jobs and runs FFmpeg.
+ * SIGTERM/SIGINT hand running jobs back to the queue before exiting.
  */
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
-import { parseTranscoderEnv } from './env.js';
+import { parseTranscoderEnv, type TranscoderEnv } from './env.js';
 import { probeBinary } from './ffmpeg.js';
+import { OriginClient } from './origin-client.js';
+import { Runner } from './runner.js';
 
-const env = parseTranscoderEnv();
-const logger = pino({ level: env.LOG_LEVEL, base: { service: 'transcoder' } });
-
-for (const binary of [env.FFMPEG_PATH, env.FFPROBE_PATH]) {
-  const result = await probeBinary(binary);
-  if (!result.ok) {
-    logger.fatal({ binary }, result.reason);
-    process.exit(1);
+export async function startTranscoder(env: TranscoderEnv): Promise<Runner> {
+  const logger = pino({ level: env.LOG_LEVEL, base: { service: 'transcoder', name: env.TRANSCODER_NAME } });
+  for (const binary of [env.FFMPEG_PATH, env.FFPROBE_PATH]) {
+    const result = await probeBinary(binary);
+    if (!result.ok) throw new Error(result.reason);
+    logger.debug({ binary, version: result.version }, 'found');
   }
-  logger.info({ binary, version: result.version }, 'found');
+  const workDir = path.resolve(env.WORK_DIR ?? path.join(tmpdir(), 'vidra-transcoder'));
+  await mkdir(workDir, { recursive: true });
+  const client = new OriginClient(env.ORIGIN_URL);
+  // The origin may still be starting (compose, k8s): keep trying to register.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.register(env.RUNNER_REGISTRATION_TOKEN, env.TRANSCODER_NAME);
+      break;
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      logger.warn({ err: error, attempt }, 'could not register with the origin; retrying');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  const runner = new Runner({
+    client,
+    logger,
+    workDir,
+    concurrency: env.TRANSCODER_CONCURRENCY,
+    ffmpegPath: env.FFMPEG_PATH,
+    ffprobePath: env.FFPROBE_PATH,
+    preset: env.X264_PRESET,
+    pollSeconds: env.POLL_SECONDS,
+  });
+  runner.start();
+  logger.info({ origin: env.ORIGIN_URL, concurrency: env.TRANSCODER_CONCURRENCY }, 'transcoder ready');
+  return runner;
 }
 
-const origin = await fetch(new URL('/readyz', env.ORIGIN_URL)).then(
-  (res) => res.status,
-  (error: unknown) => String(error),
-);
-logger.info(
-  { origin: env.ORIGIN_URL, readyz: origin },
-  'transcoder idle: the job runner is not implemented yet',
-);
-
-const keepAlive = setInterval(() => {}, 60_000);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    clearInterval(keepAlive);
-    process.exit(0);
-  });
+const isEntryPoint =
+  process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
+if (isEntryPoint) {
+  const runner = await startTranscoder(parseTranscoderEnv());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void runner.stop().then(() => process.exit(0)));
+  }
 }

@@ -45,7 +45,6 @@ export function uploadRoutes(services: ServiceContext, options: { stagingDir: st
       directory: options.stagingDir,
       expirationPeriodInMilliseconds: services.config.uploads.expirySeconds * 1000,
     }),
-    maxSize: services.config.uploads.maxBytes,
     respectForwardedHeaders: false,
     exposedHeaders: ['X-Request-Id'],
     async onUploadCreate(req, upload) {

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { asStream, checkExpiry, resolveRange, streamOf } from './bytes.js';
+import { asStream, checkExpiry, checkRange, resolveRange, streamOf } from './bytes.js';
 import { StorageError } from './errors.js';
 import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import { ensureDirInside, errno, removeTree, resolveInside, walkFiles, writeAtomically } from './local-fs.js';
@@ -125,6 +125,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
     },
 
     async get(key, options = {}): Promise<StoredObject | undefined> {
+      if (options.range) checkRange(options.range);
       const file = await findFile(objectsDir, key);
       if (file === undefined) return undefined;
       // O_NOFOLLOW: the path is already real, so a symlink here means it was swapped in since.

@@ -65,12 +65,24 @@ export function createS3Requester(config: S3StorageConfig): S3Requester {
     bucketUrl: (query) => withQuery(`${bucketBase}/`, query),
 
     async send(url, init) {
-      if (init.body instanceof ReadableStream) {
-        // A stream cannot be replayed, so sign once and send once instead of using aws4fetch's retries.
-        const request = await client.sign(url, { ...init, duplex: 'half' } as RequestInit);
-        return fetch(request);
+      try {
+        if (init.body instanceof ReadableStream) {
+          // A stream cannot be replayed, so sign once and send once instead of using aws4fetch's retries.
+          return await fetch(await client.sign(url, { ...init, duplex: 'half' } as RequestInit));
+        }
+        return await client.fetch(url, init);
+      } catch (error) {
+        // fetch says only "fetch failed"; the cause (refused, reset, body length mismatch) is the news.
+        const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+        throw new StorageError(
+          `S3 ${init.method} ${new URL(url).pathname} failed: ${cause}`,
+          undefined,
+          undefined,
+          {
+            cause: error,
+          },
+        );
       }
-      return client.fetch(url, init);
     },
 
     async presign(url, method, expiresInSeconds, headers) {

@@ -8,7 +8,7 @@ import { createS3Requester, failure, type S3Requester, type S3StorageConfig } fr
 import { createDeleter } from './s3-delete.js';
 import { MAX_SINGLE_PUT, partSizeFor, putObject, uploadStream } from './s3-upload.js';
 import { parseListPage, xmlText } from './s3-xml.js';
-import type { PutOptions, Storage, StoredObject } from './types.js';
+import type { ByteRange, PutOptions, Storage, StoredObject } from './types.js';
 
 export type { S3StorageConfig } from './s3-client.js';
 
@@ -29,6 +29,32 @@ async function upload(
 ) {
   if (length !== undefined && length <= MAX_SINGLE_PUT) return putObject(s3, key, stream, headers, length);
   return uploadStream(s3, key, stream, headers, partSizeFor(length));
+}
+
+/**
+ * Where a GetObject response sits in the object. Servers differ at the edges (one answers 206
+ * `bytes 0-0/0` for an empty object, another may ignore Range), so the response is checked against
+ * what was asked rather than trusted.
+ */
+function placeRange(response: Response, wanted: ByteRange | undefined) {
+  if (response.status !== 206 || !wanted) {
+    const size = Number(response.headers.get('content-length') ?? 0);
+    // A server that ignored Range sent the whole object: fine only if that is what was asked for.
+    const range = wanted ? resolveRange(wanted, size) : undefined;
+    if (range && (range.start !== 0 || range.end !== size - 1))
+      throw new StorageError('S3 ignored the Range header');
+    return { size, totalSize: size, ...(range ? { range } : {}) };
+  }
+  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
+  if (!match) throw new StorageError('S3 answered 206 without a usable Content-Range');
+  const [start, end, totalSize] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (wanted.start >= totalSize) throw new RangeNotSatisfiableError(wanted, totalSize);
+  if (start !== wanted.start || end < start || end >= totalSize) {
+    throw new StorageError(
+      `S3 answered range ${start}-${end}/${totalSize} for ${wanted.start}-${wanted.end ?? ''}`,
+    );
+  }
+  return { size: end - start + 1, totalSize, range: { start, end } };
 }
 
 /**
@@ -84,22 +110,14 @@ export function createS3Storage(config: S3StorageConfig): Storage {
         throw new RangeNotSatisfiableError(wanted, Number.isSafeInteger(total) ? total : undefined);
       }
       if (!response.ok) await failure(response, `GetObject ${key}`);
-      const size = Number(response.headers.get('content-length') ?? 0);
-      let totalSize = size;
-      let range: { start: number; end: number } | undefined;
-      if (response.status === 206) {
-        const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
-        if (!match) throw new StorageError(`S3 GetObject ${key} returned 206 without a usable Content-Range`);
-        range = { start: Number(match[1]), end: Number(match[2]) };
-        totalSize = Number(match[3]);
-      } else if (wanted) {
-        // A server that ignored Range sent the whole object: fine only if that is what was asked for.
-        range = resolveRange(wanted, totalSize);
-        if (range.start !== 0 || range.end !== totalSize - 1) {
-          await response.body?.cancel();
-          throw new StorageError(`S3 GetObject ${key} ignored the Range header`);
-        }
+      let placed: ReturnType<typeof placeRange>;
+      try {
+        placed = placeRange(response, wanted);
+      } catch (error) {
+        await response.body?.cancel();
+        throw error;
       }
+      const { size, totalSize, range } = placed;
       const contentType = response.headers.get('content-type');
       const etag = response.headers.get('etag');
       const cacheControl = response.headers.get('cache-control');

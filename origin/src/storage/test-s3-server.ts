@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A running s3rver: a real S3-compatible HTTP server on a free 127.0.0.1 port. */
 export interface TestS3Server {
@@ -10,28 +10,17 @@ export interface TestS3Server {
   stop(): Promise<void>;
 }
 
-// s3rver is CommonJS and untyped, and it runs in its own process for a reason: it builds
-// ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node >= 17) only offers through
-// the legacy provider, a flag that can only be given to a process when it starts.
-const LAUNCHER = `
-const [modulePath, directory, bucket] = process.argv.slice(1);
-const S3rver = require(modulePath);
-const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
-server.run().then((address) => process.stdout.write(JSON.stringify({ port: address.port }) + '\\n'));
-process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
-`;
+// s3rver runs in its own process because it builds ListObjectsV2 continuation tokens with DES,
+// which OpenSSL 3 (Node >= 17) only offers through the legacy provider, a flag a process can only
+// be given when it starts. The launcher also fixes s3rver's acknowledge-before-write race.
+const LAUNCHER = fileURLToPath(new URL('./test-s3-server.cjs', import.meta.url));
 
 /** Start s3rver with `bucket` created, storing its data in a fresh temp directory. */
 export async function startTestS3Server(bucket: string): Promise<TestS3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'vidra-s3rver-'));
-  const modulePath = createRequire(import.meta.url).resolve('s3rver');
-  const child = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', '-e', LAUNCHER, modulePath, directory, bucket],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', LAUNCHER, directory, bucket], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const port = await readPort(child);
     return {

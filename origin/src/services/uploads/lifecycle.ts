@@ -1,5 +1,4 @@
-import { rm } from 'node:fs/promises';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, inArray, lt } from 'drizzle-orm';
 import { uploads } from '../../../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { enqueueTranscode, sourceKey } from '../jobs/queue.js';
@@ -24,7 +23,7 @@ export async function startUpload(
 }
 
 /**
- * Move a fully received file into storage, queue its transcode and drop the staged copy.
+ * Move a fully received file into storage and queue its transcode.
  * Idempotent, so it can run from the tus hook and again from the sweeper after a crash
  * between the last byte and the hook, and no upload is left in limbo.
  */
@@ -48,8 +47,7 @@ export async function finalizeUpload(
     }
     return true;
   });
-  await rm(stagedPath, { force: true });
-  await rm(`${stagedPath}.json`, { force: true });
+  // The staged copy stays until the sweeper's next pass: tus still answers HEAD from it.
   return finished;
 }
 
@@ -78,12 +76,15 @@ export async function expiredUploadIds(ctx: ServiceContext, now = new Date()): P
   return rows.map((r) => r.id);
 }
 
-/** Pending uploads, for the sweeper to finish any whose bytes all arrived. */
-export async function pendingUploads(
+/** State and declared size of the given uploads, for the sweeper. */
+export async function uploadStates(
   ctx: ServiceContext,
-): Promise<Array<{ id: string; size: number | null }>> {
-  return ctx.db
-    .select({ id: uploads.id, size: uploads.size })
+  ids: string[],
+): Promise<Map<string, { state: string; size: number | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db
+    .select({ id: uploads.id, state: uploads.state, size: uploads.size })
     .from(uploads)
-    .where(eq(uploads.state, 'pending'));
+    .where(inArray(uploads.id, ids));
+  return new Map(rows.map((row) => [row.id, { state: row.state, size: row.size }]));
 }

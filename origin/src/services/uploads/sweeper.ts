@@ -1,36 +1,45 @@
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServiceContext } from '../context.js';
 import { reapExpiredLeases } from '../jobs/queue.js';
-import { abandonUpload, expiredUploadIds, finalizeUpload, pendingUploads } from './lifecycle.js';
+import { abandonUpload, expiredUploadIds, finalizeUpload, uploadStates } from './lifecycle.js';
 
 /**
- * Housekeeping that keeps nothing in limbo, run on a timer by every origin (all steps are
+ * Housekeeping that keeps nothing in limbo, run on a timer by every origin (every step is
  * idempotent and race-safe):
- * - uploads whose bytes all arrived but were never finalized (origin died in between) are finalized;
- * - uploads past their expiry are dropped and their videos can take a new file;
+ * - uploads past their expiry are dropped, and their videos can take a new file;
+ * - uploads whose bytes all arrived but were never finalized (the origin died in between) are finalized;
+ * - staged bytes of finished, cancelled, expired or unknown uploads are removed;
  * - jobs whose runner vanished go back on the queue.
  */
 export async function sweep(
   ctx: ServiceContext,
   stagingDir: string,
-): Promise<{ finalized: number; expired: number; reaped: number }> {
-  let finalized = 0;
-  for (const upload of await pendingUploads(ctx)) {
-    const staged = path.join(stagingDir, upload.id);
-    const size = await stat(staged).then(
-      (s) => s.size,
-      () => -1,
-    );
-    if (upload.size !== null && size === upload.size && (await finalizeUpload(ctx, upload.id, staged)))
-      finalized++;
-  }
+): Promise<{ finalized: number; expired: number; removed: number; reaped: number }> {
   const expired = await expiredUploadIds(ctx);
-  for (const id of expired) {
-    await abandonUpload(ctx, id, 'expired');
-    await rm(path.join(stagingDir, id), { force: true });
-    await rm(path.join(stagingDir, `${id}.json`), { force: true });
+  for (const id of expired) await abandonUpload(ctx, id, 'expired');
+
+  const staged = (await readdir(stagingDir).catch(() => [] as string[])).filter(
+    (name) => !name.endsWith('.json'),
+  );
+  const states = await uploadStates(ctx, staged);
+  let finalized = 0;
+  let removed = 0;
+  for (const id of staged) {
+    const file = path.join(stagingDir, id);
+    const upload = states.get(id);
+    if (upload?.state === 'pending') {
+      const size = await stat(file).then(
+        (s) => s.size,
+        () => -1,
+      );
+      if (upload.size !== null && size === upload.size && (await finalizeUpload(ctx, id, file))) finalized++;
+      continue;
+    }
+    await rm(file, { force: true });
+    await rm(`${file}.json`, { force: true });
+    removed++;
   }
   const reaped = await reapExpiredLeases(ctx);
-  return { finalized, expired: expired.length, reaped };
+  return { finalized, expired: expired.length, removed, reaped };
 }

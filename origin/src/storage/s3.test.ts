@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageError } from './errors.js';
+import { createS3Storage, type S3StorageConfig } from './s3.js';
+import { partSizeFor } from './s3-upload.js';
+import { bytesOf, space, storageContract } from './storage-contract.js';
+import { startTestS3Server, type TestS3Server } from './test-s3-server.js';
+import type { Storage } from './types.js';
+
+// Real HTTP against s3rver in its own process. s3rver checks presigned-URL expiry but not SigV4
+// signatures themselves, so signature correctness rests on aws4fetch (see docs/storage.md).
+let server: TestS3Server;
+let config: S3StorageConfig;
+let storage: Storage;
+
+beforeAll(async () => {
+  server = await startTestS3Server('vidra-test');
+  config = {
+    endpoint: server.endpoint,
+    bucket: 'vidra-test',
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+  };
+  storage = createS3Storage(config);
+});
+afterAll(() => server?.stop());
+
+describe('S3 storage contract', () => {
+  storageContract(() => storage, { manyKeys: 1005 });
+});
+
+describe('S3 presigned URLs', () => {
+  it('a presigned GET downloads the object with plain fetch', async () => {
+    const key = `${space()}hls/master.m3u8`;
+    await storage.put(key, '#EXTM3U\n', { cacheControl: 'public, max-age=60' });
+    const url = await storage.presignGet(key, { expiresInSeconds: 300 });
+    expect(url).toContain('X-Amz-Signature=');
+    expect(url).toContain('X-Amz-Expires=300');
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await response.text()).toBe('#EXTM3U\n');
+    const ranged = await fetch(url, { headers: { range: 'bytes=1-3' } });
+    expect(ranged.status).toBe(206);
+    expect(await ranged.text()).toBe('EXT');
+  });
+
+  it('an expired presigned GET is refused', async () => {
+    const key = `${space()}thumbnail.jpg`;
+    await storage.put(key, 'jpg');
+    const past = createS3Storage({ ...config, clock: () => Date.now() - 3_600_000 });
+    const response = await fetch(await past.presignGet(key, { expiresInSeconds: 60 }));
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('Request has expired');
+  });
+
+  it('a presigned PUT lets a runner upload with plain fetch', async () => {
+    const key = `${space()}hls/720p/seg_00001.m4s`;
+    const url = await storage.presignPut?.(key, { expiresInSeconds: 300, contentType: 'video/iso.segment' });
+    expect(url).toContain('X-Amz-SignedHeaders=content-type%3Bhost');
+    const response = await fetch(url ?? '', {
+      method: 'PUT',
+      headers: { 'content-type': 'video/iso.segment' },
+      body: new Uint8Array([1, 2, 3, 4]),
+    });
+    expect(response.status).toBe(200);
+    const object = await storage.get(key);
+    expect(object?.contentType).toBe('video/iso.segment');
+    expect(await bytesOf(object?.body ?? new Blob().stream())).toEqual(new Uint8Array([1, 2, 3, 4]));
+  });
+});
+
+describe('S3 specifics', () => {
+  it('deletes one key at a time when batch delete is off', async () => {
+    const single = createS3Storage({ ...config, batchDelete: false });
+    const s = space();
+    await Promise.all(['a/1', 'a/2', 'a/3', 'ab/1'].map((k) => single.put(`${s}${k}`, 'x')));
+    expect(await single.deletePrefix(`${s}a/`)).toBe(3);
+    expect(await single.list(s)).toEqual([`${s}ab/1`]);
+  });
+
+  it('reports a missing bucket as a StorageError with the S3 code, not as a missing object', async () => {
+    const missing = createS3Storage({ ...config, bucket: 'no-such-bucket' });
+    const error = await missing.get('a/b').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).code).toBe('NoSuchBucket');
+    await expect(missing.put('a/b', 'x')).rejects.toMatchObject({ status: 404, code: 'NoSuchBucket' });
+    await expect(missing.list('a/')).rejects.toBeInstanceOf(StorageError);
+  });
+
+  it('builds virtual-host URLs when path style is off', async () => {
+    const vhost = createS3Storage({ ...config, endpoint: 'https://s3.example.com', forcePathStyle: false });
+    const url = new URL(await vhost.presignGet('videos/v1/thumbnail.jpg', { expiresInSeconds: 60 }));
+    expect(url.host).toBe('vidra-test.s3.example.com');
+    expect(url.pathname).toBe('/videos/v1/thumbnail.jpg');
+  });
+
+  it('sizes multipart parts to stay within 10,000 parts', () => {
+    expect(partSizeFor(undefined)).toBe(8 * 1024 * 1024);
+    expect(partSizeFor(6 * 1024 ** 3)).toBe(8 * 1024 * 1024);
+    const huge = 200 * 1024 ** 3;
+    expect(Math.ceil(huge / partSizeFor(huge))).toBeLessThanOrEqual(10_000);
+  });
+});

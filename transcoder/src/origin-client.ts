@@ -1,0 +1,152 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { z } from 'zod';
+import {
+  type AcceptedJob,
+  AcceptedJobSchema,
+  type FailInput,
+  JobOfferSchema,
+  type PublishInput,
+  PublishOutcomeSchema,
+  RegisteredRunnerSchema,
+} from '../../protocol/runner.js';
+
+/** A non-2xx answer from the origin, with the JSON error message when there is one. */
+export class OriginError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The transcoder's side of the runner protocol, over plain HTTP through the internal load
+ * balancer. Transcoders never see the database.
+ */
+export class OriginClient {
+  #token: string | undefined;
+
+  constructor(private readonly baseUrl: string) {}
+
+  async #call(
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ) {
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (init.json !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+      signal: init.signal,
+      // Streaming request bodies need half-duplex in Node's fetch.
+      ...(init.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    if (!res.ok) {
+      const text = await res.text();
+      let message = text;
+      try {
+        message = JSON.parse(text).error?.message ?? text;
+      } catch {}
+      throw new OriginError(res.status, `${method} ${path}: ${res.status} ${message}`);
+    }
+    return res;
+  }
+
+  async #json<T extends z.ZodType>(
+    schema: T,
+    method: string,
+    path: string,
+    json?: unknown,
+    signal?: AbortSignal,
+  ): Promise<z.infer<T>> {
+    const res = await this.#call(method, path, { json, ...(signal ? { signal } : {}) });
+    return schema.parse(await res.json());
+  }
+
+  async register(registrationToken: string, name: string): Promise<void> {
+    const registered = await this.#json(RegisteredRunnerSchema, 'POST', '/api/v1/runners/register', {
+      registrationToken,
+      name,
+    });
+    this.#token = registered.runnerToken;
+  }
+
+  async requestJobs(waitSeconds: number, signal?: AbortSignal) {
+    return (
+      await this.#json(
+        JobOfferSchema,
+        'POST',
+        `/api/v1/runners/jobs/request?wait=${waitSeconds}`,
+        undefined,
+        signal,
+      )
+    ).jobs;
+  }
+
+  /** The leased job, or undefined when another runner won it. */
+  async accept(jobId: string): Promise<AcceptedJob | undefined> {
+    try {
+      return await this.#json(AcceptedJobSchema, 'POST', `/api/v1/runners/jobs/${jobId}/accept`);
+    } catch (error) {
+      if (error instanceof OriginError && error.status === 409) return undefined;
+      throw error;
+    }
+  }
+
+  /** Heartbeat. False when the lease is gone and the work must stop. */
+  async progress(jobId: string, progress: number): Promise<boolean> {
+    try {
+      await this.#call('POST', `/api/v1/runners/jobs/${jobId}/progress`, { json: { progress } });
+      return true;
+    } catch (error) {
+      if (error instanceof OriginError && error.status === 409) return false;
+      throw error;
+    }
+  }
+
+  async downloadSource(job: AcceptedJob, destination: string, signal?: AbortSignal): Promise<void> {
+    const res = await this.#call('GET', job.sourceUrl, signal ? { signal } : {});
+    if (!res.body) throw new Error('The origin sent an empty source');
+    await pipeline(
+      Readable.fromWeb(res.body as NodeReadableStream),
+      createWriteStream(destination),
+      signal ? { signal } : {},
+    );
+  }
+
+  async uploadFile(
+    job: AcceptedJob,
+    relativePath: string,
+    filePath: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { size } = await stat(filePath);
+    await this.#call('PUT', `${job.filesUrl}${relativePath}`, {
+      body: Readable.toWeb(createReadStream(filePath)) as ReadableStream,
+      headers: { 'content-length': String(size), 'content-type': 'application/octet-stream' },
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  async publish(job: AcceptedJob, stage: 'preview' | 'complete', outputs: PublishInput) {
+    return (
+      await this.#json(PublishOutcomeSchema, 'POST', `/api/v1/runners/jobs/${job.id}/${stage}`, outputs)
+    ).outcome;
+  }
+
+  async fail(job: AcceptedJob, failure: FailInput): Promise<void> {
+    await this.#call('POST', `/api/v1/runners/jobs/${job.id}/fail`, { json: failure });
+  }
+
+  async release(job: AcceptedJob): Promise<void> {
+    await this.#call('POST', `/api/v1/runners/jobs/${job.id}/release`);
+  }
+}
