@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { OriginEnvSchema } from '../origin/src/env.js';
+import { OriginEnvObject, requireS3Settings } from '../origin/src/env.js';
 import { parseEnvOrThrow } from '../protocol/env.js';
 
 /** `npm start` reads the origin's variables plus where to put the edge. */
-export const StartEnvSchema = OriginEnvSchema.extend({
+export const StartEnvSchema = OriginEnvObject.extend({
   EDGE_HOST: z.string().default('127.0.0.1'),
   EDGE_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   // Behind the local edge, the origin may trust X-Forwarded-For.
-  TRUST_PROXY: OriginEnvSchema.shape.TRUST_PROXY.default(true),
-});
+  TRUST_PROXY: OriginEnvObject.shape.TRUST_PROXY.default(true),
+}).superRefine(requireS3Settings);
 
 export type StartEnv = z.infer<typeof StartEnvSchema>;
 

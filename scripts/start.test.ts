@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateClip, waitFor } from '../test/support/stack.js';
+import { uploadWhole } from '../test/support/tus.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,6 +94,49 @@ describe('npm start', () => {
     expect((await me.json()).username).toBe('first_user');
     const list = await fetch(`${edge}/api/v1/videos`);
     expect(await list.json()).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('takes a tus upload through the edge and transcodes it with the built-in transcoder', async () => {
+    const edge = `http://127.0.0.1:${edgePort}`;
+    const login = await fetch(`${edge}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'first@example.com', password: 'a long password' }),
+    });
+    const { accessToken } = await login.json();
+    const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    const channel = await (
+      await fetch(`${edge}/api/v1/channels`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ handle: 'first', displayName: 'First' }),
+      })
+    ).json();
+    const created = await (
+      await fetch(`${edge}/api/v1/videos`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ channelId: channel.id, title: 'Via edge' }),
+      })
+    ).json();
+    const clip = await generateClip(path.join(dataDir, 'clip.mp4'), { width: 320, height: 240, seconds: 2 });
+    const { completed } = await uploadWhole(readFileSync(clip), {
+      endpoint: `${edge}/api/v1/uploads`,
+      token: accessToken,
+      videoId: created.video.id,
+    });
+    expect(completed).toBe(true);
+    const ready = await waitFor(
+      async () => {
+        const video = await (
+          await fetch(`${edge}/api/v1/videos/${created.video.id}`, { headers: auth })
+        ).json();
+        return video.state === 'ready' && video.progress === 100 ? video : undefined;
+      },
+      60_000,
+      () => output,
+    );
+    expect(ready.renditions).toEqual([expect.objectContaining({ width: 320, height: 240 })]);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole platform on embedded defaults, in one terminal.
  * - origin in this process, on PGlite under DATA_DIR and local disk storage;
+ * - a transcoder in this process, pulling jobs from the origin like a remote one would;
  * - the edge worker under `wrangler dev` (real workerd), pointed at the origin.
  * Ctrl-C stops both.
  */
@@ -8,6 +9,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { startOrigin } from '../origin/src/main.js';
+import { parseTranscoderEnv } from '../transcoder/src/env.js';
+import { startTranscoder } from '../transcoder/src/main.js';
 import { parseStartEnv } from './env.js';
 
 const require = createRequire(import.meta.url);
@@ -46,6 +49,19 @@ function startEdge(host: string, port: number, originUrl: string, dataDir: strin
 
 const env = parseStartEnv();
 const origin = await startOrigin(env);
+const transcoder = await startTranscoder(
+  parseTranscoderEnv({
+    ...process.env,
+    ORIGIN_URL: origin.url,
+    RUNNER_REGISTRATION_TOKEN: origin.runnerRegistrationToken,
+    LOG_LEVEL: env.LOG_LEVEL,
+  }),
+).catch((error: unknown) => {
+  console.error(
+    `The transcoder did not start (${(error as Error).message}); uploads will wait in the queue.`,
+  );
+  return undefined;
+});
 const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, origin.url, path.resolve(env.DATA_DIR));
 const edgeUrl = `http://${env.EDGE_HOST}:${env.EDGE_PORT}`;
 
@@ -54,6 +70,7 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   edge.kill('SIGTERM');
+  await transcoder?.stop();
   await origin.close();
   process.exit(code);
 }
@@ -79,6 +96,7 @@ console.log(`
     Open:     ${edgeUrl}/            (edge: what browsers and apps use)
     API:      ${edgeUrl}/api/v1/openapi.json
     Origin:   ${origin.url}/healthz  (regional API core)
+    Jobs:     ${transcoder ? 'transcoder running in this process' : 'no transcoder (FFmpeg missing)'}
     Data:     ${path.resolve(env.DATA_DIR)} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})
 
   Press Ctrl-C to stop.

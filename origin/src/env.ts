@@ -4,70 +4,73 @@ import { parseEnvOrThrow } from '../../protocol/env.js';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const GiB = 1024 ** 3;
 
 /**
  * Every environment variable the origin reads, with defaults for the embedded mode. This is the
  * only module that reads `process.env`; the README's table mirrors it.
  */
-export const OriginEnvSchema = z
-  .object({
-    HOST: z.string().default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .optional()
-      .describe('PostgreSQL URL; when unset, embedded PGlite under DATA_DIR'),
-    DATA_DIR: z.string().default('./data'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
-    TRUST_PROXY: bool.default(false),
-    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-    REFRESH_TOKEN_TTL_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(3600)
-      .default(30 * 86_400),
-    SIGNING_KEY_ROTATION_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(3600)
-      .default(30 * 86_400),
-    SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(16),
-    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
-    STORAGE_DIR: z.string().optional().describe('Local storage root; defaults to DATA_DIR/storage'),
-    STORAGE_SIGNING_SECRET: z.string().min(16).optional(),
-    S3_ENDPOINT: z.string().url().optional(),
-    S3_BUCKET: z.string().optional(),
-    S3_REGION: z.string().default('auto'),
-    S3_ACCESS_KEY_ID: z.string().optional(),
-    S3_SECRET_ACCESS_KEY: z.string().optional(),
-    UPLOAD_DIR: z.string().optional().describe('tus staging folder; defaults to DATA_DIR/uploads'),
-    UPLOAD_MAX_BYTES: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(8 * 1024 ** 3),
-    UPLOAD_QUOTA_BYTES: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(50 * 1024 ** 3),
-    UPLOAD_EXPIRY_SECONDS: z.coerce.number().int().min(60).default(86_400),
-    RUNNER_REGISTRATION_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
-    JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
-    JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
-    JOB_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
-    SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
-  })
-  .superRefine((env, ctx) => {
-    if (env.STORAGE_DRIVER !== 's3') return;
-    for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
-      if (!env[key])
-        ctx.addIssue({ code: 'custom', path: [key], message: 'required when STORAGE_DRIVER is s3' });
-    }
-  });
+export const OriginEnvObject = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe('PostgreSQL URL; when unset, embedded PGlite under DATA_DIR'),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
+  TRUST_PROXY: bool.default(false),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .default(30 * 86_400),
+  SIGNING_KEY_ROTATION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .default(30 * 86_400),
+  SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(16),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  STORAGE_DIR: z.string().optional().describe('Local storage root; defaults to DATA_DIR/storage'),
+  STORAGE_SIGNING_SECRET: z.string().min(16).optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default('auto'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  UPLOAD_DIR: z.string().optional().describe('tus staging folder; defaults to DATA_DIR/uploads'),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * GiB),
+  UPLOAD_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * GiB),
+  UPLOAD_EXPIRY_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  RUNNER_REGISTRATION_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  JOB_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+});
 
+/** S3 settings are required together once the S3 driver is chosen. */
+export function requireS3Settings(env: z.infer<typeof OriginEnvObject>, ctx: z.RefinementCtx): void {
+  if (env.STORAGE_DRIVER !== 's3') return;
+  for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+    if (!env[key])
+      ctx.addIssue({ code: 'custom', path: [key], message: 'required when STORAGE_DRIVER is s3' });
+  }
+}
+
+export const OriginEnvSchema = OriginEnvObject.superRefine(requireS3Settings);
 export type OriginEnv = z.infer<typeof OriginEnvSchema>;
 
 /** Parse the environment once at start-up; a bad value stops the process with every problem listed. */

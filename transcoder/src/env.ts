@@ -6,8 +6,8 @@ export const TranscoderEnvSchema = z.object({
   ORIGIN_URL: z.string().url().default('http://127.0.0.1:8080'),
   RUNNER_REGISTRATION_TOKEN: z.string().min(1, "set it to the origin's RUNNER_REGISTRATION_TOKEN"),
   TRANSCODER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
-  FFMPEG_PATH: z.string().default('ffmpeg'),
-  FFPROBE_PATH: z.string().default('ffprobe'),
+  FFMPEG_PATH: z.string().optional().describe('Defaults to the system ffmpeg, then the npm-shipped one'),
+  FFPROBE_PATH: z.string().optional(),
   TRANSCODER_NAME: z.string().default(`transcoder-${process.pid}`),
   WORK_DIR: z.string().optional().describe('Scratch space for jobs; defaults to the OS temp folder'),
   X264_PRESET: z

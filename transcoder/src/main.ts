@@ -7,16 +7,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { parseTranscoderEnv, type TranscoderEnv } from './env.js';
-import { probeBinary } from './ffmpeg.js';
+import { locateFfmpeg } from './ffmpeg.js';
 import { OriginClient } from './origin-client.js';
 import { Runner } from './runner.js';
 
 export async function startTranscoder(env: TranscoderEnv): Promise<Runner> {
   const logger = pino({ level: env.LOG_LEVEL, base: { service: 'transcoder', name: env.TRANSCODER_NAME } });
-  for (const binary of [env.FFMPEG_PATH, env.FFPROBE_PATH]) {
-    const result = await probeBinary(binary);
-    if (!result.ok) throw new Error(result.reason);
-    logger.debug({ binary, version: result.version }, 'found');
+  const binaries = await locateFfmpeg({ ffmpeg: env.FFMPEG_PATH, ffprobe: env.FFPROBE_PATH });
+  for (const { path: binary, probe } of [binaries.ffmpeg, binaries.ffprobe]) {
+    if (!probe.ok) throw new Error(`${probe.reason}; install FFmpeg (apt-get install ffmpeg) or set FFMPEG_PATH`);
+    logger.info({ binary, version: probe.version }, 'found');
   }
   const workDir = path.resolve(env.WORK_DIR ?? path.join(tmpdir(), 'vidra-transcoder'));
   await mkdir(workDir, { recursive: true });
@@ -37,8 +37,8 @@ export async function startTranscoder(env: TranscoderEnv): Promise<Runner> {
     logger,
     workDir,
     concurrency: env.TRANSCODER_CONCURRENCY,
-    ffmpegPath: env.FFMPEG_PATH,
-    ffprobePath: env.FFPROBE_PATH,
+    ffmpegPath: binaries.ffmpeg.path,
+    ffprobePath: binaries.ffprobe.path,
     preset: env.X264_PRESET,
     pollSeconds: env.POLL_SECONDS,
   });

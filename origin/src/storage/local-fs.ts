@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type Dirent } from 'node:fs';
-import { copyFile, mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { asStream } from './bytes.js';
 import { InvalidKeyError, StorageError } from './errors.js';
 
 /**
@@ -110,4 +111,46 @@ export async function walkFiles(dir: string, keyPrefix: string, out: string[] = 
 export async function removeTree(realRoot: string, dir: string): Promise<void> {
   const real = await resolveInside(realRoot, dir);
   if (real !== undefined && real !== realRoot) await rm(real, { recursive: true, force: true });
+}
+
+/** Real path of an existing regular file at `path` inside the root, or undefined. */
+export async function findFileInside(realRoot: string, path: string): Promise<string | undefined> {
+  const real = await resolveInside(realRoot, path);
+  if (real === undefined) return undefined;
+  return (await stat(real)).isFile() ? real : undefined;
+}
+
+/** Sidecar kept under `meta/<key>` when a write names a content type or cache policy explicitly. */
+export interface Meta {
+  contentType?: string | undefined;
+  cacheControl?: string | undefined;
+}
+
+/** The sidecar for `key`, or `{}` when the object was written without one. */
+export async function readMeta(realRoot: string, metaDir: string, key: string): Promise<Meta> {
+  const file = await findFileInside(realRoot, join(metaDir, key));
+  if (file === undefined) return {};
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Meta;
+  } catch (error) {
+    if (errno(error) === 'ENOENT') return {};
+    throw error;
+  }
+}
+
+/** Write or clear the sidecar after the object, so an overwrite never keeps a stale content type. */
+export async function writeMeta(
+  realRoot: string,
+  dirs: { metaDir: string; tmpDir: string },
+  key: string,
+  meta: Meta,
+): Promise<void> {
+  const dest = join(dirs.metaDir, key);
+  if (meta.contentType === undefined && meta.cacheControl === undefined) {
+    const existing = await findFileInside(realRoot, dest);
+    if (existing !== undefined) await rm(existing, { force: true });
+    return;
+  }
+  await ensureDirInside(realRoot, dirname(dest));
+  await writeAtomically(dirs.tmpDir, dest, asStream(JSON.stringify(meta)));
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidKeyError } from './errors.js';
 import { createLocalStorage } from './local.js';
 import { verifyLocalPresign } from './local-presign.js';
-import { bytesOf, storageContract } from './storage-contract.js';
+import { storageContract } from './storage-contract.js';
+import { bytesOf } from './test-helpers.js';
 import type { Storage } from './types.js';
 
 const SECRET = 'local-storage-test-secret';

@@ -1,11 +1,22 @@
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
+import { mkdir, open, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { asStream, checkExpiry, checkRange, resolveRange, streamOf } from './bytes.js';
 import { StorageError } from './errors.js';
 import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
-import { ensureDirInside, errno, removeTree, resolveInside, walkFiles, writeAtomically } from './local-fs.js';
+import {
+  ensureDirInside,
+  errno,
+  findFileInside,
+  type Meta,
+  readMeta,
+  removeTree,
+  resolveInside,
+  walkFiles,
+  writeAtomically,
+  writeMeta,
+} from './local-fs.js';
 import { MIN_LOCAL_SECRET_LENGTH, signLocalUrl } from './local-presign.js';
 import type { PutFileOptions, Storage, StoredObject } from './types.js';
 
@@ -18,12 +29,6 @@ export interface LocalStorageConfig {
   secret: string;
   /** Milliseconds since the epoch; injectable so tests can sign URLs in the past. */
   clock?: () => number;
-}
-
-/** Sidecar kept under `meta/<key>` when a write names a content type or cache policy explicitly. */
-interface Meta {
-  contentType?: string;
-  cacheControl?: string;
 }
 
 /**
@@ -45,37 +50,13 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
     await Promise.all([objectsDir, metaDir, tmpDir].map((dir) => mkdir(dir, { recursive: true })));
     return realpath(root);
   })();
+  // Keep a failed mkdir (bad root, permissions) from crashing the process as an unhandled
+  // rejection; every method awaits `ready` and reports it there instead.
+  ready.catch(() => {});
 
-  /** Real path of an existing regular file for `key`, or undefined. */
-  async function findFile(base: string, key: string): Promise<string | undefined> {
-    const real = await resolveInside(await ready, join(base, validateKey(key)));
-    if (real === undefined) return undefined;
-    return (await stat(real)).isFile() ? real : undefined;
-  }
-
-  async function readMeta(key: string): Promise<Meta> {
-    const file = await findFile(metaDir, key);
-    if (file === undefined) return {};
-    try {
-      return JSON.parse(await readFile(file, 'utf8')) as Meta;
-    } catch (error) {
-      if (errno(error) === 'ENOENT') return {};
-      throw error;
-    }
-  }
-
-  /** Write (or clear) the sidecar after the object, so an overwrite never keeps a stale content type. */
-  async function writeMeta(key: string, meta: Meta): Promise<void> {
-    const realRoot = await ready;
-    const dest = join(metaDir, key);
-    if (meta.contentType === undefined && meta.cacheControl === undefined) {
-      const existing = await findFile(metaDir, key);
-      if (existing !== undefined) await removeTree(realRoot, existing);
-      return;
-    }
-    await ensureDirInside(realRoot, dirname(dest));
-    await writeAtomically(tmpDir, dest, asStream(JSON.stringify(meta)));
-  }
+  const dirs = { metaDir, tmpDir };
+  const findFile = async (base: string, key: string) =>
+    findFileInside(await ready, join(base, validateKey(key)));
 
   async function prepare(key: string): Promise<string> {
     const dest = join(objectsDir, validateKey(key));
@@ -98,13 +79,14 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
         cause: error,
       });
     }
-    await writeMeta(key, meta);
+    await writeMeta(await ready, dirs, key, meta);
   }
 
   return {
     kind: 'local',
 
     async put(key, body, options = {}) {
+      validateKey(key);
       const { stream, length } = asStream(body);
       if (options.contentLength !== undefined && length !== undefined && options.contentLength !== length) {
         throw new StorageError(
@@ -112,10 +94,15 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
         );
       }
       const meta = { contentType: options.contentType, cacheControl: options.cacheControl };
-      await store(key, { stream }, meta, options.contentLength ?? length);
+      // Cancel a body we did not get to read, so an HTTP upload is not left hanging.
+      await store(key, { stream }, meta, options.contentLength ?? length).catch(async (error: unknown) => {
+        await stream.cancel().catch(() => {});
+        throw error;
+      });
     },
 
     async putFile(key, filePath, options: PutFileOptions = {}) {
+      validateKey(key);
       if (!(await stat(filePath)).isFile()) throw new StorageError(`${filePath} is not a regular file`);
       await store(
         key,
@@ -137,7 +124,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
       try {
         // Size and bytes come from the same open file, even if a writer renames a new one over it.
         const info = await handle.stat();
-        const meta = await readMeta(key);
+        const meta = await readMeta(await ready, metaDir, key);
         const range = options.range ? resolveRange(options.range, info.size) : undefined;
         const size = range ? range.end - range.start + 1 : info.size;
         let body: ReadableStream<Uint8Array>;
@@ -169,7 +156,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
     async head(key) {
       const file = await findFile(objectsDir, key);
       if (file === undefined) return undefined;
-      const meta = await readMeta(key);
+      const meta = await readMeta(await ready, metaDir, key);
       return { size: (await stat(file)).size, contentType: meta.contentType ?? contentTypeForKey(key) };
     },
 

@@ -11,6 +11,12 @@ export interface S3StorageConfig {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /**
+   * Endpoint to put in presigned URLs when players and runners reach the bucket at another address
+   * than the origin does (compose: origin uses `http://minio:9000`, browsers `https://media.example`).
+   * SigV4 signs the host, so a proxy in between must pass the Host header through unchanged.
+   */
+  publicEndpoint?: string;
   /** `endpoint/bucket/key` rather than `bucket.endpoint/key`. Default true: MinIO and R2 need no DNS setup for it. */
   forcePathStyle?: boolean;
   /**
@@ -25,6 +31,8 @@ export interface S3StorageConfig {
 /** Signed requests against one bucket; the Storage methods in `s3.ts` are built on this. */
 export interface S3Requester {
   objectUrl(key: string, query?: Record<string, string>): string;
+  /** The object's URL on `publicEndpoint` (or `endpoint`), for presigning. */
+  publicObjectUrl(key: string): string;
   bucketUrl(query?: Record<string, string>): string;
   /** Send a signed request; bodies that are not streams are retried on 5xx/429 by aws4fetch. */
   send(
@@ -49,18 +57,22 @@ function withQuery(url: string, query: Record<string, string> | undefined): stri
 
 /** Build the requester for a bucket. Nothing is contacted until the first request. */
 export function createS3Requester(config: S3StorageConfig): S3Requester {
-  const endpoint = new URL(config.endpoint);
-  const basePath = endpoint.pathname.replace(/\/+$/, '');
-  const bucketBase =
-    (config.forcePathStyle ?? true)
+  const bucketBaseOf = (endpointUrl: string) => {
+    const endpoint = new URL(endpointUrl);
+    const basePath = endpoint.pathname.replace(/\/+$/, '');
+    return (config.forcePathStyle ?? true)
       ? `${endpoint.protocol}//${endpoint.host}${basePath}/${encodeURIComponent(config.bucket)}`
       : `${endpoint.protocol}//${config.bucket}.${endpoint.host}${basePath}`;
+  };
+  const bucketBase = bucketBaseOf(config.endpoint);
+  const publicBase = bucketBaseOf(config.publicEndpoint ?? config.endpoint);
   const credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey };
   const client = new AwsClient({ ...credentials, service: 's3', region: config.region, retries: 3 });
   const clock = config.clock ?? Date.now;
 
   return {
     objectUrl: (key, query) => withQuery(`${bucketBase}/${encodeKeyPath(key)}`, query),
+    publicObjectUrl: (key) => `${publicBase}/${encodeKeyPath(key)}`,
     // The trailing slash keeps path-style bucket URLs unambiguous for every S3 implementation.
     bucketUrl: (query) => withQuery(`${bucketBase}/`, query),
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageError } from './errors.js';
 import { createS3Storage, type S3StorageConfig } from './s3.js';
 import { partSizeFor } from './s3-upload.js';
-import { bytesOf, space, storageContract } from './storage-contract.js';
+import { storageContract } from './storage-contract.js';
+import { bytesOf, space } from './test-helpers.js';
 import { startTestS3Server, type TestS3Server } from './test-s3-server.js';
 import type { Storage } from './types.js';
 
@@ -87,6 +88,17 @@ describe('S3 specifics', () => {
     expect((error as StorageError).code).toBe('NoSuchBucket');
     await expect(missing.put('a/b', 'x')).rejects.toMatchObject({ status: 404, code: 'NoSuchBucket' });
     await expect(missing.list('a/')).rejects.toBeInstanceOf(StorageError);
+  });
+
+  it('presigns for the public endpoint while talking to the internal one', async () => {
+    const key = `${space()}thumbnail.jpg`;
+    await storage.put(key, 'jpg');
+    const publicEndpoint = server.endpoint.replace('127.0.0.1', 'localhost');
+    const split = createS3Storage({ ...config, publicEndpoint });
+    const url = await split.presignGet(key, { expiresInSeconds: 60 });
+    expect(url.startsWith(`${publicEndpoint}/vidra-test/t/`)).toBe(true);
+    expect(await (await fetch(url)).text()).toBe('jpg');
+    expect(await split.exists(key)).toBe(true);
   });
 
   it('builds virtual-host URLs when path style is off', async () => {

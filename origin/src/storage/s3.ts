@@ -71,7 +71,13 @@ export function createS3Storage(config: S3StorageConfig): Storage {
     async put(key, body, options = {}) {
       validateKey(key);
       const headers = objectHeaders(key, options);
-      if (body instanceof ReadableStream) return upload(s3, key, body, headers, options.contentLength);
+      if (body instanceof ReadableStream) {
+        // Cancel a body we did not get to read, so an HTTP upload is not left hanging.
+        return upload(s3, key, body, headers, options.contentLength).catch(async (error: unknown) => {
+          await body.cancel().catch(() => {});
+          throw error;
+        });
+      }
       // Bytes go up as bytes rather than a stream: replayable, so aws4fetch retries them on 5xx.
       const bytes = bodyBytes(body);
       if (options.contentLength !== undefined && options.contentLength !== bytes.byteLength) {
@@ -170,13 +176,13 @@ export function createS3Storage(config: S3StorageConfig): Storage {
     },
 
     async presignGet(key, options) {
-      return s3.presign(s3.objectUrl(validateKey(key)), 'GET', checkExpiry(options.expiresInSeconds));
+      return s3.presign(s3.publicObjectUrl(validateKey(key)), 'GET', checkExpiry(options.expiresInSeconds));
     },
 
     async presignPut(key, options) {
       const headers = options.contentType ? { 'content-type': options.contentType } : undefined;
       return s3.presign(
-        s3.objectUrl(validateKey(key)),
+        s3.publicObjectUrl(validateKey(key)),
         'PUT',
         checkExpiry(options.expiresInSeconds),
         headers,
