@@ -5,7 +5,14 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs, videoEvents } from '../../db/schema/index.js';
-import { ffprobeJson, generateClip, killGroup, spawnTranscoder, startOriginServer, waitFor } from '../support/stack.js';
+import {
+  ffprobeJson,
+  generateClip,
+  killGroup,
+  spawnTranscoder,
+  startOriginServer,
+  waitFor,
+} from '../support/stack.js';
 import { uploadInterrupted } from '../support/tus.js';
 
 type Stack = Awaited<ReturnType<typeof startOriginServer>>;
@@ -16,7 +23,10 @@ function variants(master: string) {
   return lines.flatMap((line, i) => {
     if (!line.startsWith('#EXT-X-STREAM-INF:')) return [];
     const attrs = Object.fromEntries(
-      [...line.slice(18).matchAll(/([A-Z-]+)=("[^"]*"|[^,]*)/g)].map((m) => [m[1], (m[2] as string).replace(/"/g, '')]),
+      [...line.slice(18).matchAll(/([A-Z-]+)=("[^"]*"|[^,]*)/g)].map((m) => [
+        m[1],
+        (m[2] as string).replace(/"/g, ''),
+      ]),
     );
     return [{ attrs, uri: lines[i + 1]?.trim() as string }];
   });
@@ -41,7 +51,9 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
   const transcoders: Array<ReturnType<typeof spawnTranscoder>> = [];
 
   beforeAll(async () => {
-    stack = await startOriginServer('postgres', { jobs: { leaseSeconds: 3, retryBaseSeconds: 0, maxAttempts: 3 } });
+    stack = await startOriginServer('postgres', {
+      jobs: { leaseSeconds: 3, retryBaseSeconds: 0, maxAttempts: 3 },
+    });
     dir = await mkdtemp(path.join(tmpdir(), 'vidra-e2e-'));
     user = await stack.signUp('e2e');
     const channel = await stack.call('POST', '/api/v1/channels', {
@@ -57,8 +69,10 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
   });
 
   const newVideo = async (title: string) =>
-    (await stack.call('POST', '/api/v1/videos', { token: user.token, body: { channelId, title } })).body.video.id as string;
-  const video = async (id: string) => (await stack.call('GET', `/api/v1/videos/${id}`, { token: user.token })).body;
+    (await stack.call('POST', '/api/v1/videos', { token: user.token, body: { channelId, title } })).body.video
+      .id as string;
+  const video = async (id: string) =>
+    (await stack.call('GET', `/api/v1/videos/${id}`, { token: user.token })).body;
   const settled = (id: string, timeoutMs = 90_000) =>
     waitFor(
       async () => {
@@ -79,17 +93,25 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
     const clip = await generateClip(path.join(dir, 'landscape.mp4'), { width: 640, height: 360, seconds: 9 });
     const videoId = await newVideo('Landscape');
     const file = readFileSync(clip);
-    const upload = await uploadInterrupted(file, { endpoint: `${stack.url}/api/v1/uploads`, token: user.token, videoId }, file.length / 3);
+    const upload = await uploadInterrupted(
+      file,
+      { endpoint: `${stack.url}/api/v1/uploads`, token: user.token, videoId },
+      file.length / 3,
+    );
     expect(upload.completed).toBe(true);
     expect(upload.offsetAfterInterruption).toBeGreaterThan(0);
     expect(upload.offsetAfterInterruption).toBeLessThan(file.length);
 
     // Server-sent events report each state change until the video is fully ready.
-    const events = await fetch(`${stack.url}/api/v1/videos/${videoId}/events`, { headers: { authorization: `Bearer ${user.token}` } });
+    const events = await fetch(`${stack.url}/api/v1/videos/${videoId}/events`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     const ready = await settled(videoId);
     const streamed = await events.text();
-    const states = [...streamed.matchAll(/event: state\ndata: (.*)\nid: \d+/g)].map((m) => JSON.parse(m[1] as string).state);
+    const states = [...streamed.matchAll(/event: state\ndata: (.*)\nid: \d+/g)].map(
+      (m) => JSON.parse(m[1] as string).state,
+    );
     expect(states).toEqual(['uploading', 'queued', 'transcoding', 'ready']);
     expect(streamed).toContain('event: progress');
 
@@ -103,7 +125,8 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
     expect(ladder).toHaveLength(2);
     const bounds: number[][] = [];
     for (const { attrs, uri } of ladder) {
-      for (const key of ['BANDWIDTH', 'AVERAGE-BANDWIDTH', 'RESOLUTION', 'CODECS', 'FRAME-RATE']) expect(attrs).toHaveProperty(key);
+      for (const key of ['BANDWIDTH', 'AVERAGE-BANDWIDTH', 'RESOLUTION', 'CODECS', 'FRAME-RATE'])
+        expect(attrs).toHaveProperty(key);
       expect(attrs.CODECS).toMatch(/^avc1\.[0-9a-f]{6},mp4a\.40\.2$/);
       const playlistKey = `videos/${videoId}/hls/${uri}`;
       const playlist = (await stored(playlistKey)).toString();
@@ -114,7 +137,10 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
       // Reassemble init + segments and let ffprobe check what a player will decode.
       const folder = path.posix.dirname(playlistKey);
       const segments = [...playlist.matchAll(/^(seg_\d+\.m4s)$/gm)].map((m) => m[1] as string);
-      const joined = Buffer.concat([await stored(`${folder}/init.mp4`), ...(await Promise.all(segments.map((s) => stored(`${folder}/${s}`))))]);
+      const joined = Buffer.concat([
+        await stored(`${folder}/init.mp4`),
+        ...(await Promise.all(segments.map((s) => stored(`${folder}/${s}`)))),
+      ]);
       const local = path.join(dir, `${path.posix.basename(folder)}.mp4`);
       writeFileSync(local, joined);
       const probe = await ffprobeJson(local);
@@ -124,8 +150,17 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
       expect(`${v.width}x${v.height}`).toBe(attrs.RESOLUTION);
       expect(a.codec_name).toBe('aac');
       // Every segment starts on a keyframe at the same instant in every rendition.
-      const keyframes = await ffprobeJson(local, ['-select_streams', 'v', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time']);
-      const keyTimes = new Set(keyframes.frames.map((f: { pts_time: string }) => Math.round(Number(f.pts_time) * 10) / 10));
+      const keyframes = await ffprobeJson(local, [
+        '-select_streams',
+        'v',
+        '-skip_frame',
+        'nokey',
+        '-show_entries',
+        'frame=pts_time',
+      ]);
+      const keyTimes = new Set(
+        keyframes.frames.map((f: { pts_time: string }) => Math.round(Number(f.pts_time) * 10) / 10),
+      );
       for (const start of boundaries(playlist)) expect(keyTimes).toContain(Math.round(start * 10) / 10);
     }
     expect(bounds[0]).toEqual(bounds[1]);
@@ -140,10 +175,19 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
     for (const t of transcoders.splice(0)) await killGroup(t.child);
     const victim = spawnTranscoder(stack.url, 'victim');
     transcoders.push(victim);
-    const clip = await generateClip(path.join(dir, 'long.mp4'), { width: 640, height: 360, seconds: 20, codec: 'mpeg4' });
+    const clip = await generateClip(path.join(dir, 'long.mp4'), {
+      width: 640,
+      height: 360,
+      seconds: 20,
+      codec: 'mpeg4',
+    });
     const videoId = await newVideo('Killed');
     const file = readFileSync(clip);
-    await uploadInterrupted(file, { endpoint: `${stack.url}/api/v1/uploads`, token: user.token, videoId }, 64 * 1024);
+    await uploadInterrupted(
+      file,
+      { endpoint: `${stack.url}/api/v1/uploads`, token: user.token, videoId },
+      64 * 1024,
+    );
 
     await waitFor(
       async () => ((await video(videoId)).state === 'transcoding' ? true : undefined),
@@ -160,7 +204,10 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
     expect(done.state).toBe('ready');
     const [job] = await stack.database.db.select().from(jobs).where(eq(jobs.videoId, videoId));
     expect(job).toMatchObject({ state: 'succeeded', attempts: 2 });
-    const history = await stack.database.db.select().from(videoEvents).where(eq(videoEvents.videoId, videoId));
+    const history = await stack.database.db
+      .select()
+      .from(videoEvents)
+      .where(eq(videoEvents.videoId, videoId));
     expect(history.filter((e) => e.state === 'ready')).toHaveLength(1);
   });
 
@@ -168,14 +215,18 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
     for (const t of transcoders.splice(0)) await killGroup(t.child);
     const worker = spawnTranscoder(stack.url, 'steady');
     transcoders.push(worker);
-    const good = readFileSync(await generateClip(path.join(dir, 'good.mp4'), { width: 320, height: 240, seconds: 3 }));
+    const good = readFileSync(
+      await generateClip(path.join(dir, 'good.mp4'), { width: 320, height: 240, seconds: 3 }),
+    );
     writeFileSync(path.join(dir, 'secret.mp4'), good);
     const inputs: Record<string, Buffer> = {
       corrupt: Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 251)),
       truncated: good.subarray(0, Math.floor(good.length / 2)),
       empty: Buffer.alloc(0),
       text: Buffer.from('This is a plain text file, not a video.\n'.repeat(50)),
-      playlist: Buffer.from(`#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile://${dir}/secret.mp4\n#EXTINF:10,\nhttp://127.0.0.1:9/x.ts\n#EXT-X-ENDLIST\n`),
+      playlist: Buffer.from(
+        `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile://${dir}/secret.mp4\n#EXTINF:10,\nhttp://127.0.0.1:9/x.ts\n#EXT-X-ENDLIST\n`,
+      ),
       concat: Buffer.from(`ffconcat version 1.0\nfile '${dir}/secret.mp4'\nfile '/etc/passwd'\n`),
     };
     const ids: Record<string, string> = {};
@@ -190,12 +241,16 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
           'content-type': 'application/offset+octet-stream',
           authorization: `Bearer ${user.token}`,
         },
-        body: bytes,
+        body: new Uint8Array(bytes),
       });
       expect(created.status).toBe(201);
     }
     const goodId = await newVideo('after the bad ones');
-    await uploadInterrupted(good, { endpoint: `${stack.url}/api/v1/uploads`, token: user.token, videoId: goodId }, 64 * 1024);
+    await uploadInterrupted(
+      good,
+      { endpoint: `${stack.url}/api/v1/uploads`, token: user.token, videoId: goodId },
+      64 * 1024,
+    );
 
     for (const [name, id] of Object.entries(ids)) {
       const result = await settled(id);
@@ -207,6 +262,7 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
     expect((await settled(goodId)).state).toBe('ready');
     expect(worker.child.exitCode).toBeNull();
     // Nothing published for the crafted inputs: FFmpeg never read the file they point at.
-    for (const name of ['playlist', 'concat']) expect(await stack.storage.list(`videos/${ids[name]}/`)).toEqual([]);
+    for (const name of ['playlist', 'concat'])
+      expect(await stack.storage.list(`videos/${ids[name]}/`)).toEqual([]);
   });
 });

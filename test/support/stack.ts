@@ -31,7 +31,10 @@ export async function startOriginServer(driver: Driver, overrides: Partial<typeo
  * A transcoder as its own process group, so SIGKILL takes FFmpeg down with it, like a machine
  * dying. Output is collected for failure messages.
  */
-export function spawnTranscoder(originUrl: string, name: string): { child: ChildProcess; output: () => string } {
+export function spawnTranscoder(
+  originUrl: string,
+  name: string,
+): { child: ChildProcess; output: () => string } {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'transcoder/src/main.ts'], {
     cwd: ROOT,
@@ -75,8 +78,18 @@ export async function generateClip(
   options: { width: number; height: number; seconds: number; audio?: boolean; codec?: 'libx264' | 'mpeg4' },
 ): Promise<string> {
   const { width, height, seconds } = options;
-  const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=25:duration=${seconds}`];
-  if (options.audio !== false) args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`);
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${width}x${height}:rate=25:duration=${seconds}`,
+  ];
+  if (options.audio !== false)
+    args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`);
   args.push('-c:v', options.codec ?? 'libx264', '-pix_fmt', 'yuv420p');
   if (options.codec !== 'mpeg4') args.push('-preset', 'ultrafast');
   if (options.audio !== false) args.push('-c:a', 'aac', '-b:a', '64k');
@@ -85,13 +98,27 @@ export async function generateClip(
   return file;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: ffprobe JSON is inspected loosely by tests
 export async function ffprobeJson(file: string, extra: string[] = []): Promise<any> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', ...extra, file]);
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_streams',
+    '-show_format',
+    ...extra,
+    file,
+  ]);
   return JSON.parse(stdout);
 }
 
 /** Poll until `check` returns a value, or fail with `describe()` after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, describe: () => string): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

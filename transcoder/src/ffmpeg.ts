@@ -15,7 +15,10 @@ export async function probeBinary(binary: string): Promise<BinaryProbe> {
     return { ok: true, version: stdout.split('\n')[0]?.trim() ?? 'unknown' };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? `${binary} is not installed` : `${binary} failed: ${String(error)}` };
+    return {
+      ok: false,
+      reason: code === 'ENOENT' ? `${binary} is not installed` : `${binary} failed: ${String(error)}`,
+    };
   }
 }
 

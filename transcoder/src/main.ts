@@ -15,7 +15,8 @@ export async function startTranscoder(env: TranscoderEnv): Promise<Runner> {
   const logger = pino({ level: env.LOG_LEVEL, base: { service: 'transcoder', name: env.TRANSCODER_NAME } });
   const binaries = await locateFfmpeg({ ffmpeg: env.FFMPEG_PATH, ffprobe: env.FFPROBE_PATH });
   for (const { path: binary, probe } of [binaries.ffmpeg, binaries.ffprobe]) {
-    if (!probe.ok) throw new Error(`${probe.reason}; install FFmpeg (apt-get install ffmpeg) or set FFMPEG_PATH`);
+    if (!probe.ok)
+      throw new Error(`${probe.reason}; install FFmpeg (apt-get install ffmpeg) or set FFMPEG_PATH`);
     logger.info({ binary, version: probe.version }, 'found');
   }
   const workDir = path.resolve(env.WORK_DIR ?? path.join(tmpdir(), 'vidra-transcoder'));

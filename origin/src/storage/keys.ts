@@ -75,3 +75,16 @@ export function contentTypeForKey(key: string): string {
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
   return CONTENT_TYPES[ext] ?? 'application/octet-stream';
 }
+
+/** Percent-encode each segment so keys with spaces or `?` survive the URL; `/` stays readable. */
+export function encodeKeyPath(key: string): string {
+  return key
+    .split('/')
+    .map((segment) =>
+      encodeURIComponent(segment).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      ),
+    )
+    .join('/');
+}

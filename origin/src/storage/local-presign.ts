@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { validateKey } from './keys.js';
+import { encodeKeyPath, validateKey } from './keys.js';
 
 /**
  * Presigned URLs for the local backend. The origin serves `GET /storage/<key>` and checks the
@@ -13,19 +13,6 @@ export const MIN_LOCAL_SECRET_LENGTH = 16;
 function signature(secret: string, key: string, expires: number): string {
   // The newline cannot occur in a valid key, so (key, expires) pairs cannot collide.
   return createHmac('sha256', secret).update(`${key}\n${expires}`).digest('base64url');
-}
-
-/** Percent-encode each segment so keys with spaces or `?` survive the URL; `/` stays readable. */
-export function encodeKeyPath(key: string): string {
-  return key
-    .split('/')
-    .map((segment) =>
-      encodeURIComponent(segment).replace(
-        /[!'()*]/g,
-        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-      ),
-    )
-    .join('/');
 }
 
 /**

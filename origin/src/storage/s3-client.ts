@@ -1,6 +1,6 @@
 import { AwsClient, AwsV4Signer } from 'aws4fetch';
 import { StorageError } from './errors.js';
-import { encodeKeyPath } from './local-presign.js';
+import { encodeKeyPath } from './keys.js';
 import { xmlText } from './s3-xml.js';
 
 export interface S3StorageConfig {
@@ -86,14 +86,8 @@ export function createS3Requester(config: S3StorageConfig): S3Requester {
       } catch (error) {
         // fetch says only "fetch failed"; the cause (refused, reset, body length mismatch) is the news.
         const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-        throw new StorageError(
-          `S3 ${init.method} ${new URL(url).pathname} failed: ${cause}`,
-          undefined,
-          undefined,
-          {
-            cause: error,
-          },
-        );
+        const message = `S3 ${init.method} ${new URL(url).pathname} failed: ${cause}`;
+        throw new StorageError(message, undefined, undefined, { cause: error });
       }
     },
 

@@ -27,8 +27,15 @@ async function upload(
   headers: Record<string, string>,
   length?: number,
 ) {
-  if (length !== undefined && length <= MAX_SINGLE_PUT) return putObject(s3, key, stream, headers, length);
-  return uploadStream(s3, key, stream, headers, partSizeFor(length));
+  try {
+    if (length !== undefined && length <= MAX_SINGLE_PUT)
+      return await putObject(s3, key, stream, headers, length);
+    return await uploadStream(s3, key, stream, headers, partSizeFor(length));
+  } catch (error) {
+    // Cancel a body we did not get to read, so an HTTP upload or an open file is not left hanging.
+    await stream.cancel().catch(() => {});
+    throw error;
+  }
 }
 
 /**
@@ -41,8 +48,9 @@ function placeRange(response: Response, wanted: ByteRange | undefined) {
     const size = Number(response.headers.get('content-length') ?? 0);
     // A server that ignored Range sent the whole object: fine only if that is what was asked for.
     const range = wanted ? resolveRange(wanted, size) : undefined;
-    if (range && (range.start !== 0 || range.end !== size - 1))
+    if (range && (range.start !== 0 || range.end !== size - 1)) {
       throw new StorageError('S3 ignored the Range header');
+    }
     return { size, totalSize: size, ...(range ? { range } : {}) };
   }
   const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
@@ -71,13 +79,7 @@ export function createS3Storage(config: S3StorageConfig): Storage {
     async put(key, body, options = {}) {
       validateKey(key);
       const headers = objectHeaders(key, options);
-      if (body instanceof ReadableStream) {
-        // Cancel a body we did not get to read, so an HTTP upload is not left hanging.
-        return upload(s3, key, body, headers, options.contentLength).catch(async (error: unknown) => {
-          await body.cancel().catch(() => {});
-          throw error;
-        });
-      }
+      if (body instanceof ReadableStream) return upload(s3, key, body, headers, options.contentLength);
       // Bytes go up as bytes rather than a stream: replayable, so aws4fetch retries them on 5xx.
       const bytes = bodyBytes(body);
       if (options.contentLength !== undefined && options.contentLength !== bytes.byteLength) {
@@ -107,8 +109,9 @@ export function createS3Storage(config: S3StorageConfig): Storage {
       if (response.status === 404) {
         const code = xmlText(await response.text(), 'Code');
         // A missing bucket is a misconfiguration, not a missing object.
-        if (code === 'NoSuchBucket')
+        if (code === 'NoSuchBucket') {
           throw new StorageError(`S3 bucket ${config.bucket} does not exist`, 404, code);
+        }
         return undefined;
       }
       if (response.status === 416 && wanted) {

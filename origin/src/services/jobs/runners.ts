@@ -74,7 +74,7 @@ export async function releaseJob(
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const [job] = await tx.select().from(jobs).where(eq(jobs.id, input.jobId)).for('update');
-    if (!job || job.state !== 'leased' || job.runnerId !== input.runnerId) return;
+    if (job?.state !== 'leased' || job.runnerId !== input.runnerId) return;
     await tx
       .update(jobs)
       .set({

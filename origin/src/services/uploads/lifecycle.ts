@@ -33,7 +33,7 @@ export async function finalizeUpload(
   stagedPath: string,
 ): Promise<boolean> {
   const [upload] = await ctx.db.select().from(uploads).where(eq(uploads.id, uploadId));
-  if (!upload || upload.state !== 'pending') return false;
+  if (upload?.state !== 'pending') return false;
   await ctx.storage.putFile(upload.storageKey, stagedPath, { contentType: 'application/octet-stream' });
   const finished = await ctx.db.transaction(async (tx) => {
     const claimed = await tx

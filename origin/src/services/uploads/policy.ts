@@ -8,7 +8,6 @@ import {
   ServiceError,
   ValidationError,
 } from '../../lib/errors.js';
-import { canManageChannel } from '../channels.js';
 import type { ServiceContext } from '../context.js';
 import { loadVideo } from '../videos/read.js';
 
