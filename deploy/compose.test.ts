@@ -174,7 +174,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('wires the origins to postgres, redis and minio with the decided env vars', () => {
+  it('wires the origins to postgres, minio and a shared upload staging volume', () => {
     const bucketCreator = JSON.stringify(service('minio-init').entrypoint ?? service('minio-init').command);
     expect(bucketCreator).toContain('mc mb');
     expect(JSON.stringify(service('minio').command)).toContain('--console-address');
@@ -190,7 +190,9 @@ describe('docker-compose.yml', () => {
       // Reachable only through lb behind the edge, which sets X-Forwarded-For.
       expect(env.TRUST_PROXY).toBe('true');
       expect(new URL(env.S3_ENDPOINT ?? 'invalid:').hostname).toBe('minio');
-      expect(new URL(env.REDIS_URL ?? 'invalid:').hostname).toBe('redis');
+      // tus staging is one volume shared by both origins, so a resumed upload may land on either.
+      expect(env.UPLOAD_DIR).toBe('/app/uploads');
+      expect(JSON.stringify(service(name).volumes)).toContain('upload-staging:/app/uploads');
       for (const key of [
         'S3_BUCKET',
         'S3_ACCESS_KEY_ID',

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -264,5 +264,36 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
     // Nothing published for the crafted inputs: FFmpeg never read the file they point at.
     for (const name of ['playlist', 'concat'])
       expect(await stack.storage.list(`videos/${ids[name]}/`)).toEqual([]);
+  });
+
+  it('hands the job back on SIGTERM, stops FFmpeg, and leaves no temp files', async () => {
+    for (const t of transcoders.splice(0)) await killGroup(t.child);
+    const polite = spawnTranscoder(stack.url, 'polite');
+    transcoders.push(polite);
+    const clip = await generateClip(path.join(dir, 'sigterm.mp4'), {
+      width: 640,
+      height: 360,
+      seconds: 20,
+      codec: 'mpeg4',
+    });
+    const videoId = await newVideo('Interrupted politely');
+    await uploadInterrupted(
+      readFileSync(clip),
+      { endpoint: `${stack.url}/api/v1/uploads`, token: user.token, videoId },
+      64 * 1024,
+    );
+    await waitFor(
+      async () => ((await video(videoId)).state === 'transcoding' ? true : undefined),
+      60_000,
+      polite.output,
+    );
+
+    const exited = new Promise((resolve) => polite.child.once('exit', (code) => resolve(code)));
+    polite.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const [job] = await stack.database.db.select().from(jobs).where(eq(jobs.videoId, videoId));
+    expect(job).toMatchObject({ state: 'pending', attempts: 0, runnerId: null });
+    expect((await video(videoId)).state).toBe('queued');
+    expect(readdirSync(polite.workDir)).toEqual([]);
   });
 });

@@ -34,8 +34,9 @@ export async function startOriginServer(driver: Driver, overrides: Partial<typeo
 export function spawnTranscoder(
   originUrl: string,
   name: string,
-): { child: ChildProcess; output: () => string } {
+): { child: ChildProcess; output: () => string; workDir: string } {
   let output = '';
+  const workDir = mkdtempSync(path.join(tmpdir(), `vidra-${name}-`));
   const child = spawn(process.execPath, ['--import', 'tsx', 'transcoder/src/main.ts'], {
     cwd: ROOT,
     detached: true,
@@ -48,7 +49,7 @@ export function spawnTranscoder(
       X264_PRESET: 'ultrafast',
       POLL_SECONDS: '1',
       LOG_LEVEL: 'info',
-      WORK_DIR: mkdtempSync(path.join(tmpdir(), `vidra-${name}-`)),
+      WORK_DIR: workDir,
     },
   });
   child.stdout?.on('data', (chunk) => {
@@ -57,7 +58,7 @@ export function spawnTranscoder(
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  return { child, output: () => output };
+  return { child, output: () => output, workDir };
 }
 
 /** Kill a process group outright and wait for it to be gone. */
