@@ -16,6 +16,8 @@ import { channels } from './channels.js';
 
 /** Where a ready video's files are, as storage keys. */
 export interface VideoAssets {
+  /** Bumped on every publish, so caches keyed on it never serve a superseded playlist. */
+  version: number;
   master: string;
   thumbnail?: string;
   storyboardImage?: string;

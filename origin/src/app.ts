@@ -15,6 +15,7 @@ import type { Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
+import { internalRoutes } from './routes/internal.js';
 import { runnerFileRoutes } from './routes/runner-files.js';
 import { runnerRoutes } from './routes/runners.js';
 import { systemRoutes } from './routes/system.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   config: ServiceConfig & {
     /** Take the client address from `X-Forwarded-For` (set when an edge or LB is in front). */
     trustProxy: boolean;
+    /** Shared with the edge for `/internal/*`. */
+    internalApiToken: string;
   };
   metrics?: Metrics;
   storage: Storage;
@@ -96,11 +99,17 @@ export function createApp(options: AppOptions) {
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
   app.route('/', runnerRoutes());
   app.route('/', runnerFileRoutes());
+  app.route('/', internalRoutes(options.config.internalApiToken));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'internalAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'INTERNAL_API_TOKEN shared with the edge',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'runnerAuth', {
     type: 'http',

@@ -6,6 +6,8 @@ import type { OriginEnv } from './env.js';
 export function configFromEnv(env: OriginEnv): AppOptions['config'] {
   return {
     trustProxy: env.TRUST_PROXY,
+    // Without a configured token, only an edge started alongside (npm start) that was handed this one gets in.
+    internalApiToken: env.INTERNAL_API_TOKEN ?? randomBytes(24).toString('base64url'),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     signingKeyRotationSeconds: env.SIGNING_KEY_ROTATION_SECONDS,

@@ -54,6 +54,7 @@ export const OriginEnvObject = z.object({
     .positive()
     .default(50 * GiB),
   UPLOAD_EXPIRY_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  INTERNAL_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   RUNNER_REGISTRATION_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),

@@ -16,6 +16,8 @@ export interface RunningOrigin {
   url: string;
   /** The token runners must present; generated when RUNNER_REGISTRATION_TOKEN is unset. */
   runnerRegistrationToken: string;
+  /** The token the edge must present on `/internal/*`; generated when INTERNAL_API_TOKEN is unset. */
+  internalApiToken: string;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   return {
     url,
     runnerRegistrationToken: config.runnerRegistrationToken,
+    internalApiToken: config.internalApiToken,
     async close() {
       clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -48,6 +48,7 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
 /** Cheap scrypt for tests: the cost parameter is stored per hash, so the code path is the same. */
 export const TEST_CONFIG = {
   trustProxy: true,
+  internalApiToken: 'test-internal-token-0123456789',
   accessTokenTtlSeconds: 900,
   refreshTokenTtlSeconds: 86_400,
   signingKeyRotationSeconds: 86_400,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpiry, fixedChunks, resolveRange, streamOf } from './bytes.js';
-import { RangeNotSatisfiableError } from './errors.js';
-import { chunked } from './test-helpers.js';
+import { checkExpiry, exactLength, fixedChunks, resolveRange, streamOf } from './bytes.js';
+import { RangeNotSatisfiableError, StorageError } from './errors.js';
+import { bytesOf, chunked } from './test-helpers.js';
 
 async function collect(stream: ReadableStream<Uint8Array>, size: number): Promise<number[][]> {
   const parts: number[][] = [];
@@ -67,5 +67,31 @@ describe('checkExpiry', () => {
     expect(checkExpiry(604_800)).toBe(604_800);
     expect(() => checkExpiry(604_801)).toThrow(RangeError);
     expect(() => checkExpiry(0)).toThrow(RangeError);
+  });
+});
+
+describe('exactLength', () => {
+  const data = Uint8Array.from({ length: 12 }, (_, i) => i);
+
+  it('passes through a body of exactly the declared length', async () => {
+    expect(await bytesOf(exactLength(chunked(data, 5), 12))).toEqual(data);
+    expect(await bytesOf(exactLength(streamOf(new Uint8Array(0)), 0))).toEqual(new Uint8Array(0));
+  });
+
+  it('fails a short body at its end and a long one before the declared last byte is handed on', async () => {
+    await expect(bytesOf(exactLength(chunked(data, 5), 13))).rejects.toThrow(StorageError);
+    for (const chunk of [3, 4, 5, 12]) {
+      const reader = exactLength(chunked(data, chunk), 8).getReader();
+      let delivered = 0;
+      const error = await (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return undefined;
+          delivered += value.byteLength;
+        }
+      })().catch((e: unknown) => e);
+      expect(error, `chunk ${chunk}`).toBeInstanceOf(StorageError);
+      expect(delivered, `chunk ${chunk}`).toBeLessThan(8);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { RangeNotSatisfiableError } from './errors.js';
+import { RangeNotSatisfiableError, StorageError } from './errors.js';
 import type { ByteRange, StorageBody } from './types.js';
 
 /** S3 refuses presigned URLs that live longer than 7 days; the local backend follows suit. */
@@ -91,4 +91,46 @@ export function asStream(body: StorageBody): { stream: ReadableStream<Uint8Array
   if (body instanceof ReadableStream) return { stream: body };
   const bytes = bodyBytes(body);
   return { stream: streamOf(bytes), length: bytes.byteLength };
+}
+
+/**
+ * Pass `source` through, failing unless it holds exactly `expected` bytes. The last bytes are held
+ * back until the source has proved it is finished: an HTTP server stores the object as soon as it
+ * has `Content-Length` bytes, and fetch then drops the rest without a word, so a too-long body must
+ * fail before the final byte leaves. A too-short one fails mid-body, which aborts the request.
+ */
+export function exactLength(
+  source: ReadableStream<Uint8Array>,
+  expected: number,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let seen = 0;
+  const mismatch = (what: string) => new StorageError(`Expected ${expected} bytes but the body was ${what}`);
+  const next = async () => {
+    for (;;) {
+      const result = await reader.read();
+      if (result.done || result.value.byteLength > 0) return result;
+    }
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await next();
+      if (done) {
+        if (seen === expected) controller.close();
+        else controller.error(mismatch(`${seen} bytes`));
+        return;
+      }
+      seen += value.byteLength;
+      if (seen < expected) return controller.enqueue(value);
+      const after = seen > expected ? undefined : await next();
+      if (after === undefined || !after.done) {
+        controller.error(mismatch('longer'));
+        await reader.cancel().catch(() => {});
+        return;
+      }
+      controller.enqueue(value);
+      controller.close();
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }

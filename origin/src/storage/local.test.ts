@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,11 +83,14 @@ describe('local storage symlinks', () => {
 
 describe('local presigned URLs', () => {
   const now = Date.UTC(2026, 10, 22, 12, 0, 0);
-  const signed = createLocalStorage({
-    root: join(tmpdir(), `vidra-unused-${randomUUID()}`),
-    publicBaseUrl: 'https://video.example/',
-    secret: SECRET,
-    clock: () => now,
+  let signed: Storage;
+  beforeAll(() => {
+    signed = createLocalStorage({
+      root: join(root, 'signed'),
+      publicBaseUrl: 'https://video.example/',
+      secret: SECRET,
+      clock: () => now,
+    });
   });
 
   async function parts(key: string, expiresInSeconds = 300) {

@@ -50,8 +50,12 @@ export interface S3Requester {
 
 function withQuery(url: string, query: Record<string, string> | undefined): string {
   if (!query) return url;
-  const search = new URLSearchParams(query).toString();
-  // `?uploads` style sub-resources carry no value; S3 accepts `uploads=` too and SigV4 signs it so.
+  // Percent-encode (space as %20, never '+'): servers disagree on whether '+' in a query means a
+  // space, and a signature computed on one reading fails on the other. `?uploads`-style
+  // sub-resources go out as `uploads=`, which S3 accepts and SigV4 signs the same way.
+  const search = Object.entries(query)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
   return search ? `${url}?${search}` : url;
 }
 

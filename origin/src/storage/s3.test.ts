@@ -7,8 +7,8 @@ import { bytesOf, space } from './test-helpers.js';
 import { startTestS3Server, type TestS3Server } from './test-s3-server.js';
 import type { Storage } from './types.js';
 
-// Real HTTP against s3rver in its own process. s3rver checks presigned-URL expiry but not SigV4
-// signatures themselves, so signature correctness rests on aws4fetch (see docs/storage.md).
+// Real HTTP against s3rver in its own process, behind an independent SigV4 check
+// (test-s3-sigv4.cjs), so every request here must be signed as S3 expects.
 let server: TestS3Server;
 let config: S3StorageConfig;
 let storage: Storage;
@@ -56,6 +56,32 @@ describe('S3 presigned URLs', () => {
     expect(await response.text()).toContain('Request has expired');
   });
 
+  it('a tampered presigned GET is refused', async () => {
+    const key = `${space()}thumbnail.jpg`;
+    await storage.put(key, 'jpg');
+    const url = new URL(await storage.presignGet(key, { expiresInSeconds: 300 }));
+    const signature = url.searchParams.get('X-Amz-Signature') ?? '';
+    const tampered = [
+      (u: URL) =>
+        u.searchParams.set(
+          'X-Amz-Signature',
+          `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`,
+        ),
+      (u: URL) => u.searchParams.set('X-Amz-Expires', '600'),
+      (u: URL) => {
+        u.pathname = u.pathname.replace('thumbnail.jpg', 'other.jpg');
+      },
+    ];
+    for (const tamper of tampered) {
+      const copy = new URL(url);
+      tamper(copy);
+      const response = await fetch(copy);
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain('SignatureDoesNotMatch');
+    }
+    expect((await fetch(url)).status).toBe(200);
+  });
+
   it('a presigned PUT lets a runner upload with plain fetch', async () => {
     const key = `${space()}hls/720p/seg_00001.m4s`;
     const url = await storage.presignPut?.(key, { expiresInSeconds: 300, contentType: 'video/iso.segment' });
@@ -73,6 +99,25 @@ describe('S3 presigned URLs', () => {
 });
 
 describe('S3 specifics', () => {
+  it('the test server verifies signatures, so every passing request above was signed correctly', async () => {
+    const key = `${space()}x`;
+    await storage.put(key, 'x');
+    const wrongSecret = createS3Storage({ ...config, secretAccessKey: 'not-the-secret' });
+    await expect(wrongSecret.put(key, 'y')).rejects.toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
+    await expect(wrongSecret.list('t/')).rejects.toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
+    const wrongRegion = createS3Storage({ ...config, region: 'eu-west-1' });
+    await expect(wrongRegion.head(key)).rejects.toMatchObject({ status: 403 });
+    const anonymous = await fetch(`${server.endpoint}/vidra-test/${key}`);
+    expect(anonymous.status).toBe(403);
+    expect(await anonymous.text()).toContain('AccessDenied');
+  });
+
   it('deletes one key at a time when batch delete is off', async () => {
     const single = createS3Storage({ ...config, batchDelete: false });
     const s = space();

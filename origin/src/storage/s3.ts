@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { bodyBytes, checkExpiry, checkRange, resolveRange, streamOf } from './bytes.js';
+import { bodyBytes, checkExpiry, checkRange, exactLength, resolveRange, streamOf } from './bytes.js';
 import { RangeNotSatisfiableError, StorageError } from './errors.js';
 import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import { createS3Requester, failure, type S3Requester, type S3StorageConfig } from './s3-client.js';
@@ -27,13 +27,15 @@ async function upload(
   headers: Record<string, string>,
   length?: number,
 ) {
+  const body = length === undefined ? stream : exactLength(stream, length);
   try {
-    if (length !== undefined && length <= MAX_SINGLE_PUT)
-      return await putObject(s3, key, stream, headers, length);
-    return await uploadStream(s3, key, stream, headers, partSizeFor(length));
+    if (length !== undefined && length <= MAX_SINGLE_PUT) {
+      return await putObject(s3, key, body, headers, length);
+    }
+    return await uploadStream(s3, key, body, headers, partSizeFor(length));
   } catch (error) {
     // Cancel a body we did not get to read, so an HTTP upload or an open file is not left hanging.
-    await stream.cancel().catch(() => {});
+    await body.cancel().catch(() => {});
     throw error;
   }
 }

@@ -68,15 +68,23 @@ export function storageContract(getStorage: () => Storage, options: { manyKeys: 
       expect(await read(object)).toBe('');
     });
 
-    it('refuses a body whose length differs from contentLength', async () => {
+    it('refuses a body whose length differs from contentLength and stores nothing', async () => {
       const s = space();
       await expect(storage.put(`${s}a`, 'abc', { contentLength: 4 })).rejects.toThrow(/contentLength/);
       expect(await storage.exists(`${s}a`)).toBe(false);
-      // Whether a cut-short stream leaves anything is the server's business (S3 stores nothing,
-      // s3rver keeps an empty object), so only the rejection is common ground.
-      await expect(
-        storage.put(`${s}b`, chunked(new Uint8Array(10), 4), { contentLength: 20 }),
-      ).rejects.toThrow(StorageError);
+      // Too short, and too long with the excess in a later chunk, at a chunk boundary, or mid-chunk.
+      const streams: Array<[number, number, number]> = [
+        [10, 4, 20],
+        [20, 5, 10],
+        [20, 10, 10],
+        [20, 3, 10],
+      ];
+      for (const [size, chunk, contentLength] of streams) {
+        const key = `${s}${size}-${chunk}`;
+        const put = storage.put(key, chunked(new Uint8Array(size), chunk), { contentLength });
+        await expect(put, key).rejects.toThrow(StorageError);
+        expect(await storage.exists(key), key).toBe(false);
+      }
     });
 
     it('keeps explicit content types and cache control, and derives the rest from the extension', async () => {
@@ -120,6 +128,8 @@ export function storageContract(getStorage: () => Storage, options: { manyKeys: 
       await storage.put(key, 'WEBVTT');
       expect(await read(await storage.get(key))).toBe('WEBVTT');
       expect(await storage.list(s)).toEqual([key]);
+      expect(await storage.list(`${s}a b&c+`)).toEqual([key]);
+      expect(await storage.list(`${s}a+b`)).toEqual([]);
     });
 
     it('streams a file from disk with putFile', async () => {

@@ -5,14 +5,17 @@
 // s3rver answers a PUT as soon as the last byte has been hashed, before the file is on disk, so a
 // GET or LIST right after can miss it or read it short. Real S3 is read-after-write consistent, so
 // the two writers are replaced with ones that finish writing (to a temp file, then rename) before
-// answering; a client that aborts mid-body now leaves nothing behind, as on S3.
+// answering; a client that aborts mid-body now leaves nothing behind, as on S3. Every request
+// must also carry a valid SigV4 signature (test-s3-sigv4.cjs), which s3rver does not check.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 const { Readable, Transform } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const S3rver = require('s3rver');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
+const { checkSignature } = require('./test-s3-sigv4.cjs');
 
 async function writeFileHashed(content, filePath) {
   await fs.promises.mkdir(path.dirname(filePath), { recursive: true });
@@ -56,12 +59,23 @@ FilesystemStore.prototype.putPart = async function putPart(bucket, uploadId, par
 };
 
 const [directory, bucket] = process.argv.slice(2);
-const server = new S3rver({
-  address: '127.0.0.1',
-  port: 0,
-  silent: true,
-  directory,
-  configureBuckets: [{ name: bucket }],
+// s3rver's built-in account; the tests sign with the same pair.
+const account = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1' };
+const server = new S3rver({ silent: true, directory, configureBuckets: [{ name: bucket }] });
+const s3rver = server.callback();
+const httpServer = http.createServer((req, res) => {
+  const code = checkSignature(req, account);
+  if (!code) return s3rver(req, res);
+  res.writeHead(403, { 'content-type': 'application/xml' });
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`,
+  );
 });
-server.run().then((address) => process.stdout.write(`${JSON.stringify({ port: address.port })}\n`));
-process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
+server
+  .configureBuckets()
+  .then(() => new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve)))
+  .then(() => process.stdout.write(`${JSON.stringify({ port: httpServer.address().port })}\n`));
+process.on('SIGTERM', () => {
+  httpServer.closeAllConnections();
+  httpServer.close(() => process.exit(0));
+});

@@ -12,7 +12,8 @@ export interface TestS3Server {
 
 // s3rver runs in its own process because it builds ListObjectsV2 continuation tokens with DES,
 // which OpenSSL 3 (Node >= 17) only offers through the legacy provider, a flag a process can only
-// be given when it starts. The launcher also fixes s3rver's acknowledge-before-write race.
+// be given when it starts. The launcher also fixes s3rver's acknowledge-before-write race and
+// checks every request's SigV4 signature, which s3rver itself skips.
 const LAUNCHER = fileURLToPath(new URL('./test-s3-server.cjs', import.meta.url));
 
 /** Start s3rver with `bucket` created, storing its data in a fresh temp directory. */

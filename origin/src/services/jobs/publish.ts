@@ -42,6 +42,7 @@ async function writeOutputs(tx: Executor, videoId: string, input: PublishInput):
     .set({
       durationSeconds: input.durationSeconds,
       assets: {
+        version: Date.now(),
         master: `${prefix}${input.master}`,
         ...(input.thumbnail ? { thumbnail: `${prefix}${input.thumbnail}` } : {}),
         ...(input.storyboard
