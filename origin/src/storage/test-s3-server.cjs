@@ -1,6 +1,6 @@
 // Runs s3rver for the storage tests; started by test-s3-server.ts as
 // `node --openssl-legacy-provider test-s3-server.cjs <directory> <bucket>`, it prints
-// `{"port":N}` once listening and stops on SIGTERM.
+// `{"port":N}` once listening and stops on SIGTERM or when its stdin closes.
 //
 // s3rver answers a PUT as soon as the last byte has been hashed, before the file is on disk, so a
 // GET or LIST right after can miss it or read it short. Real S3 is read-after-write consistent, so
@@ -75,6 +75,7 @@ server
   .configureBuckets()
   .then(() => new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve)))
   .then(() => process.stdout.write(`${JSON.stringify({ port: httpServer.address().port })}\n`));
+process.stdin.on('end', () => process.exit(0)).resume();
 process.on('SIGTERM', () => {
   httpServer.closeAllConnections();
   httpServer.close(() => process.exit(0));

@@ -20,7 +20,9 @@ const LAUNCHER = fileURLToPath(new URL('./test-s3-server.cjs', import.meta.url))
 export async function startTestS3Server(bucket: string): Promise<TestS3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'vidra-s3rver-'));
   const child = spawn(process.execPath, ['--openssl-legacy-provider', LAUNCHER, directory, bucket], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin stays open only while we live: the server exits when it closes, so a killed test
+    // worker cannot leave it running.
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   try {
     const port = await readPort(child);
