@@ -2,12 +2,19 @@ import { Hono } from 'hono';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { type EdgeBindings, type EdgeConfig, loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
-import { pickOrigin, proxyToOrigin } from './proxy.js';
+import type { EdgeViewer } from './auth/jwt.js';
+import { verifyAccessToken } from './auth/middleware.js';
+import { issuePlayback } from './playback/issue.js';
+import { servePlayback } from './playback/serve.js';
+import { proxyToOrigin } from './proxy.js';
+import { rateLimit } from './ratelimit-middleware.js';
+import { fetchWithFailover } from './routing.js';
+import { createEdgeState, type EdgeState } from './state.js';
 
 /** Hono environment of the edge app: raw bindings in, validated config and request id as variables. */
 export type EdgeEnv = {
   Bindings: EdgeBindings;
-  Variables: RequestIdVariables & { config: EdgeConfig };
+  Variables: RequestIdVariables & { config: EdgeConfig; state: EdgeState; viewer: EdgeViewer | undefined };
 };
 
 /** Paths the edge answers itself. Namespaced under `/edge/` so they can never shadow an origin route. */
@@ -23,6 +30,8 @@ export const EDGE_HEALTH_PATH = '/edge/healthz';
  */
 export function createApp(): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>();
+  // Per-isolate state, built once per bindings object (the runtime reuses it across requests).
+  const states = new WeakMap<object, EdgeState>();
 
   // Honours a well-formed incoming X-Request-Id (so a client or an upstream load balancer can
   // correlate), otherwise mints a UUID.
@@ -42,6 +51,12 @@ export function createApp(): Hono<EdgeEnv> {
       return errorResponse('internal_error', 'The edge is misconfigured', c.var.requestId);
     }
     c.set('config', result.config);
+    let state = states.get(c.env ?? {});
+    if (!state) {
+      state = createEdgeState(result.config, c.env ?? {});
+      if (c.env) states.set(c.env, state);
+    }
+    c.set('state', state);
     await next();
   });
 
@@ -51,11 +66,27 @@ export function createApp(): Hono<EdgeEnv> {
     return c.json({ ok: true });
   });
 
-  app.all('*', (c) =>
-    proxyToOrigin(c.req.raw, {
-      origin: pickOrigin(c.var.config.origins),
-      requestId: c.var.requestId,
+  // The origins' internal API is for the edge alone.
+  app.all('/internal/*', (c) => errorResponse('not_found', 'Not found', c.var.requestId));
+
+  app.on(['GET', 'HEAD'], '/play/*', servePlayback);
+  app.options('/play/*', (c) =>
+    c.body(null, 204, {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+      'access-control-allow-headers': 'range',
+      'access-control-max-age': '86400',
     }),
+  );
+
+  app.use('/api/*', verifyAccessToken());
+  app.use('/api/*', rateLimit());
+  app.post('/api/v1/videos/:id/playback', issuePlayback);
+
+  app.all('*', (c) =>
+    fetchWithFailover(c.var.state.pool, c.req.method, (origin) =>
+      proxyToOrigin(c.req.raw, { origin, requestId: c.var.requestId }),
+    ),
   );
 
   app.onError((err, c) => {

@@ -9,7 +9,39 @@ import * as z from 'zod/mini';
 export type EdgeBindings = {
   /** Comma-separated origin base URLs, e.g. `https://origin-1.example.com,https://origin-2.example.com`. */
   ORIGINS?: unknown;
+  /** Secret shared with the origins for `/internal/*` (policies, password checks, media). */
+  INTERNAL_API_TOKEN?: unknown;
+  /** Secret: `kid:secret,kid:secret` HMAC keys for playback tokens; the first signs. */
+  PLAYBACK_KEYS?: unknown;
+  PLAYBACK_ACTIVE_KID?: unknown;
+  /** Default lifetime of playback tokens, in seconds (at most 24 h). */
+  PLAYBACK_TTL_SECONDS?: unknown;
+  /** `true` to bind playback tokens to the viewer's address. */
+  PLAYBACK_BIND_IP?: unknown;
+  UPSTASH_REDIS_REST_URL?: unknown;
+  UPSTASH_REDIS_REST_TOKEN?: unknown;
+  /** Rate-limit overrides, `requests/seconds`. */
+  RATE_LIMIT_AUTH?: unknown;
+  RATE_LIMIT_WRITE?: unknown;
+  RATE_LIMIT_PLAYBACK?: unknown;
+  RATE_LIMIT_UPLOAD?: unknown;
+  /** S3-compatible storage the edge may read published files from directly (else the origin serves them). */
+  S3_ENDPOINT?: unknown;
+  S3_BUCKET?: unknown;
+  S3_REGION?: unknown;
+  S3_ACCESS_KEY_ID?: unknown;
+  S3_SECRET_ACCESS_KEY?: unknown;
+  /** Optional R2 bucket binding holding published files. */
+  MEDIA?: R2BucketLike;
 };
+
+/** The part of an R2 bucket binding the edge uses; typed locally to avoid depending on workers types. */
+export interface R2BucketLike {
+  get(
+    key: string,
+    options?: { range?: { offset: number; length?: number } },
+  ): Promise<{ body: ReadableStream; size: number; httpEtag?: string } | null>;
+}
 
 /**
  * One origin: an absolute http(s) URL with nothing after the host, normalised to `scheme://host[:port]`.
@@ -44,8 +76,53 @@ export const EdgeEnvSchema = z.pipe(
       ),
       z.array(OriginSchema).check(z.minLength(1, { error: 'must list at least one origin' })),
     ),
+    INTERNAL_API_TOKEN: z.optional(z.string().check(z.minLength(16))),
+    PLAYBACK_KEYS: z.optional(z.string()),
+    PLAYBACK_ACTIVE_KID: z.optional(z.string()),
+    PLAYBACK_TTL_SECONDS: z.optional(z.string().check(z.regex(/^\d+$/))),
+    PLAYBACK_BIND_IP: z.optional(z.enum(['true', 'false'])),
+    UPSTASH_REDIS_REST_URL: z.optional(z.url()),
+    UPSTASH_REDIS_REST_TOKEN: z.optional(z.string()),
+    RATE_LIMIT_AUTH: z.optional(z.string()),
+    RATE_LIMIT_WRITE: z.optional(z.string()),
+    RATE_LIMIT_PLAYBACK: z.optional(z.string()),
+    RATE_LIMIT_UPLOAD: z.optional(z.string()),
+    S3_ENDPOINT: z.optional(z.url()),
+    S3_BUCKET: z.optional(z.string()),
+    S3_REGION: z.optional(z.string()),
+    S3_ACCESS_KEY_ID: z.optional(z.string()),
+    S3_SECRET_ACCESS_KEY: z.optional(z.string()),
   }),
-  z.transform((env) => ({ origins: env.ORIGINS })),
+  z.transform((env) => ({
+    origins: env.ORIGINS,
+    internalApiToken: env.INTERNAL_API_TOKEN,
+    playback: {
+      keys: env.PLAYBACK_KEYS,
+      activeKid: env.PLAYBACK_ACTIVE_KID,
+      ttlSeconds: Math.min(24 * 3600, Number(env.PLAYBACK_TTL_SECONDS ?? 4 * 3600)),
+      bindIp: env.PLAYBACK_BIND_IP === 'true',
+    },
+    upstash:
+      env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
+        ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }
+        : undefined,
+    rateLimits: {
+      auth: env.RATE_LIMIT_AUTH,
+      write: env.RATE_LIMIT_WRITE,
+      playback: env.RATE_LIMIT_PLAYBACK,
+      upload: env.RATE_LIMIT_UPLOAD,
+    },
+    s3:
+      env.S3_ENDPOINT && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? {
+            endpoint: env.S3_ENDPOINT,
+            bucket: env.S3_BUCKET,
+            region: env.S3_REGION ?? 'auto',
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          }
+        : undefined,
+  })),
 );
 
 /** What the rest of the edge works with once the bindings have been validated. */

@@ -1,0 +1,86 @@
+import type { Context } from 'hono';
+import { decideVideoAccess } from '../../../protocol/access.js';
+import type { EdgeEnv } from '../app.js';
+import { errorResponse } from '../errors.js';
+import { checkPassword, getPolicy } from './policy.js';
+import { type Audience, mintPlaybackToken } from './token.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The client's address as Cloudflare reports it (workerd sets it in dev too). */
+export const clientIp = (c: Context<EdgeEnv>) => c.req.header('cf-connecting-ip') ?? '';
+
+/**
+ * `POST /api/v1/videos/:id/playback`: decide at the edge whether the caller may watch, then hand
+ * out signed, expiring URLs. Body (optional): `{ "password": "..." }` for password videos.
+ */
+export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
+  const state = c.var.state;
+  const requestId = c.var.requestId;
+  const id = c.req.param('id') ?? '';
+  if (!UUID.test(id)) return errorResponse('validation_failed', 'Not a video id', requestId);
+  const ring = state.playbackKeys ? await state.playbackKeys : undefined;
+  if (!ring || !state.config.internalApiToken) {
+    return errorResponse('unavailable', 'Playback is not configured on this edge', requestId);
+  }
+  let password: string | undefined;
+  if (c.req.header('content-type')?.includes('application/json')) {
+    const body = (await c.req.json().catch(() => ({}))) as { password?: unknown };
+    if (body.password !== undefined && (typeof body.password !== 'string' || body.password.length > 200)) {
+      return errorResponse('validation_failed', 'password must be a string', requestId);
+    }
+    password = body.password as string | undefined;
+  }
+
+  const policy = await getPolicy(state, id);
+  if (!policy) return errorResponse('not_found', 'Video not found', requestId);
+  const viewer = c.var.viewer;
+  const isPasswordGuess = policy.privacy === 'password' && password !== undefined;
+  let check: { given: false } | { given: true; matches: boolean } = { given: false };
+  if (isPasswordGuess && !(viewer && (viewer.role === 'admin' || viewer.userId === policy.ownerId))) {
+    const result = await checkPassword(state, id, password as string, clientIp(c));
+    if ('throttled' in result) {
+      const retryAfter = result.throttled.headers.get('retry-after') ?? '60';
+      const res = errorResponse('too_many_requests', 'Too many wrong passwords. Try again later.', requestId);
+      res.headers.set('retry-after', retryAfter);
+      return res;
+    }
+    check = { given: true, matches: result.ok };
+  }
+  switch (decideVideoAccess(policy, viewer, check)) {
+    case 'not_found':
+      return errorResponse('not_found', 'Video not found', requestId);
+    case 'auth_required':
+      return errorResponse('unauthorized', 'Sign in to watch this video', requestId);
+    case 'password_required':
+      return errorResponse('password_required', 'This video is protected by a password', requestId);
+    case 'wrong_password':
+      return errorResponse('wrong_password', 'The video password is wrong', requestId);
+    case 'allowed':
+      break;
+  }
+  if (!policy.assets) return errorResponse('conflict', `This video is not playable yet (it is ${policy.state})`, requestId);
+
+  const now = Date.now();
+  const expiresAt = Math.floor(now / 1000) + state.config.playback.ttlSeconds;
+  const base = `${new URL(c.req.url).origin}/play`;
+  const mint = (audience: Audience) =>
+    mintPlaybackToken(
+      ring,
+      {
+        videoId: id,
+        audience,
+        version: policy.assets?.version ?? 0,
+        expiresAt,
+        ...(state.config.playback.bindIp && clientIp(c) ? { ip: clientIp(c) } : {}),
+      },
+      now,
+    );
+  const body = {
+    hls: `${base}/${await mint('hls')}/master.m3u8`,
+    thumbnail: policy.assets.thumbnail ? `${base}/${await mint('thumbnail')}/thumbnail.jpg` : null,
+    storyboard: policy.assets.storyboardVtt ? `${base}/${await mint('storyboard')}/storyboard.vtt` : null,
+    expiresAt: new Date(expiresAt * 1000).toISOString(),
+  };
+  return c.json(body, 200, { 'cache-control': 'no-store' });
+}

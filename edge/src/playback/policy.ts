@@ -1,0 +1,49 @@
+import type { VideoAccessPolicy } from '../../../protocol/api/internal.js';
+import { fetchWithFailover } from '../routing.js';
+import type { EdgeState } from '../state.js';
+
+const POLICY_TTL_MS = 10_000;
+
+/**
+ * A video's access policy from the origin's internal API, cached briefly per isolate: a privacy
+ * change reaches the edge within seconds, while a burst of viewers costs one origin call.
+ * Undefined when the video does not exist (or is deleted).
+ */
+export async function getPolicy(state: EdgeState, videoId: string): Promise<VideoAccessPolicy | undefined> {
+  const cached = state.policies.get(videoId);
+  if (cached && cached.until > Date.now()) return cached.policy === 'missing' ? undefined : cached.policy;
+  state.stats.policyFetches++;
+  const res = await fetchWithFailover(state.pool, 'GET', (origin) =>
+    fetch(`${origin}/internal/v1/videos/${videoId}/access`, {
+      headers: { authorization: `Bearer ${state.config.internalApiToken}` },
+    }),
+  );
+  if (res.status === 404) {
+    state.policies.set(videoId, { policy: 'missing', until: Date.now() + POLICY_TTL_MS });
+    return undefined;
+  }
+  if (!res.ok) throw new Error(`policy fetch failed with ${res.status}`);
+  const policy = (await res.json()) as VideoAccessPolicy;
+  state.policies.set(videoId, { policy, until: Date.now() + POLICY_TTL_MS });
+  if (state.policies.size > 10_000) state.policies.delete(state.policies.keys().next().value as string);
+  return policy;
+}
+
+/** Ask the origin whether a video password is right; it throttles guesses per client address. */
+export async function checkPassword(
+  state: EdgeState,
+  videoId: string,
+  password: string,
+  ip: string,
+): Promise<{ ok: boolean } | { throttled: Response }> {
+  const res = await fetchWithFailover(state.pool, 'POST', (origin) =>
+    fetch(`${origin}/internal/v1/videos/${videoId}/password-check`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${state.config.internalApiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ password, ip }),
+    }),
+  );
+  if (res.status === 429) return { throttled: res };
+  if (!res.ok) throw new Error(`password check failed with ${res.status}`);
+  return (await res.json()) as { ok: boolean };
+}

@@ -1,0 +1,63 @@
+import type { JSONWebKeySet } from 'jose';
+import type { VideoAccessPolicy } from '../../protocol/api/internal.js';
+import { JwksVerifier } from './auth/jwt.js';
+import type { EdgeBindings, EdgeConfig } from './env.js';
+import { createEdgeCache, type EdgeCache } from './playback/cache.js';
+import { type MediaSource, originSource, r2Source, s3Source } from './playback/media.js';
+import { type PlaybackKeyRing, parsePlaybackKeys } from './playback/token.js';
+import {
+  createMemoryLimiter,
+  createUpstashLimiter,
+  DEFAULT_RULES,
+  parseRule,
+  RATE_CLASSES,
+  type RateClass,
+  type RateLimiter,
+  type RateRule,
+} from './ratelimit.js';
+import { fetchWithFailover, OriginPool } from './routing.js';
+
+/**
+ * Everything the edge keeps between requests in one isolate: origin health, the JWKS, the policy
+ * cache, in-flight fetches for collapsing, the rate limiter and the parsed playback keys. Built once
+ * per bindings object, so a test's fresh app starts from a clean slate.
+ */
+export interface EdgeState {
+  config: EdgeConfig;
+  pool: OriginPool;
+  jwt: JwksVerifier;
+  cache: EdgeCache;
+  limiter: RateLimiter;
+  media: MediaSource | undefined;
+  playbackKeys: Promise<PlaybackKeyRing> | undefined;
+  policies: Map<string, { policy: VideoAccessPolicy | 'missing'; until: number }>;
+  /** Counters the tests and the bench read back. */
+  stats: { originMediaFetches: number; policyFetches: number };
+}
+
+
+export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): EdgeState {
+  const pool = new OriginPool(config.origins, { downForMs: 30_000 });
+  const rules = Object.fromEntries(
+    RATE_CLASSES.map((c) => [c, parseRule(config.rateLimits[c], DEFAULT_RULES[c])]),
+  ) as Record<RateClass, RateRule>;
+  let media: MediaSource | undefined;
+  if (bindings.MEDIA) media = r2Source(bindings.MEDIA);
+  else if (config.s3) media = s3Source(config.s3);
+  else if (config.internalApiToken) media = originSource(pool, config.internalApiToken);
+  return {
+    config,
+    pool,
+    jwt: new JwksVerifier(async () => {
+      const res = await fetchWithFailover(pool, 'GET', (origin) => fetch(`${origin}/.well-known/jwks.json`));
+      if (!res.ok) throw new Error(`JWKS fetch failed with ${res.status}`);
+      return (await res.json()) as JSONWebKeySet;
+    }),
+    cache: createEdgeCache(),
+    limiter: config.upstash ? createUpstashLimiter(config.upstash.url, config.upstash.token, rules) : createMemoryLimiter(rules),
+    media,
+    playbackKeys: config.playback.keys ? parsePlaybackKeys(config.playback.keys, config.playback.activeKid) : undefined,
+    policies: new Map(),
+    stats: { originMediaFetches: 0, policyFetches: 0 },
+  };
+}
