@@ -6,6 +6,9 @@ import { parseEnvOrThrow } from '../protocol/env.js';
 export const StartEnvSchema = OriginEnvObject.extend({
   EDGE_HOST: z.string().default('127.0.0.1'),
   EDGE_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  /** Optional Upstash-compatible REST endpoint for the edge's rate limits (memory otherwise). */
+  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   // Behind the local edge, the origin may trust X-Forwarded-For.
   TRUST_PROXY: OriginEnvObject.shape.TRUST_PROXY.default(true),
 }).superRefine(requireS3Settings);

@@ -137,6 +137,26 @@ describe('npm start', () => {
       () => output,
     );
     expect(ready.renditions).toEqual([expect.objectContaining({ width: 320, height: 240 })]);
+
+    // Signed playback through the edge: the master plays, a tampered token is refused.
+    const playback = await fetch(`${edge}/api/v1/videos/${created.video.id}/playback`, {
+      method: 'POST',
+      headers: auth,
+    });
+    expect(playback.status).toBe(200);
+    const { hls, thumbnail } = await playback.json();
+    expect(hls).toMatch(new RegExp(`^${edge}/play/[\\w-]+\\.[\\w-]+\\.[\\w-]+/master\\.m3u8$`));
+    const master = await fetch(hls);
+    expect(master.status).toBe(200);
+    expect(await master.text()).toContain('#EXT-X-STREAM-INF');
+    expect((await fetch(thumbnail)).headers.get('content-type')).toBe('image/jpeg');
+    const tampered = hls.replace(
+      /\/play\/([^/]+)\//,
+      (_: string, token: string) => `/play/${token.slice(0, -2)}xx/`,
+    );
+    const refused = await fetch(tampered);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.code).toBe('forbidden');
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -12,6 +12,7 @@ import { startOrigin } from '../origin/src/main.js';
 import { parseTranscoderEnv } from '../transcoder/src/env.js';
 import { startTranscoder } from '../transcoder/src/main.js';
 import { parseStartEnv } from './env.js';
+import { loadOrCreateSecrets } from './secrets.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -30,9 +31,10 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
 }
 
-function startEdge(host: string, port: number, originUrl: string, dataDir: string): ChildProcess {
+function startEdge(host: string, port: number, dataDir: string, vars: Record<string, string>): ChildProcess {
   const wrangler = require.resolve('wrangler/bin/wrangler.js');
-  const args = ['dev', '--ip', host, '--port', String(port), '--var', `ORIGINS:${originUrl}`];
+  const args = ['dev', '--ip', host, '--port', String(port)];
+  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   args.push(
     '--persist-to',
     path.join(dataDir, 'wrangler'),
@@ -48,7 +50,13 @@ function startEdge(host: string, port: number, originUrl: string, dataDir: strin
 }
 
 const env = parseStartEnv();
-const origin = await startOrigin(env);
+const secrets = loadOrCreateSecrets(path.resolve(env.DATA_DIR));
+const origin = await startOrigin({
+  ...env,
+  INTERNAL_API_TOKEN: env.INTERNAL_API_TOKEN ?? secrets.internalApiToken,
+  RUNNER_REGISTRATION_TOKEN: env.RUNNER_REGISTRATION_TOKEN ?? secrets.runnerRegistrationToken,
+  STORAGE_SIGNING_SECRET: env.STORAGE_SIGNING_SECRET ?? secrets.storageSigningSecret,
+});
 const transcoder = await startTranscoder(
   parseTranscoderEnv({
     ...process.env,
@@ -62,7 +70,17 @@ const transcoder = await startTranscoder(
   );
   return undefined;
 });
-const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, origin.url, path.resolve(env.DATA_DIR));
+const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, path.resolve(env.DATA_DIR), {
+  ORIGINS: origin.url,
+  INTERNAL_API_TOKEN: origin.internalApiToken,
+  PLAYBACK_KEYS: secrets.playbackKeys,
+  ...(env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
+    ? {
+        UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
+        UPSTASH_REDIS_REST_TOKEN: env.UPSTASH_REDIS_REST_TOKEN,
+      }
+    : {}),
+});
 const edgeUrl = `http://${env.EDGE_HOST}:${env.EDGE_PORT}`;
 
 let stopping = false;

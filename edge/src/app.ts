@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
-import { type EdgeBindings, type EdgeConfig, loadConfig } from './env.js';
-import { errorResponse } from './errors.js';
 import type { EdgeViewer } from './auth/jwt.js';
 import { verifyAccessToken } from './auth/middleware.js';
+import { type EdgeBindings, type EdgeConfig, loadConfig } from './env.js';
+import { errorResponse } from './errors.js';
 import { issuePlayback } from './playback/issue.js';
 import { servePlayback } from './playback/serve.js';
 import { proxyToOrigin } from './proxy.js';

@@ -19,7 +19,9 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
     try {
       decision = await c.var.state.limiter.limit(rateClass, identifier);
     } catch (error) {
-      console.error(JSON.stringify({ msg: 'rate limiter unavailable', requestId: c.var.requestId, error: String(error) }));
+      console.error(
+        JSON.stringify({ msg: 'rate limiter unavailable', requestId: c.var.requestId, error: String(error) }),
+      );
       return next();
     }
     const headers = {
@@ -28,7 +30,11 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
       'x-ratelimit-reset': String(Math.ceil(decision.reset / 1000)),
     };
     if (!decision.success) {
-      const res = errorResponse('too_many_requests', `Too many ${rateClass} requests; slow down`, c.var.requestId);
+      const res = errorResponse(
+        'too_many_requests',
+        `Too many ${rateClass} requests; slow down`,
+        c.var.requestId,
+      );
       res.headers.set('retry-after', String(Math.max(1, Math.ceil((decision.reset - Date.now()) / 1000))));
       for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
       return res;

@@ -45,7 +45,11 @@ export function classify(method: string, path: string): RateClass | undefined {
 }
 
 /** Sliding windows in Redis through Upstash's REST API, shared by every edge location. */
-export function createUpstashLimiter(url: string, token: string, rules: Record<RateClass, RateRule>): RateLimiter {
+export function createUpstashLimiter(
+  url: string,
+  token: string,
+  rules: Record<RateClass, RateRule>,
+): RateLimiter {
   const redis = new Redis({ url, token });
   const limiters = Object.fromEntries(
     RATE_CLASSES.map((rateClass) => [
@@ -71,7 +75,10 @@ export function createUpstashLimiter(url: string, token: string, rules: Record<R
  * Fixed windows in isolate memory, for when no Redis is configured: per-location and reset by
  * restarts, but better than no limit at all.
  */
-export function createMemoryLimiter(rules: Record<RateClass, RateRule>, now: () => number = Date.now): RateLimiter {
+export function createMemoryLimiter(
+  rules: Record<RateClass, RateRule>,
+  now: () => number = Date.now,
+): RateLimiter {
   const windows = new Map<string, { count: number; reset: number }>();
   return {
     backend: 'memory',

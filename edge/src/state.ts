@@ -35,7 +35,6 @@ export interface EdgeState {
   stats: { originMediaFetches: number; policyFetches: number };
 }
 
-
 export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): EdgeState {
   const pool = new OriginPool(config.origins, { downForMs: 30_000 });
   const rules = Object.fromEntries(
@@ -54,9 +53,13 @@ export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): Edg
       return (await res.json()) as JSONWebKeySet;
     }),
     cache: createEdgeCache(),
-    limiter: config.upstash ? createUpstashLimiter(config.upstash.url, config.upstash.token, rules) : createMemoryLimiter(rules),
+    limiter: config.upstash
+      ? createUpstashLimiter(config.upstash.url, config.upstash.token, rules)
+      : createMemoryLimiter(rules),
     media,
-    playbackKeys: config.playback.keys ? parsePlaybackKeys(config.playback.keys, config.playback.activeKid) : undefined,
+    playbackKeys: config.playback.keys
+      ? parsePlaybackKeys(config.playback.keys, config.playback.activeKid)
+      : undefined,
     policies: new Map(),
     stats: { originMediaFetches: 0, policyFetches: 0 },
   };

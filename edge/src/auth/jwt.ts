@@ -23,13 +23,17 @@ export class JwksVerifier {
 
   constructor(
     private readonly loadJwks: () => Promise<JSONWebKeySet>,
-    private readonly options: { ttlMs: number; refreshCooldownMs: number } = { ttlMs: 300_000, refreshCooldownMs: 10_000 },
+    private readonly options: { ttlMs: number; refreshCooldownMs: number } = {
+      ttlMs: 300_000,
+      refreshCooldownMs: 10_000,
+    },
   ) {}
 
   async #ensure(kid: string | undefined): Promise<JWTVerifyGetKey> {
     const now = Date.now();
     const stale = !this.#keys || now - this.#loadedAt > this.options.ttlMs;
-    const unknownKid = kid !== undefined && !this.#kids.has(kid) && now - this.#lastForcedAt > this.options.refreshCooldownMs;
+    const unknownKid =
+      kid !== undefined && !this.#kids.has(kid) && now - this.#lastForcedAt > this.options.refreshCooldownMs;
     if (stale || unknownKid) {
       if (!stale) this.#lastForcedAt = now;
       const jwks = await this.loadJwks();

@@ -15,7 +15,11 @@ export function verifyAccessToken(): MiddlewareHandler<EdgeEnv> {
     if (header && /^Bearer\s/i.test(header) && !c.req.path.startsWith('/api/v1/runners/')) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) {
-        return errorResponse('unauthorized', 'Send the token as `Authorization: Bearer <token>`', c.var.requestId);
+        return errorResponse(
+          'unauthorized',
+          'Send the token as `Authorization: Bearer <token>`',
+          c.var.requestId,
+        );
       }
       const result = await c.var.state.jwt.verify(match[1]);
       if (!result.ok) return errorResponse('unauthorized', result.reason, c.var.requestId);

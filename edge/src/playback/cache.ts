@@ -48,7 +48,11 @@ export async function cachedLoad(
 }
 
 async function buffer(response: Response): Promise<CachedObject> {
-  return { status: response.status, headers: new Headers(response.headers), body: await response.arrayBuffer() };
+  return {
+    status: response.status,
+    headers: new Headers(response.headers),
+    body: await response.arrayBuffer(),
+  };
 }
 
 /**

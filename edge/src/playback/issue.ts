@@ -59,7 +59,8 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
     case 'allowed':
       break;
   }
-  if (!policy.assets) return errorResponse('conflict', `This video is not playable yet (it is ${policy.state})`, requestId);
+  if (!policy.assets)
+    return errorResponse('conflict', `This video is not playable yet (it is ${policy.state})`, requestId);
 
   const now = Date.now();
   const expiresAt = Math.floor(now / 1000) + state.config.playback.ttlSeconds;

@@ -41,7 +41,9 @@ export function originSource(pool: OriginPool, internalApiToken: string): MediaS
     kind: 'origin',
     get: (key) =>
       fetchWithFailover(pool, 'GET', (origin) =>
-        fetch(`${origin}/internal/v1/media/${key}`, { headers: { authorization: `Bearer ${internalApiToken}` } }),
+        fetch(`${origin}/internal/v1/media/${key}`, {
+          headers: { authorization: `Bearer ${internalApiToken}` },
+        }),
       ),
   };
 }

@@ -39,7 +39,10 @@ export async function checkPassword(
   const res = await fetchWithFailover(state.pool, 'POST', (origin) =>
     fetch(`${origin}/internal/v1/videos/${videoId}/password-check`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${state.config.internalApiToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${state.config.internalApiToken}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ password, ip }),
     }),
   );

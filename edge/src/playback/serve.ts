@@ -24,7 +24,8 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
   const state = c.var.state;
   const requestId = c.var.requestId;
   const ring = state.playbackKeys ? await state.playbackKeys : undefined;
-  if (!ring || !state.media) return errorResponse('unavailable', 'Playback is not configured on this edge', requestId);
+  if (!ring || !state.media)
+    return errorResponse('unavailable', 'Playback is not configured on this edge', requestId);
 
   const url = new URL(c.req.url);
   const match = /^\/play\/([\w-]+\.[\w-]+\.[\w-]+)\/(.+)$/.exec(url.pathname);
@@ -59,11 +60,14 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
     },
   );
   if (object.status === 404) return errorResponse('not_found', 'No such file for this video', requestId);
-  if (object.status !== 200) return errorResponse('bad_gateway', 'Storage did not deliver the file', requestId);
+  if (object.status !== 200)
+    return errorResponse('bad_gateway', 'Storage did not deliver the file', requestId);
 
   const headers = new Headers({
     'content-type': contentTypeOf(objectPath),
-    'cache-control': playlist ? `public, max-age=${PLAYLIST_TTL}` : `public, max-age=${IMMUTABLE_TTL}, immutable`,
+    'cache-control': playlist
+      ? `public, max-age=${PLAYLIST_TTL}`
+      : `public, max-age=${IMMUTABLE_TTL}, immutable`,
     'accept-ranges': 'bytes',
     'access-control-allow-origin': '*',
     'access-control-expose-headers': 'content-length, content-range, x-vidra-cache',

@@ -43,16 +43,24 @@ const encoder = new TextEncoder();
  */
 export async function parsePlaybackKeys(raw: string, activeKid?: string): Promise<PlaybackKeyRing> {
   const byKid = new Map<string, PlaybackKey>();
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const split = entry.indexOf(':');
     const kid = entry.slice(0, split);
     const secret = entry.slice(split + 1);
-    if (split < 1 || !/^[\w-]{1,32}$/.test(kid)) throw new Error(`PLAYBACK_KEYS: "${kid}" is not a valid key id`);
-    if (secret.length < 32) throw new Error(`PLAYBACK_KEYS: the secret of "${kid}" must have at least 32 characters`);
-    const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ]);
+    if (split < 1 || !/^[\w-]{1,32}$/.test(kid))
+      throw new Error(`PLAYBACK_KEYS: "${kid}" is not a valid key id`);
+    if (secret.length < 32)
+      throw new Error(`PLAYBACK_KEYS: the secret of "${kid}" must have at least 32 characters`);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      encoder.encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
     byKid.set(kid, { kid, key });
   }
   const first = byKid.values().next().value;
@@ -62,7 +70,11 @@ export async function parsePlaybackKeys(raw: string, activeKid?: string): Promis
 }
 
 /** Mint a compact JWS (HS256, `kid` in the header) for one video and one audience. */
-export async function mintPlaybackToken(ring: PlaybackKeyRing, claims: PlaybackClaims, now = Date.now()): Promise<string> {
+export async function mintPlaybackToken(
+  ring: PlaybackKeyRing,
+  claims: PlaybackClaims,
+  now = Date.now(),
+): Promise<string> {
   const issuedAt = Math.floor(now / 1000);
   const expiresAt = Math.min(claims.expiresAt, issuedAt + MAX_TOKEN_SECONDS);
   const payload: Record<string, unknown> = { v: claims.version };
@@ -120,9 +132,13 @@ export async function verifyPlaybackToken(
     ...(typeof payload.ip === 'string' ? { ip: payload.ip } : {}),
     ...(payload.geo ? { countries: payload.geo as PlaybackClaims['countries'] } : {}),
   };
-  if (claims.ip && claims.ip !== request.ip) return { ok: false, reason: 'token bound to another client address' };
+  if (claims.ip && claims.ip !== request.ip)
+    return { ok: false, reason: 'token bound to another client address' };
   const geo = claims.countries;
-  if (geo && (geo.deny?.includes(request.country ?? '') || (geo.allow && !geo.allow.includes(request.country ?? '')))) {
+  if (
+    geo &&
+    (geo.deny?.includes(request.country ?? '') || (geo.allow && !geo.allow.includes(request.country ?? '')))
+  ) {
     return { ok: false, reason: 'not available in your country' };
   }
   return { ok: true, claims };
