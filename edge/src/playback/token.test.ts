@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { playbackObjectPath } from './paths.js';
+import { mintPlaybackToken, parsePlaybackKeys, verifyPlaybackToken } from './token.js';
+
+const VIDEO = '11111111-2222-4333-8444-555555555555';
+const ring = () => parsePlaybackKeys(`a:${'x'.repeat(32)},b:${'y'.repeat(32)}`);
+const claims = (extra = {}) => ({
+  videoId: VIDEO,
+  audience: 'hls' as const,
+  version: 3,
+  expiresAt: Math.floor(Date.now() / 1000) + 60,
+  ...extra,
+});
+
+describe('playback tokens', () => {
+  it('round-trips claims and names the signing key', async () => {
+    const keys = await ring();
+    const token = await mintPlaybackToken(keys, claims({ ip: '203.0.113.1', countries: { allow: ['FR'] } }));
+    expect(JSON.parse(atob(token.split('.')[0] as string)).kid).toBe('a');
+    const result = await verifyPlaybackToken(keys, token, { ip: '203.0.113.1', country: 'FR' });
+    expect(result).toMatchObject({
+      ok: true,
+      claims: { videoId: VIDEO, audience: 'hls', version: 3, ip: '203.0.113.1' },
+    });
+  });
+
+  it('caps the lifetime at 24 hours', async () => {
+    const keys = await ring();
+    const token = await mintPlaybackToken(
+      keys,
+      claims({ expiresAt: Math.floor(Date.now() / 1000) + 7 * 86_400 }),
+    );
+    const exp = JSON.parse(atob((token.split('.')[1] as string).replace(/-/g, '+').replace(/_/g, '/'))).exp;
+    expect(exp - Date.now() / 1000).toBeLessThanOrEqual(86_400 + 1);
+  });
+
+  it('refuses expiry, wrong audience, another key, country and address mismatches', async () => {
+    const keys = await ring();
+    const expired = await mintPlaybackToken(keys, claims({ expiresAt: Math.floor(Date.now() / 1000) - 10 }));
+    expect(await verifyPlaybackToken(keys, expired, {})).toEqual({ ok: false, reason: 'token expired' });
+    const token = await mintPlaybackToken(keys, claims());
+    expect(await verifyPlaybackToken(keys, token, { audience: 'thumbnail' })).toMatchObject({ ok: false });
+    const otherRing = await parsePlaybackKeys(`a:${'z'.repeat(32)}`);
+    expect(await verifyPlaybackToken(otherRing, token, {})).toEqual({
+      ok: false,
+      reason: 'invalid token signature',
+    });
+    const geo = await mintPlaybackToken(keys, claims({ countries: { deny: ['XX'] } }));
+    expect(await verifyPlaybackToken(keys, geo, { country: 'XX' })).toEqual({
+      ok: false,
+      reason: 'not available in your country',
+    });
+    expect((await verifyPlaybackToken(keys, geo, { country: 'FR' })).ok).toBe(true);
+    const bound = await mintPlaybackToken(keys, claims({ ip: '203.0.113.1' }));
+    expect(await verifyPlaybackToken(keys, bound, { ip: '203.0.113.2' })).toMatchObject({ ok: false });
+  });
+
+  it('rejects malformed key configuration', async () => {
+    await expect(parsePlaybackKeys('a:short')).rejects.toThrow(/at least 32/);
+    await expect(parsePlaybackKeys('')).rejects.toThrow(/no usable/);
+    await expect(parsePlaybackKeys(`bad kid:${'x'.repeat(32)}`)).rejects.toThrow(/valid key id/);
+  });
+});
+
+describe('playback paths', () => {
+  it('maps each audience to its own files only', () => {
+    expect(playbackObjectPath('hls', 'master.m3u8')).toBe('hls/master.m3u8');
+    expect(playbackObjectPath('hls', '720p/index.m3u8')).toBe('hls/720p/index.m3u8');
+    expect(playbackObjectPath('hls', '720p/init.mp4')).toBe('hls/720p/init.mp4');
+    expect(playbackObjectPath('hls', '720p/seg_00042.m4s')).toBe('hls/720p/seg_00042.m4s');
+    expect(playbackObjectPath('thumbnail', 'thumbnail.jpg')).toBe('hls/thumbnail.jpg');
+    expect(playbackObjectPath('storyboard', 'storyboard.vtt')).toBe('hls/storyboard.vtt');
+    expect(playbackObjectPath('storyboard', 'storyboard.jpg')).toBe('hls/storyboard.jpg');
+  });
+
+  it('refuses traversal, other audiences and anything unexpected', () => {
+    for (const path of [
+      '../master.m3u8',
+      '720p/../../x',
+      '..%2f..%2fx',
+      '/etc/passwd',
+      '720p/seg_1.m4s/..',
+      'a/b/c.m4s',
+      '720P/index.m3u8',
+      '',
+    ]) {
+      expect(playbackObjectPath('hls', path)).toBeUndefined();
+    }
+    expect(playbackObjectPath('hls', 'thumbnail.jpg')).toBeUndefined();
+    expect(playbackObjectPath('thumbnail', 'master.m3u8')).toBeUndefined();
+    expect(playbackObjectPath('storyboard', 'thumbnail.jpg')).toBeUndefined();
+  });
+});

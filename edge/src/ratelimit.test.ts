@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { edge, realEnv } from '../test/real-client.js';
+import { classify, createMemoryLimiter, DEFAULT_RULES, parseRule } from './ratelimit.js';
+
+const login = (env: ReturnType<typeof realEnv>, ip = '198.51.100.50') =>
+  edge(
+    '/api/v1/auth/login',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong password' }),
+    },
+    env,
+  );
+
+describe('rate limits', () => {
+  it('classifies routes', () => {
+    expect(classify('POST', '/api/v1/auth/login')).toBe('auth');
+    expect(classify('POST', '/api/v1/videos/abc/playback')).toBe('playback');
+    expect(classify('PATCH', '/api/v1/uploads/abc')).toBe('upload');
+    expect(classify('POST', '/api/v1/videos')).toBe('write');
+    expect(classify('GET', '/api/v1/videos')).toBeUndefined();
+    expect(classify('GET', '/play/x/master.m3u8')).toBeUndefined();
+    expect(parseRule('5/60', DEFAULT_RULES.auth)).toEqual({ requests: 5, windowSeconds: 60 });
+    expect(parseRule('junk', DEFAULT_RULES.auth)).toEqual(DEFAULT_RULES.auth);
+  });
+
+  it('answers 429 with Retry-After once an address spends its auth budget (memory fallback)', async () => {
+    const env = realEnv({ RATE_LIMIT_AUTH: '3/60' });
+    for (let i = 0; i < 3; i++) {
+      const res = await login(env);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('x-ratelimit-remaining')).toBe(String(2 - i));
+    }
+    const limited = await login(env);
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await limited.json()).error.code).toBe('too_many_requests');
+    // Another address has its own budget.
+    expect((await login(env, '198.51.100.51')).status).toBe(401);
+  });
+
+  it('limits playback issuance per user', async () => {
+    const env = realEnv({ RATE_LIMIT_PLAYBACK: '2/60' });
+    const { REAL, playback } = await import('../test/real-client.js');
+    expect((await playback(REAL.videos.public, 'other', undefined, env)).status).toBe(200);
+    expect((await playback(REAL.videos.public, 'other', undefined, env)).status).toBe(200);
+    expect((await playback(REAL.videos.public, 'other', undefined, env)).status).toBe(429);
+    expect((await playback(REAL.videos.public, 'owner', undefined, env)).status).toBe(200);
+  });
+
+  it('memory windows reset after their time', async () => {
+    let now = 1_000_000;
+    const limiter = createMemoryLimiter(
+      { ...DEFAULT_RULES, auth: { requests: 1, windowSeconds: 10 } },
+      () => now,
+    );
+    expect((await limiter.limit('auth', 'a')).success).toBe(true);
+    expect((await limiter.limit('auth', 'a')).success).toBe(false);
+    now += 10_001;
+    expect((await limiter.limit('auth', 'a')).success).toBe(true);
+  });
+});
