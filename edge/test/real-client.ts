@@ -13,14 +13,14 @@ export function realEnv(extra: EdgeBindings = {}): EdgeBindings {
 
 export const SHARED_ENV = realEnv();
 
-export function edge(
+export async function edge(
   path: string,
   init: RequestInit = {},
   env: EdgeBindings = SHARED_ENV,
 ): Promise<Response> {
   const headers = new Headers(init.headers);
   if (!headers.has('cf-connecting-ip')) headers.set('cf-connecting-ip', '198.51.100.7');
-  return worker.fetch(new Request(`https://video.example.com${path}`, { ...init, headers }), env);
+  return await worker.fetch(new Request(`https://video.example.com${path}`, { ...init, headers }), env);
 }
 
 /** Ask the edge for playback URLs of a video, as `who`. */
