@@ -1,4 +1,4 @@
-import type { Role } from './auth.js';
+import type { Role } from './claims.js';
 import type { Privacy } from './video.js';
 
 /** Who is asking, as far as access rules are concerned. */

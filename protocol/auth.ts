@@ -1,12 +1,10 @@
 import { z } from 'zod';
 
-export const ROLES = ['user', 'moderator', 'admin'] as const;
-export const RoleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof RoleSchema>;
+import { ROLES } from './claims.js';
 
-/** Audience of access tokens minted by the origin; the edge checks it too. */
-export const ACCESS_TOKEN_AUDIENCE = 'vidra:api';
-export const ACCESS_TOKEN_ISSUER = 'vidra:origin';
+export { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ROLES, type Role } from './claims.js';
+
+export const RoleSchema = z.enum(ROLES);
 
 /** Claims carried by an origin-issued access JWT (ES256, `kid` in the header). */
 export const AccessClaimsSchema = z.object({

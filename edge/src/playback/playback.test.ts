@@ -64,7 +64,11 @@ describe('playback issuance at the edge', () => {
 
 describe('signed playback requests', () => {
   const signed = async (videoId = REAL.videos.public) =>
-    (await (await playback(videoId, 'owner')).json()) as { hls: string; thumbnail: string; storyboard: string };
+    (await (await playback(videoId, 'owner')).json()) as {
+      hls: string;
+      thumbnail: string;
+      storyboard: string;
+    };
 
   it('serves the master, media playlists and segments under the token', async () => {
     const { hls } = await signed();

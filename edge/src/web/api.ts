@@ -12,7 +12,9 @@ export interface ApiError {
 }
 
 /** Outcome of an API call: the parsed body on 2xx, the parsed error otherwise. */
-export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiError };
+export type ApiResult<T> =
+  | { ok: true; status: number; data: T }
+  | { ok: false; status: number; error: ApiError };
 
 /** Options of `callApi`; `token` is the viewer's access token, when there is one. */
 export interface ApiCall {
@@ -30,7 +32,11 @@ export interface ApiCall {
  * unreachable origin becomes a 502 in the house error shape instead of an exception. Edge-local
  * routes (playback issuance) are not reachable this way; pages use their building blocks directly.
  */
-export async function callApi<T>(c: Context<EdgeEnv>, path: string, call: ApiCall = {}): Promise<ApiResult<T>> {
+export async function callApi<T>(
+  c: Context<EdgeEnv>,
+  path: string,
+  call: ApiCall = {},
+): Promise<ApiResult<T>> {
   const method = call.method ?? 'GET';
   const headers = new Headers({ accept: 'application/json', ...call.headers });
   const clientIp = c.req.header('cf-connecting-ip');

@@ -55,8 +55,14 @@ function maxAge(isoDate: string): number {
 export function sessionCookies(c: Context<EdgeEnv>, tokens: SessionTokens): string[] {
   const base = { path: '/', httpOnly: true, sameSite: 'Lax', secure: secure(c) } as const;
   return [
-    generateCookie(ACCESS_COOKIE, tokens.accessToken, { ...base, maxAge: maxAge(tokens.accessTokenExpiresAt) }),
-    generateCookie(REFRESH_COOKIE, tokens.refreshToken, { ...base, maxAge: maxAge(tokens.refreshTokenExpiresAt) }),
+    generateCookie(ACCESS_COOKIE, tokens.accessToken, {
+      ...base,
+      maxAge: maxAge(tokens.accessTokenExpiresAt),
+    }),
+    generateCookie(REFRESH_COOKIE, tokens.refreshToken, {
+      ...base,
+      maxAge: maxAge(tokens.refreshTokenExpiresAt),
+    }),
   ];
 }
 

@@ -1,0 +1,127 @@
+import type { Context } from 'hono';
+import type { Child, JSX, PropsWithChildren } from 'hono/jsx';
+import type { EdgeEnv } from '../app.js';
+import type { EdgeViewer } from '../auth/jwt.js';
+
+/**
+ * What the pages allow the browser to load: only this origin's files. hls.js builds its transmuxer
+ * worker and media source from `blob:` URLs; images may be `data:` (the favicon fallback).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Props of `Layout`. `scripts` are static asset paths, loaded with `defer` in the given order. */
+export interface LayoutProps {
+  title: string;
+  viewer: EdgeViewer | undefined;
+  /** Path of the current page, so the sign-in link can bring the user back to it. */
+  path?: string;
+  scripts?: string[];
+}
+
+/** The page shell: language, landmarks, skip link, site navigation, one stylesheet. */
+export function Layout(props: PropsWithChildren<LayoutProps>) {
+  const next = props.path && props.path !== '/login' && props.path !== '/register' ? props.path : undefined;
+  const signIn = next ? `/login?next=${encodeURIComponent(next)}` : '/login';
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · Vidra`}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/static/vidra.css" />
+        {(props.scripts ?? []).map((src) => (
+          <script defer src={src} />
+        ))}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="site-header">
+          <a class="brand" href="/">
+            Vidra
+          </a>
+          <nav aria-label="Main">
+            <ul>
+              <li>
+                <a href="/">Home</a>
+              </li>
+              <li>
+                <a href="/upload">Upload</a>
+              </li>
+              {props.viewer ? (
+                <>
+                  <li>
+                    <a href="/channels/new">New channel</a>
+                  </li>
+                  <li>
+                    <form method="post" action="/logout" class="inline-form">
+                      <button type="submit" class="link-button">
+                        Sign out <span class="username">@{props.viewer.username}</span>
+                      </button>
+                    </form>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <a href={signIn}>Sign in</a>
+                  </li>
+                  <li>
+                    <a href="/register">Register</a>
+                  </li>
+                </>
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <p>Vidra: self-hosted video.</p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** A page that only says something went wrong (or where); `message` is plain text. */
+export function MessagePage(props: LayoutProps & { heading: string; message: Child; action?: Child }) {
+  return (
+    <Layout title={props.title} viewer={props.viewer} path={props.path}>
+      <section class="message" aria-labelledby="message-heading">
+        <h1 id="message-heading">{props.heading}</h1>
+        <p>{props.message}</p>
+        {props.action}
+      </section>
+    </Layout>
+  );
+}
+
+/**
+ * Send a rendered page. Pages depend on the viewer's cookies, so shared caches must not keep them;
+ * the policy header keeps any injected markup from loading foreign scripts.
+ */
+export async function sendPage(
+  c: Context<EdgeEnv>,
+  page: JSX.Element,
+  status: 200 | 400 | 401 | 403 | 404 | 429 | 502 = 200,
+) {
+  c.header('cache-control', 'private, no-cache');
+  c.header('content-security-policy', CONTENT_SECURITY_POLICY);
+  c.header('x-content-type-options', 'nosniff');
+  c.header('referrer-policy', 'same-origin');
+  // Components here are synchronous, so the element renders to its HTML string right away.
+  return c.html(`<!doctype html>${String(await page)}`, status);
+}
