@@ -5,11 +5,12 @@ import { verifyAccessToken } from './auth/middleware.js';
 import { type EdgeBindings, type EdgeConfig, loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
 import { issuePlayback } from './playback/issue.js';
-import { servePlayback } from './playback/serve.js';
+import { serveObject, servePlayback } from './playback/serve.js';
 import { proxyToOrigin } from './proxy.js';
 import { rateLimit } from './ratelimit-middleware.js';
 import { fetchWithFailover } from './routing.js';
 import { createEdgeState, type EdgeState } from './state.js';
+import { webRoutes } from './web/routes.js';
 
 /** Hono environment of the edge app: raw bindings in, validated config and request id as variables. */
 export type EdgeEnv = {
@@ -65,11 +66,19 @@ export function createApp(): Hono<EdgeEnv> {
     c.header('cache-control', 'no-store');
     return c.json({ ok: true });
   });
+  app.route('/', webRoutes());
 
   // The origins' internal API is for the edge alone.
   app.all('/internal/*', (c) => errorResponse('not_found', 'Not found', c.var.requestId));
 
   app.on(['GET', 'HEAD'], '/play/*', servePlayback);
+  // bench/edge compares signed serving with this unverified twin; it exists only when the
+  // BENCH_UNVERIFIED_ROUTES binding is "true", which no deployed environment sets.
+  app.get('/bench-raw/:videoId/:version/:path{.+}', (c) =>
+    c.env?.BENCH_UNVERIFIED_ROUTES === 'true'
+      ? serveObject(c, c.req.param('videoId'), Number(c.req.param('version')), `hls/${c.req.param('path')}`)
+      : errorResponse('not_found', 'Not found', c.var.requestId),
+  );
   app.options('/play/*', (c) =>
     c.body(null, 204, {
       'access-control-allow-origin': '*',

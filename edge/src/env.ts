@@ -31,6 +31,8 @@ export type EdgeBindings = {
   S3_REGION?: unknown;
   S3_ACCESS_KEY_ID?: unknown;
   S3_SECRET_ACCESS_KEY?: unknown;
+  /** "true" only in bench/edge: enables the unverified `/bench-raw/` twin of `/play/`. */
+  BENCH_UNVERIFIED_ROUTES?: unknown;
   /** Optional R2 bucket binding holding published files. */
   MEDIA?: R2BucketLike;
 };

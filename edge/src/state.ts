@@ -4,7 +4,7 @@ import { JwksVerifier } from './auth/jwt.js';
 import type { EdgeBindings, EdgeConfig } from './env.js';
 import { createEdgeCache, type EdgeCache } from './playback/cache.js';
 import { type MediaSource, originSource, r2Source, s3Source } from './playback/media.js';
-import { type PlaybackKeyRing, parsePlaybackKeys } from './playback/token.js';
+import { type PlaybackClaims, type PlaybackKeyRing, parsePlaybackKeys } from './playback/token.js';
 import {
   createMemoryLimiter,
   createUpstashLimiter,
@@ -31,6 +31,8 @@ export interface EdgeState {
   media: MediaSource | undefined;
   playbackKeys: Promise<PlaybackKeyRing> | undefined;
   policies: Map<string, { policy: VideoAccessPolicy | 'missing'; until: number }>;
+  /** Tokens whose signature already checked out: a player sends one token per segment. */
+  verifiedTokens: Map<string, PlaybackClaims>;
   /** Counters the tests and the bench read back. */
   stats: { originMediaFetches: number; policyFetches: number };
 }
@@ -61,6 +63,7 @@ export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): Edg
       ? parsePlaybackKeys(config.playback.keys, config.playback.activeKid)
       : undefined,
     policies: new Map(),
+    verifiedTokens: new Map(),
     stats: { originMediaFetches: 0, policyFetches: 0 },
   };
 }

@@ -26,6 +26,8 @@ export async function cachedLoad(
   load: () => Promise<Response>,
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<{ object: CachedObject; hit: boolean }> {
+  const joined = cache.inflight.get(key);
+  if (joined) return { object: await joined, hit: false };
   const store = await caches.open('vidra-playback');
   const cacheKey = new Request(key);
   const cached = await store.match(cacheKey);
@@ -33,16 +35,19 @@ export async function cachedLoad(
 
   let pending = cache.inflight.get(key);
   if (!pending) {
-    pending = (async () => {
-      const object = await buffer(await load());
-      if (object.status === 200) {
-        const headers = new Headers(object.headers);
-        headers.set('cache-control', `public, max-age=${ttlSeconds}`);
-        waitUntil(store.put(cacheKey, new Response(object.body.slice(0), { status: 200, headers })));
-      }
-      return object;
-    })().finally(() => cache.inflight.delete(key));
+    pending = load().then(buffer);
     cache.inflight.set(key, pending);
+    const forget = () => cache.inflight.delete(key);
+    // The in-flight entry outlives the load until the copy is in the cache, so requests arriving
+    // in between still join it instead of going to the origin again.
+    pending.then((object) => {
+      if (object.status !== 200) return forget();
+      const headers = new Headers(object.headers);
+      headers.set('cache-control', `public, max-age=${ttlSeconds}`);
+      waitUntil(
+        store.put(cacheKey, new Response(object.body.slice(0), { status: 200, headers })).finally(forget),
+      );
+    }, forget);
   }
   return { object: await pending, hit: false };
 }

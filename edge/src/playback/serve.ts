@@ -4,7 +4,7 @@ import { errorResponse } from '../errors.js';
 import { cachedLoad, sliceRange } from './cache.js';
 import { clientIp } from './issue.js';
 import { contentTypeOf, isPlaylist, playbackObjectPath } from './paths.js';
-import { verifyPlaybackToken } from './token.js';
+import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
 
 const PLAYLIST_TTL = 86_400;
 const IMMUTABLE_TTL = 31_536_000;
@@ -31,24 +31,70 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
   const match = /^\/play\/([\w-]+\.[\w-]+\.[\w-]+)\/(.+)$/.exec(url.pathname);
   if (!match) return forbidden('malformed playback URL', requestId);
   const [, token, requested] = match as unknown as [string, string, string];
-  const verdict = await verifyPlaybackToken(ring, token, {
+  const request = {
     ip: clientIp(c),
     country: (c.req.raw as Request & { cf?: { country?: string } }).cf?.country,
-  });
+  };
+  const verdict = await verifyCached(state, ring, token, request);
   if (!verdict.ok) return forbidden(verdict.reason, requestId);
   const { claims } = verdict;
   const objectPath = playbackObjectPath(claims.audience, requested);
   if (!objectPath) return forbidden("path outside this video's files", requestId);
 
+  return serveObject(c, claims.videoId, claims.version, objectPath);
+}
+
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * Verify a token, remembering good signatures per isolate: the signature check is the costly part
+ * and a player presents the same token for every segment. Expiry, address and country are still
+ * checked on every request; a retired key means a new deployment, hence a fresh isolate.
+ */
+async function verifyCached(
+  state: EdgeEnv['Variables']['state'],
+  ring: PlaybackKeyRing,
+  token: string,
+  request: { ip: string; country: string | undefined },
+): Promise<VerifyResult> {
+  const known = state.verifiedTokens.get(token);
+  if (known) {
+    if (known.expiresAt * 1000 <= Date.now()) return { ok: false, reason: 'token expired' };
+    return checkClaims(known, request);
+  }
+  const verdict = await verifyPlaybackToken(ring, token, request);
+  if (verdict.ok) {
+    if (state.verifiedTokens.size >= VERIFIED_CACHE_SIZE) {
+      state.verifiedTokens.delete(state.verifiedTokens.keys().next().value as string);
+    }
+    state.verifiedTokens.set(token, verdict.claims);
+  }
+  return verdict;
+}
+
+/**
+ * Serve one published file of one video version from the edge cache, loading it once on a miss.
+ * Callers must have authorized the request already.
+ */
+export async function serveObject(
+  c: Context<EdgeEnv>,
+  videoId: string,
+  version: number,
+  objectPath: string,
+): Promise<Response> {
+  const state = c.var.state;
+  const requestId = c.var.requestId;
+  const media = state.media;
+  if (!media) return errorResponse('unavailable', 'Playback is not configured on this edge', requestId);
   const playlist = isPlaylist(objectPath);
-  const cacheKey = `https://playback-cache.vidra.invalid/${claims.videoId}/${claims.version}/${objectPath}`;
+  const cacheKey = `https://playback-cache.vidra.invalid/${videoId}/${version}/${objectPath}`;
   const { object, hit } = await cachedLoad(
     state.cache,
     cacheKey,
     playlist ? PLAYLIST_TTL : IMMUTABLE_TTL,
     () => {
       state.stats.originMediaFetches++;
-      return (state.media as NonNullable<typeof state.media>).get(`videos/${claims.videoId}/${objectPath}`);
+      return media.get(`videos/${videoId}/${objectPath}`);
     },
     (promise) => {
       // Outside a real request (unit tests calling fetch directly) there is no execution context.
