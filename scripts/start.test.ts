@@ -1,72 +1,32 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningPlatform, startPlatform } from '../test/support/platform.js';
 import { generateClip, waitFor } from '../test/support/stack.js';
 import { uploadWhole } from '../test/support/tus.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** Runs `npm start`'s entry exactly as a newcomer would, on fresh embedded data. */
 describe('npm start', () => {
+  let platform: RunningPlatform;
   let child: ChildProcess;
-  let output = '';
   let dataDir: string;
   let originPort: number;
   let edgePort: number;
+  const output = () => platform.output();
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'vidra-start-'));
-    originPort = await freePort();
-    edgePort = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-      cwd: path.resolve(import.meta.dirname, '..'),
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        PORT: String(originPort),
-        EDGE_PORT: String(edgePort),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    const deadline = Date.now() + 120_000;
-    while (!output.includes('Vidra is running') && Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`npm start exited: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    platform = await startPlatform();
+    ({ child, dataDir, originPort, edgePort } = platform);
   }, 130_000);
 
-  afterAll(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => platform.stop());
 
   it('prints the URLs to open', () => {
-    expect(output).toContain('Vidra is running');
-    expect(output).toContain(`http://127.0.0.1:${edgePort}/`);
-    expect(output).toContain(`http://127.0.0.1:${originPort}/healthz`);
-    expect(output).toContain('embedded PGlite');
+    expect(output()).toContain('Vidra is running');
+    expect(output()).toContain(`http://127.0.0.1:${edgePort}/`);
+    expect(output()).toContain(`http://127.0.0.1:${originPort}/healthz`);
+    expect(output()).toContain('embedded PGlite');
   });
 
   it('serves the origin health checks on embedded PGlite', async () => {
@@ -134,7 +94,7 @@ describe('npm start', () => {
         return video.state === 'ready' && video.progress === 100 ? video : undefined;
       },
       60_000,
-      () => output,
+      output,
     );
     expect(ready.renditions).toEqual([expect.objectContaining({ width: 320, height: 240 })]);
 

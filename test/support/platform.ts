@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../bench/edge/load.js';
+import { ROOT } from './stack.js';
+
+/** `npm start` run as a newcomer would, on fresh embedded data and free ports. */
+export interface RunningPlatform {
+  child: ChildProcess;
+  dataDir: string;
+  originPort: number;
+  edgePort: number;
+  edgeUrl: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<RunningPlatform> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vidra-start-'));
+  const originPort = await freePort();
+  const edgePort = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(originPort),
+      EDGE_PORT: String(edgePort),
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const deadline = Date.now() + 120_000;
+  while (!output.includes('Vidra is running')) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`npm start did not come up: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    child,
+    dataDir,
+    originPort,
+    edgePort,
+    edgeUrl: `http://127.0.0.1:${edgePort}`,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Register a user through the edge and return its access token plus a helper for JSON calls. */
+export async function apiUser(edgeUrl: string, name: string) {
+  const res = await fetch(`${edgeUrl}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `${name}@example.com`, username: name, password: 'a long password' }),
+  });
+  if (res.status !== 201) throw new Error(`register ${name}: ${res.status} ${await res.text()}`);
+  const session = await res.json();
+  const token = session.accessToken as string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
+  const call = async (method: string, url: string, body?: unknown): Promise<any> => {
+    const r = await fetch(`${edgeUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return r.headers.get('content-type')?.includes('json') ? r.json() : r.text();
+  };
+  return { token, session, call };
+}
