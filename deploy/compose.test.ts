@@ -121,7 +121,9 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(expect.arrayContaining(EXPECTED_SERVICES));
     expect(service('postgres').image).toMatch(/^postgres:16(\b|$)/);
     expect(service('redis').image).toMatch(/^redis:7(\b|$)/);
-    expect(service('redis-rest').image).toBe('hiett/serverless-redis-http:latest');
+    // The project's bridge, run from the origin image (see the comment in docker-compose.yml).
+    expect(service('redis-rest').image).toBe('vidra-origin:local');
+    expect(JSON.stringify(service('redis-rest').command)).toContain('scripts/upstash-bridge/main.ts');
     expect(service('minio').image).toMatch(/^minio\/minio(:|$)/);
     expect(service('minio-init').image).toMatch(/^minio\/mc(:|$)/);
     expect(service('lb').image).toMatch(/^nginx:1\.27(\.|$)/);
@@ -218,9 +220,9 @@ describe('docker-compose.yml', () => {
     expect((edge.ORIGINS ?? '').split(',')).toContain('http://lb:8080');
     expect(new URL(edge.UPSTASH_REDIS_REST_URL ?? 'invalid:').hostname).toBe('redis-rest');
     const rest = envOf(service('redis-rest'));
-    expect(rest.SRH_MODE).toBe('env');
-    expect(rest.SRH_CONNECTION_STRING).toBe('redis://redis:6379');
-    expect(edge.UPSTASH_REDIS_REST_TOKEN).toBe(rest.SRH_TOKEN);
+    expect(rest.REDIS_URL).toBe('redis://redis:6379');
+    expect(rest.UPSTASH_BRIDGE_PORT).toBe('80');
+    expect(edge.UPSTASH_REDIS_REST_TOKEN).toBe(rest.UPSTASH_BRIDGE_TOKEN);
   });
 
   it('uses env interpolation with defaults for every secret', () => {

@@ -8,7 +8,11 @@ const login = (env: ReturnType<typeof realEnv>, ip = '198.51.100.50') =>
     {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
-      body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong password' }),
+      // A fresh email each time: the origin's own login throttle must not answer before the edge's.
+      body: JSON.stringify({
+        email: `nobody-${crypto.randomUUID()}@example.com`,
+        password: 'wrong password',
+      }),
     },
     env,
   );
@@ -40,6 +44,29 @@ describe('rate limits', () => {
     expect((await limited.json()).error.code).toBe('too_many_requests');
     // Another address has its own budget.
     expect((await login(env, '198.51.100.51')).status).toBe(401);
+  });
+
+  it('shares limits through Redis via the Upstash REST API (the project bridge in front of real Redis)', async () => {
+    const { REAL } = await import('../test/real-client.js');
+    const env = realEnv({
+      RATE_LIMIT_AUTH: '2/60',
+      UPSTASH_REDIS_REST_URL: REAL.upstash.url,
+      UPSTASH_REDIS_REST_TOKEN: REAL.upstash.token,
+    });
+    // A fresh address per run: Redis outlives test runs.
+    const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    expect((await login(env, ip)).status).toBe(401);
+    expect((await login(env, ip)).status).toBe(401);
+    const limited = await login(env, ip);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A second edge (another isolate, same Redis) sees the same budget as spent.
+    const otherEdge = realEnv({
+      RATE_LIMIT_AUTH: '2/60',
+      UPSTASH_REDIS_REST_URL: REAL.upstash.url,
+      UPSTASH_REDIS_REST_TOKEN: REAL.upstash.token,
+    });
+    expect((await login(otherEdge, ip)).status).toBe(429);
   });
 
   it('limits playback issuance per user', async () => {

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { videos } from '../../db/schema/index.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
 import type { Privacy } from '../../protocol/video.js';
+import { startUpstashBridge } from '../../scripts/upstash-bridge/server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +19,8 @@ declare module 'vitest' {
       videos: Record<Privacy | 'processing', string>;
       /** Expected bytes of the public video's master playlist and first segment. */
       master: string;
+      /** The project's Upstash REST bridge in front of the real Redis. */
+      upstash: { url: string; token: string };
     };
   }
 }
@@ -112,7 +115,13 @@ export default async function setup(project: TestProject) {
       .where(eq(videos.id, id));
   }
 
+  const bridge = await startUpstashBridge({
+    redisUrl: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379',
+    token: 'edge-test-bridge-token',
+  });
+
   project.provide('realOrigin', {
+    upstash: { url: bridge.url, token: 'edge-test-bridge-token' },
     url,
     internalToken: TEST_CONFIG.internalApiToken,
     tokens: { owner: owner.token, other: other.token, admin: admin.token },
@@ -122,6 +131,7 @@ export default async function setup(project: TestProject) {
   });
 
   return async () => {
+    await bridge.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await t.close();
   };
