@@ -6,7 +6,12 @@ import { parseEnvOrThrow } from '../protocol/env.js';
 export const StartEnvSchema = OriginEnvObject.extend({
   EDGE_HOST: z.string().default('127.0.0.1'),
   EDGE_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
-  /** Optional Upstash-compatible REST endpoint for the edge's rate limits (memory otherwise). */
+  /** Redis for the edge's rate limits, reached through the bundled Upstash REST bridge. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  /** Or an Upstash(-compatible) REST endpoint directly. Memory limits when neither is set. */
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   // Behind the local edge, the origin may trust X-Forwarded-For.

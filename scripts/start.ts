@@ -13,6 +13,7 @@ import { parseTranscoderEnv } from '../transcoder/src/env.js';
 import { startTranscoder } from '../transcoder/src/main.js';
 import { parseStartEnv } from './env.js';
 import { loadOrCreateSecrets } from './secrets.js';
+import { startUpstashBridge } from './upstash-bridge/server.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -70,6 +71,19 @@ const transcoder = await startTranscoder(
   );
   return undefined;
 });
+// Shared rate limits: an Upstash endpoint if given, else the bundled bridge in front of REDIS_URL.
+const bridge =
+  env.REDIS_URL && !env.UPSTASH_REDIS_REST_URL
+    ? await startUpstashBridge({ redisUrl: env.REDIS_URL, token: secrets.internalApiToken })
+    : undefined;
+const upstash = bridge
+  ? { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: secrets.internalApiToken }
+  : env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
+    ? {
+        UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
+        UPSTASH_REDIS_REST_TOKEN: env.UPSTASH_REDIS_REST_TOKEN,
+      }
+    : {};
 const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, path.resolve(env.DATA_DIR), {
   ORIGINS: origin.url,
   INTERNAL_API_TOKEN: origin.internalApiToken,
@@ -89,6 +103,7 @@ async function stop(code: number) {
   stopping = true;
   edge.kill('SIGTERM');
   await transcoder?.stop();
+  await bridge?.close();
   await origin.close();
   process.exit(code);
 }
@@ -114,6 +129,7 @@ console.log(`
     Open:     ${edgeUrl}/            (edge: what browsers and apps use)
     API:      ${edgeUrl}/api/v1/openapi.json
     Origin:   ${origin.url}/healthz  (regional API core)
+    Limits:   ${'UPSTASH_REDIS_REST_URL' in upstash ? `Redis through ${upstash.UPSTASH_REDIS_REST_URL}` : 'in memory (set REDIS_URL to share them)'}
     Jobs:     ${transcoder ? 'transcoder running in this process' : 'no transcoder (FFmpeg missing)'}
     Data:     ${path.resolve(env.DATA_DIR)} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})
 

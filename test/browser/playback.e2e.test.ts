@@ -23,7 +23,8 @@ describe('signed HLS playback in Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    // With REDIS_URL, npm start puts the Upstash bridge in front of it for the edge's rate limits.
+    platform = await startPlatform({ REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379' });
     const user = await apiUser(platform.edgeUrl, 'viewer_one');
     const channel = await user.call('POST', '/api/v1/channels', {
       handle: 'viewer_one',
@@ -67,6 +68,10 @@ describe('signed HLS playback in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await platform?.stop();
+  });
+
+  it('runs the edge with Redis-backed rate limits', () => {
+    expect(platform.output()).toMatch(/Limits: +Redis through http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('plays: currentTime advances', async () => {
