@@ -22,7 +22,7 @@ export default defineConfig({
     name: 'edge',
     root: here,
     include: ['src/**/*.test.ts'],
-    globalSetup: ['test/origin-server.ts', 'test/real-origin.ts'],
+    globalSetup: ['test/origin-server.ts', 'test/real-origin.ts', 'test/web-origin.ts'],
     // workerd starts per run; the upload and streaming tests also wait on real sockets.
     testTimeout: 20_000,
   },

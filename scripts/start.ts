@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startOrigin } from '../origin/src/main.js';
 import { parseTranscoderEnv } from '../transcoder/src/env.js';
 import { startTranscoder } from '../transcoder/src/main.js';
+import { buildWebAssets } from './build-web-assets.js';
 import { parseStartEnv } from './env.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { startUpstashBridge } from './upstash-bridge/server.js';
@@ -51,6 +52,8 @@ function startEdge(host: string, port: number, dataDir: string, vars: Record<str
 }
 
 const env = parseStartEnv();
+// hls.js and tus-js-client are served to browsers from edge/public; copy the locked builds there.
+buildWebAssets();
 const secrets = loadOrCreateSecrets(path.resolve(env.DATA_DIR));
 const origin = await startOrigin({
   ...env,

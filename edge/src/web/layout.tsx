@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import type { Child, JSX, PropsWithChildren } from 'hono/jsx';
+import type { Child, PropsWithChildren } from 'hono/jsx';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { EdgeEnv } from '../app.js';
 import type { EdgeViewer } from '../auth/jwt.js';
 
@@ -29,7 +30,7 @@ export interface LayoutProps {
 
 /** The page shell: language, landmarks, skip link, site navigation, one stylesheet. */
 export function Layout(props: PropsWithChildren<LayoutProps>) {
-  const next = props.path && props.path !== '/login' && props.path !== '/register' ? props.path : undefined;
+  const next = props.path && !['/', '/login', '/register'].includes(props.path) ? props.path : undefined;
   const signIn = next ? `/login?next=${encodeURIComponent(next)}` : '/login';
   return (
     <html lang="en">
@@ -115,7 +116,7 @@ export function MessagePage(props: LayoutProps & { heading: string; message: Chi
  */
 export async function sendPage(
   c: Context<EdgeEnv>,
-  page: JSX.Element,
+  page: HtmlEscapedString | Promise<HtmlEscapedString>,
   status: 200 | 400 | 401 | 403 | 404 | 429 | 502 = 200,
 ) {
   c.header('cache-control', 'private, no-cache');

@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import type { EdgeEnv } from '../app.js';
+import { authPage, authSubmit, logoutPage, logoutSubmit } from './auth-pages.js';
+import { cookieAuthBridge } from './bridge.js';
+import { channelPage, homePage } from './browse-pages.js';
+import { newChannelPage, newChannelSubmit } from './channel-form.js';
+import { uploadPage } from './upload-page.js';
+import { watchPage } from './watch-page.js';
+
+/**
+ * The viewer and creator web app, rendered at the edge with Hono JSX: lists and metadata work
+ * without JavaScript; the player and the uploader are small scripts served as static assets
+ * (`edge/public/static/`). Mounted on the edge app before its `/api/*` middleware, because the
+ * cookie bridge must turn session cookies into a bearer token before the JWT check sees the request.
+ */
+export function webRoutes(): Hono<EdgeEnv> {
+  const web = new Hono<EdgeEnv>();
+  web.use('/api/*', cookieAuthBridge());
+  web.get('/', homePage);
+  web.get('/w/:id', watchPage);
+  web.get('/c/:handle', channelPage);
+  web.get('/login', authPage('login'));
+  web.post('/login', authSubmit('login'));
+  web.get('/register', authPage('register'));
+  web.post('/register', authSubmit('register'));
+  web.get('/logout', logoutPage);
+  web.post('/logout', logoutSubmit);
+  web.get('/upload', uploadPage);
+  web.get('/channels/new', newChannelPage);
+  web.post('/channels/new', newChannelSubmit);
+  return web;
+}

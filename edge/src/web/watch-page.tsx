@@ -1,0 +1,102 @@
+import type { Context } from 'hono';
+import type { VideoDto } from '../../../protocol/api/videos.js';
+import type { EdgeEnv } from '../app.js';
+import { callApi } from './api.js';
+import { Layout, MessagePage, sendPage } from './layout.js';
+import { getSession } from './session.js';
+import { FailedView, PasswordView, ProcessingView, ReadyView } from './watch-views.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Scripts of a page with a player, in order: `watch.js` uses the others as soon as it runs. */
+const PLAYER_SCRIPTS = ['/static/vendor/hls.min.js', '/static/player.js', '/static/watch.js'];
+const PROCESSING_SCRIPTS = ['/static/progress.js', '/static/watch.js'];
+
+/**
+ * `GET /w/:id`: the watch page. What it shows follows what the API answers for this viewer:
+ * 404 (missing or private: the two are indistinguishable on purpose), 401 (internal video, signed
+ * out), 403 `password_required` (a password form), or the video, whose state picks between the
+ * player, the processing progress and the failure reason.
+ */
+export async function watchPage(c: Context<EdgeEnv>) {
+  const session = await getSession(c);
+  const id = c.req.param('id') ?? '';
+  const path = `/w/${encodeURIComponent(id)}`;
+  const viewer = session.viewer;
+  const notFound = () =>
+    sendPage(
+      c,
+      <MessagePage
+        title="Video not found"
+        viewer={viewer}
+        path={path}
+        heading="Video not found"
+        message="This video does not exist, was removed, or is private."
+        action={<a href="/">Back to the latest videos</a>}
+      />,
+      404,
+    );
+  if (!UUID.test(id)) return notFound();
+
+  const res = await callApi<VideoDto>(c, `/api/v1/videos/${id}`, { token: session.token });
+  if (!res.ok) {
+    if (res.status === 404 || res.status === 400) return notFound();
+    if (res.status === 401) {
+      const page = (
+        <MessagePage
+          title="Sign in to watch"
+          viewer={viewer}
+          path={path}
+          heading="Sign in to watch this video"
+          message="This video is only visible to members of this Vidra instance."
+          action={<a href={`/login?next=${encodeURIComponent(path)}`}>Sign in</a>}
+        />
+      );
+      return sendPage(c, page, 401);
+    }
+    if (res.status === 403 && res.error.code === 'password_required') {
+      // 200 like any page whose form works, as a sign-in page is; the API's 403 stays an API matter.
+      const page = (
+        <Layout title="Protected video" viewer={viewer} path={path} scripts={PLAYER_SCRIPTS}>
+          <PasswordView id={id} />
+        </Layout>
+      );
+      return sendPage(c, page);
+    }
+    const page = (
+      <MessagePage
+        title="Something went wrong"
+        viewer={viewer}
+        path={path}
+        heading="This video cannot be shown right now"
+        message="Vidra could not load it. Try again in a moment."
+      />
+    );
+    return sendPage(c, page, 502);
+  }
+
+  const video = res.data;
+  if (video.state === 'deleted') return notFound();
+  if (video.state === 'ready') {
+    return sendPage(
+      c,
+      <Layout title={video.title} viewer={viewer} path={path} scripts={PLAYER_SCRIPTS}>
+        <ReadyView video={video} />
+      </Layout>,
+    );
+  }
+  if (video.state === 'failed') {
+    return sendPage(
+      c,
+      <Layout title={video.title} viewer={viewer} path={path}>
+        <FailedView video={video} />
+      </Layout>,
+    );
+  }
+  return sendPage(
+    c,
+    <Layout title={video.title} viewer={viewer} path={path} scripts={PROCESSING_SCRIPTS}>
+      <ProcessingView video={video} />
+    </Layout>,
+  );
+}

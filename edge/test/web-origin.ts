@@ -1,0 +1,102 @@
+// biome-ignore-all lint/style/noRestrictedImports: a vitest globalSetup that runs in Node, never in workerd.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { eq } from 'drizzle-orm';
+import type { TestProject } from 'vitest/node';
+import { videos } from '../../db/schema/index.js';
+import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
+
+/** Video fixtures of the web app tests, by the case they stand for. */
+export const WEB_CASES = ['ready', 'processing', 'failed', 'private', 'password', 'internal'] as const;
+export type WebCase = (typeof WEB_CASES)[number];
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A real origin (PGlite) seeded for the web app's rendering tests. */
+    webOrigin: {
+      url: string;
+      internalToken: string;
+      owner: { email: string; password: string; username: string; handle: string };
+      other: { email: string; password: string };
+      /** A user with no channel, for the upload page's create-a-channel branch. */
+      newcomer: { email: string; password: string };
+      videos: Record<WebCase, string>;
+      /** Title with markup in it, which every page must show as text. */
+      hostileTitle: string;
+    };
+  }
+}
+
+const HOSTILE_TITLE = '<script>alert("owned")</script> & <b>friends</b>';
+
+/**
+ * Starts the real origin on a loopback port with a channel owner, another user and a newcomer,
+ * and one video per state or privacy case the watch page distinguishes. The ready video has a
+ * thumbnail in storage, so lists can show signed thumbnail URLs.
+ */
+export default async function setup(project: TestProject) {
+  const t = await createTestApp('pglite');
+  const server = serve({ hostname: '127.0.0.1', port: 0, fetch: (request) => t.app.fetch(request) });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const owner = await t.signUp('owner');
+  const other = await t.signUp('other');
+  const newcomer = await t.signUp('newbie');
+  const handle = `web_${owner.userId.slice(0, 6)}`;
+  const channel = await t.call('POST', '/api/v1/channels', {
+    token: owner.token,
+    body: { handle, displayName: 'Web <Studio>', description: 'Tests & more' },
+  });
+  const ids = {} as Record<WebCase, string>;
+  for (const name of WEB_CASES) {
+    const privacy = name === 'private' || name === 'password' || name === 'internal' ? name : 'public';
+    const res = await t.call('POST', '/api/v1/videos', {
+      token: owner.token,
+      body: {
+        channelId: channel.body.id,
+        title: name === 'ready' ? HOSTILE_TITLE : `${name} video`,
+        description: `About the ${name} video`,
+        privacy,
+        ...(privacy === 'password' ? { password: 'open sesame' } : {}),
+      },
+    });
+    const id = res.body.video.id as string;
+    ids[name] = id;
+    if (name === 'processing') {
+      await t.database.db.update(videos).set({ state: 'transcoding', progress: 40 }).where(eq(videos.id, id));
+    } else if (name === 'failed') {
+      await t.database.db
+        .update(videos)
+        .set({ state: 'failed', error: 'The file has no video stream' })
+        .where(eq(videos.id, id));
+    } else {
+      const prefix = `videos/${id}/hls/`;
+      await t.storage.put(`${prefix}master.m3u8`, '#EXTM3U\n');
+      await t.storage.put(`${prefix}thumbnail.jpg`, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
+      await t.database.db
+        .update(videos)
+        .set({
+          state: 'ready',
+          progress: 100,
+          durationSeconds: 65,
+          assets: { version: 1, master: `${prefix}master.m3u8`, thumbnail: `${prefix}thumbnail.jpg` },
+        })
+        .where(eq(videos.id, id));
+    }
+  }
+
+  project.provide('webOrigin', {
+    url,
+    internalToken: TEST_CONFIG.internalApiToken,
+    owner: { email: owner.email, password: owner.password, username: owner.username, handle },
+    other: { email: other.email, password: other.password },
+    newcomer: { email: newcomer.email, password: newcomer.password },
+    videos: ids,
+    hostileTitle: HOSTILE_TITLE,
+  });
+  return async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await t.close();
+  };
+}

@@ -1,0 +1,28 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ROOT } from '../support/stack.js';
+
+/** Screenshots land here (gitignored), one PNG per page the walk visits. */
+export const SCREENSHOTS = path.join(ROOT, 'test-artifacts/screenshots');
+
+/**
+ * A page that records every console error and uncaught exception into `errors`, so a test can
+ * assert the app ran cleanly in the browser.
+ */
+export async function trackedPage(context: BrowserContext, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`${page.url()}: uncaught ${error.message}`));
+  return page;
+}
+
+/** Save a full-page screenshot as `web-<name>.png` under SCREENSHOTS. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `web-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
