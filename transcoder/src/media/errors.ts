@@ -13,6 +13,7 @@ export const REJECTION_CODES = {
 } as const;
 export type RejectionCode = (typeof REJECTION_CODES)[keyof typeof REJECTION_CODES];
 
+/** The sentence shown to the uploader for each rejection code. */
 export const REJECTION_MESSAGES: Record<RejectionCode, string> = {
   empty: 'The file is empty',
   unreadable: 'The file is not a video or audio file we can read',
@@ -49,8 +50,23 @@ const MEDIA_RULES: ReadonlyArray<readonly [RegExp, RejectionCode]> = [
 ];
 
 // Failures of the machine rather than the file: the job should be retried, not the upload refused.
-const HOST_FAULTS =
-  /No space left on device|Permission denied|Cannot allocate memory|Read-only file system|Too many open files|Unknown encoder|Unrecognized option/i;
+// Bad arguments (our bug, or an FFmpeg build without libx264) count as the machine's fault too.
+const HOST_FAULTS = new RegExp(
+  [
+    'No space left on device',
+    'Permission denied',
+    'No such file or directory',
+    'Cannot allocate memory',
+    'Read-only file system',
+    'Too many open files',
+    'Unknown encoder',
+    'Unrecognized option',
+    'Error (?:initializing|reinitializing) (?:complex )?filters?',
+    'No such filter',
+    'Option \\S+ not found',
+  ].join('|'),
+  'i',
+);
 
 /** One stderr line without FFmpeg's `[demuxer @ 0x...]` prefix and without file paths. */
 export function cleanFfmpegLine(line: string): string {

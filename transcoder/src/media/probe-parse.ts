@@ -53,11 +53,11 @@ function parseVideo(stream: Json): VideoStreamInfo | undefined {
   const squareWidth = Math.round(sar && sar > 0 ? codedWidth * sar : codedWidth);
   const rotation = parseRotation(stream);
   const swap = rotation === 90 || rotation === 270;
-  const avg = toRatio(stream.avg_frame_rate);
-  const base = toRatio(stream.r_frame_rate);
-  const fps = sane(avg) ?? sane(base) ?? 30;
+  const avg = sane(toRatio(stream.avg_frame_rate));
+  const base = sane(toRatio(stream.r_frame_rate));
+  const fps = avg ?? base ?? 30;
   // Containers report the base rate and the average; a real gap between them means VFR.
-  const variableFrameRate = sane(avg) !== null && sane(base) !== null && Math.abs(fps - (base ?? 0)) / fps > 0.01;
+  const variableFrameRate = avg !== null && base !== null && Math.abs(avg - base) / avg > 0.01;
 
   return {
     ...(typeof stream.index === 'number' ? { index: stream.index } : {}),
@@ -97,8 +97,7 @@ function parseRotation(stream: Json): number {
   const matrix = sideData.find((d) => typeof d.rotation === 'number');
   const tag = toNumber(asObject(stream.tags).rotate);
   const clockwise = matrix ? -(matrix.rotation as number) : (tag ?? 0);
-  const normalized = ((Math.round(clockwise / 90) * 90) % 360 + 360) % 360;
-  return normalized;
+  return (((Math.round(clockwise / 90) * 90) % 360) + 360) % 360;
 }
 
 function asObject(value: unknown): Json {

@@ -2,14 +2,15 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { explainFfmpegFailure, MediaRejectedError } from './errors.js';
-import { runProcess } from './process.js';
 import { parseProbeOutput, sniffRejectedHeader } from './probe-parse.js';
+import { runProcess } from './process.js';
 import { safeInputArgs } from './safe-input.js';
 import type { ProbeResult } from './types.js';
 
 export { MediaRejectedError, REJECTION_CODES, type RejectionCode } from './errors.js';
 export type { AudioStreamInfo, ProbeResult, VideoStreamInfo } from './types.js';
 
+/** Options for probeMedia. */
 export interface ProbeOptions {
   ffprobePath?: string;
   signal?: AbortSignal;
@@ -19,7 +20,16 @@ export interface ProbeOptions {
 
 /** ffprobe arguments for `input`, with the same file/demuxer confinement as the transcode. */
 export function buildProbeArgs(input: string): string[] {
-  return ['-hide_banner', '-v', 'error', ...safeInputArgs(input), '-show_format', '-show_streams', '-of', 'json'];
+  return [
+    '-hide_banner',
+    '-v',
+    'error',
+    ...safeInputArgs(input),
+    '-show_format',
+    '-show_streams',
+    '-of',
+    'json',
+  ];
 }
 
 /**
@@ -55,10 +65,12 @@ export async function probeMedia(input: string, opts: ProbeOptions = {}): Promis
 /** The first bytes of the file; also refuses directories and other non-files with a clear reason. */
 async function readHead(path: string): Promise<Uint8Array> {
   // O_NONBLOCK so a FIFO passed as input cannot hang the worker in open().
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new Error(`Input file does not exist: ${path}`);
-    throw error;
-  });
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw new Error(`Input file does not exist: ${path}`);
+      throw error;
+    },
+  );
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new MediaRejectedError('unreadable');

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 
+/** Options for runProcess. */
 export interface RunOptions {
   signal?: AbortSignal;
   /** Kill the process after this many milliseconds; `undefined` means no limit. */
@@ -13,6 +14,7 @@ export interface RunOptions {
   maxStderrBytes?: number;
 }
 
+/** How a process ended, with its output. */
 export interface RunResult {
   /** Exit code, or `null` when something other than this wrapper killed the process. */
   code: number | null;
@@ -32,7 +34,11 @@ export class ProcessTimeoutError extends Error {
  * that is being cancelled has no output worth flushing. A non-zero exit resolves (callers read
  * stderr to explain it); spawn errors, aborts, timeouts and oversized stdout reject.
  */
-export function runProcess(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const { signal, timeoutMs, onStdout, captureStdout = false } = opts;
   const maxStdout = opts.maxStdoutBytes ?? 8 * 1024 * 1024;
   const maxStderr = opts.maxStderrBytes ?? 64 * 1024;
@@ -52,7 +58,10 @@ export function runProcess(command: string, args: readonly string[], opts: RunOp
     const timer =
       timeoutMs === undefined
         ? undefined
-        : setTimeout(() => kill(new ProcessTimeoutError(`${command} ran longer than ${timeoutMs} ms`)), timeoutMs);
+        : setTimeout(
+            () => kill(new ProcessTimeoutError(`${command} ran longer than ${timeoutMs} ms`)),
+            timeoutMs,
+          );
     signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.setEncoding('utf8');

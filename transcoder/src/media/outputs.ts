@@ -1,0 +1,116 @@
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { measureBandwidth, parseMediaPlaylist, playlistDuration, withMapUri } from './hls-playlist.js';
+import { avcCodecFromInit, renderMasterPlaylist } from './master-playlist.js';
+import type { ProbeResult, RenditionResult, TranscodeResult } from './types.js';
+
+/** What the caller already knows about a rendition FFmpeg has just written. */
+export interface RenditionSpec {
+  name: string;
+  width?: number;
+  height?: number;
+  frameRate?: number;
+  hasVideo: boolean;
+  /** e.g. `mp4a.40.2`, or null when the rendition has no audio. */
+  audioCodec: string | null;
+}
+
+/** A finished rendition plus what the caller needs to check and list it. */
+export interface FinishedRendition {
+  rendition: RenditionResult;
+  durationSeconds: number;
+  /** Every file of the rendition, relative to the output directory. */
+  files: string[];
+}
+
+/**
+ * Reads back one rendition FFmpeg wrote: names its init segment `init.mp4` (FFmpeg appends
+ * `_<n>` when writing several renditions), measures bandwidth from the real segment sizes and
+ * reads the exact H.264 codec string from the init segment.
+ */
+export async function finishRendition(outDir: string, spec: RenditionSpec): Promise<FinishedRendition> {
+  const dir = join(outDir, spec.name);
+  const playlistPath = join(dir, 'index.m3u8');
+  let text = await readFile(playlistPath, 'utf8');
+  const playlist = parseMediaPlaylist(text);
+  if (!playlist.ended || playlist.segments.length === 0 || !playlist.mapUri) {
+    throw new Error(`${spec.name}/index.m3u8 is incomplete`);
+  }
+  if (playlist.mapUri !== 'init.mp4') {
+    await rename(join(dir, playlist.mapUri), join(dir, 'init.mp4'));
+    text = withMapUri(text, 'init.mp4');
+    await writeFile(playlistPath, text);
+  }
+  const segments = await Promise.all(
+    playlist.segments.map(async (segment) => ({
+      durationSeconds: segment.durationSeconds,
+      bytes: (await stat(join(dir, segment.uri))).size,
+    })),
+  );
+  const bandwidth = measureBandwidth(segments);
+
+  const codecs: string[] = [];
+  if (spec.hasVideo) {
+    const videoCodec = avcCodecFromInit(await readFile(join(dir, 'init.mp4')));
+    if (!videoCodec) throw new Error(`${spec.name}/init.mp4 has no H.264 configuration`);
+    codecs.push(videoCodec);
+  }
+  if (spec.audioCodec) codecs.push(spec.audioCodec);
+
+  return {
+    rendition: {
+      name: spec.name,
+      ...(spec.width === undefined ? {} : { width: spec.width }),
+      ...(spec.height === undefined ? {} : { height: spec.height }),
+      bitrate: bandwidth.peak,
+      averageBitrate: bandwidth.average,
+      codecs: codecs.join(','),
+      ...(spec.frameRate === undefined ? {} : { frameRate: spec.frameRate }),
+      playlist: `${spec.name}/index.m3u8`,
+    },
+    durationSeconds: playlistDuration(playlist),
+    files: [
+      `${spec.name}/index.m3u8`,
+      `${spec.name}/init.mp4`,
+      ...playlist.segments.map((segment) => `${spec.name}/${segment.uri}`),
+    ],
+  };
+}
+
+/** Whether FFmpeg wrote a (non-empty) file; image outputs may be missing for very short videos. */
+export async function hasFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes `master.m3u8` for the finished renditions and returns the result so far; the caller adds
+ * the images it produced.
+ */
+export async function writeMaster(
+  outDir: string,
+  probe: ProbeResult,
+  finished: FinishedRendition[],
+): Promise<TranscodeResult> {
+  const renditions = finished.map((f) => f.rendition);
+  const master = renderMasterPlaylist(
+    renditions.map((r) => ({
+      bandwidth: r.bitrate,
+      averageBandwidth: r.averageBitrate,
+      codecs: r.codecs,
+      ...(r.width && r.height ? { resolution: { width: r.width, height: r.height } } : {}),
+      ...(r.frameRate ? { frameRate: r.frameRate } : {}),
+      uri: r.playlist,
+    })),
+  );
+  await writeFile(join(outDir, 'master.m3u8'), master);
+  return {
+    durationSeconds: finished[0]?.durationSeconds ?? probe.durationSeconds,
+    master: 'master.m3u8',
+    renditions,
+    files: ['master.m3u8', ...finished.flatMap((f) => f.files)],
+  };
+}
