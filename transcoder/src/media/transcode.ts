@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isWebCompatible } from './compat.js';
 import { explainFfmpegFailure, MediaRejectedError } from './errors.js';
 import { buildLadderArgs, buildRemuxArgs, buildThumbnailArgs } from './ffmpeg-args.js';
+import { argsFor } from './ffmpeg-compat.js';
 import { rateValue } from './ladder.js';
 import { aacCodecString } from './master-playlist.js';
 import { type FinishedRendition, finishRendition, hasFile, writeMaster } from './outputs.js';
@@ -125,7 +126,8 @@ export async function remuxToHls(opts: TranscodeOptions): Promise<TranscodeResul
   const thumbnail = planThumbnail(probe.durationSeconds, video.width, video.height);
   const output = join(outDir, 'thumbnail.jpg');
   const thumbArgs = buildThumbnailArgs({ input, videoInput, output, thumbnail });
-  const run = await runProcess(opts.ffmpegPath ?? 'ffmpeg', thumbArgs, processOptions(opts));
+  const ffmpeg = opts.ffmpegPath ?? 'ffmpeg';
+  const run = await runProcess(ffmpeg, (await argsFor(ffmpeg, thumbArgs)).args, processOptions(opts));
   if (run.code === 0 && (await hasFile(output))) {
     result.thumbnail = 'thumbnail.jpg';
     result.files.push('thumbnail.jpg');
@@ -137,11 +139,16 @@ export async function remuxToHls(opts: TranscodeOptions): Promise<TranscodeResul
 /** Runs FFmpeg with progress; a failure becomes a MediaRejectedError when the file is to blame. */
 async function runFfmpeg(opts: TranscodeOptions, args: string[], durationSeconds: number): Promise<string> {
   const onStdout = opts.onProgress ? createProgressParser(durationSeconds, opts.onProgress) : undefined;
-  const result = await runProcess(opts.ffmpegPath ?? 'ffmpeg', args, {
+  const ffmpeg = opts.ffmpegPath ?? 'ffmpeg';
+  const legacy = await argsFor(ffmpeg, args);
+  const result = await runProcess(ffmpeg, legacy.args, {
     ...processOptions(opts),
     ...(onStdout ? { onStdout } : {}),
   });
-  if (result.code === 0) return result.stderr;
+  if (result.code === 0) {
+    for (const { from, to } of legacy.renames) await rename(from, to);
+    return result.stderr;
+  }
   const failure = explainFfmpegFailure(result.stderr);
   if (result.code === null || !failure.mediaFault) {
     throw new Error(`ffmpeg failed (${result.signal ?? `exit ${result.code}`}): ${failure.message}`);
