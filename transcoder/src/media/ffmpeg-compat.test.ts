@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateClip } from '../../../test/support/stack.js';
 import { locateFfmpeg } from '../ffmpeg.js';
 import { legacyArgs, supportsFpsMode } from './ffmpeg-compat.js';
 import { transcodeToHls } from './transcode.js';
@@ -61,7 +61,7 @@ describe('the npm-shipped FFmpeg fallback', () => {
     const locate = await locateFfmpeg({ ffmpeg: ffmpegPath, ffprobe: ffprobePath });
     expect(locate.ffmpeg.probe.ok && locate.ffprobe.probe.ok).toBe(true);
     const input = path.join(dir, 'in.mp4');
-    execFileSync('ffmpeg', [
+    await generateClip(input, { width: 640, height: 360, seconds: 3, codec: 'mpeg4' });
       '-hide_banner',
       '-loglevel',
       'error',
