@@ -62,24 +62,6 @@ describe('the npm-shipped FFmpeg fallback', () => {
     expect(locate.ffmpeg.probe.ok && locate.ffprobe.probe.ok).toBe(true);
     const input = path.join(dir, 'in.mp4');
     await generateClip(input, { width: 640, height: 360, seconds: 3, codec: 'mpeg4' });
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=640x360:rate=25:duration=3',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=duration=3',
-      '-c:v',
-      'mpeg4',
-      '-c:a',
-      'aac',
-      input,
-    ]);
     const result = await transcodeToHls({
       input,
       outDir: path.join(dir, 'out'),
