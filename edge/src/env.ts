@@ -18,6 +18,10 @@ export type EdgeBindings = {
   PLAYBACK_TTL_SECONDS?: unknown;
   /** `true` to bind playback tokens to the viewer's address. */
   PLAYBACK_BIND_IP?: unknown;
+  /** Comma-separated ISO country codes written into every playback token: only these may watch. */
+  PLAYBACK_COUNTRIES_ALLOW?: unknown;
+  /** Comma-separated ISO country codes that may never watch (wins over the allow list). */
+  PLAYBACK_COUNTRIES_DENY?: unknown;
   UPSTASH_REDIS_REST_URL?: unknown;
   UPSTASH_REDIS_REST_TOKEN?: unknown;
   /** Rate-limit overrides, `requests/seconds`. */
@@ -83,6 +87,8 @@ export const EdgeEnvSchema = z.pipe(
     PLAYBACK_ACTIVE_KID: z.optional(z.string()),
     PLAYBACK_TTL_SECONDS: z.optional(z.string().check(z.regex(/^\d+$/))),
     PLAYBACK_BIND_IP: z.optional(z.enum(['true', 'false'])),
+    PLAYBACK_COUNTRIES_ALLOW: z.optional(z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/))),
+    PLAYBACK_COUNTRIES_DENY: z.optional(z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/))),
     UPSTASH_REDIS_REST_URL: z.optional(z.url()),
     UPSTASH_REDIS_REST_TOKEN: z.optional(z.string()),
     RATE_LIMIT_AUTH: z.optional(z.string()),
@@ -103,6 +109,13 @@ export const EdgeEnvSchema = z.pipe(
       activeKid: env.PLAYBACK_ACTIVE_KID,
       ttlSeconds: Math.min(24 * 3600, Number(env.PLAYBACK_TTL_SECONDS ?? 4 * 3600)),
       bindIp: env.PLAYBACK_BIND_IP === 'true',
+      countries:
+        env.PLAYBACK_COUNTRIES_ALLOW || env.PLAYBACK_COUNTRIES_DENY
+          ? {
+              ...(env.PLAYBACK_COUNTRIES_ALLOW ? { allow: env.PLAYBACK_COUNTRIES_ALLOW.split(',') } : {}),
+              ...(env.PLAYBACK_COUNTRIES_DENY ? { deny: env.PLAYBACK_COUNTRIES_DENY.split(',') } : {}),
+            }
+          : undefined,
     },
     upstash:
       env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN

@@ -74,6 +74,7 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
         version: policy.assets?.version ?? 0,
         expiresAt,
         ...(state.config.playback.bindIp && clientIp(c) ? { ip: clientIp(c) } : {}),
+        ...(state.config.playback.countries ? { countries: state.config.playback.countries } : {}),
       },
       now,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { edge, originCounts, pathOf, playback, REAL, realEnv } from '../../test/real-client.js';
+import worker from '../index.js';
 
 type Who = 'owner' | 'other' | 'admin' | undefined;
 // Playback issuance status for each privacy level and caller, decided at the edge.
@@ -161,6 +162,31 @@ describe('signed playback requests', () => {
     expect((await edge(pathOf(hls), {}, env)).status).toBe(200);
     const elsewhere = await edge(pathOf(hls), { headers: { 'cf-connecting-ip': '203.0.113.99' } }, env);
     expect(elsewhere.status).toBe(403);
+  });
+});
+
+describe('country rules', () => {
+  it('writes the configured rules into tokens and enforces them with the request country', async () => {
+    const env = realEnv({ PLAYBACK_COUNTRIES_DENY: 'XX' });
+    const { hls } = await (await playback(REAL.videos.public, 'owner', undefined, env)).json();
+    const from = (country: string) =>
+      worker.fetch(
+        new Request(`https://video.example.com${pathOf(hls)}`, { cf: { country } } as RequestInit),
+        env,
+      );
+    expect((await from('FR')).status).toBe(200);
+    const refused = await from('XX');
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.message).toMatch(/not available in your country/);
+    const allowOnly = realEnv({ PLAYBACK_COUNTRIES_ALLOW: 'FR,BE' });
+    const limited = await (await playback(REAL.videos.public, 'owner', undefined, allowOnly)).json();
+    const fromDe = await worker.fetch(
+      new Request(`https://video.example.com${pathOf(limited.hls)}`, {
+        cf: { country: 'DE' },
+      } as RequestInit),
+      allowOnly,
+    );
+    expect(fromDe.status).toBe(403);
   });
 });
 
