@@ -1,9 +1,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { refreshTokenFamilies, refreshTokens, users } from '../../../../db/schema/index.js';
 import { type RefreshInput, RefreshInputSchema, type SessionDto } from '../../../../protocol/api/accounts.js';
+import { parseOpaqueToken, secretMatches } from '../../auth/opaque-tokens.js';
 import { UnauthorizedError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
-import { issueRefreshToken, parseRefreshToken, revokeFamily, secretMatches, sessionFor } from './sessions.js';
+import { issueRefreshToken, revokeFamily, sessionFor } from './sessions.js';
 
 type Outcome =
   | { ok: true; session: Parameters<typeof sessionFor>[2]; userId: string }
@@ -15,7 +16,7 @@ type Outcome =
  */
 export async function refreshSession(ctx: ServiceContext, rawInput: RefreshInput): Promise<SessionDto> {
   const input = RefreshInputSchema.parse(rawInput);
-  const parsed = parseRefreshToken(input.refreshToken);
+  const parsed = parseOpaqueToken(input.refreshToken);
   if (!parsed) throw new UnauthorizedError('The refresh token is not valid');
   const now = new Date();
 
@@ -58,7 +59,7 @@ export async function refreshSession(ctx: ServiceContext, rawInput: RefreshInput
 /** End the sign-in the refresh token belongs to. Unknown tokens are ignored: logout is idempotent. */
 export async function logout(ctx: ServiceContext, rawInput: RefreshInput): Promise<void> {
   const input = RefreshInputSchema.parse(rawInput);
-  const parsed = parseRefreshToken(input.refreshToken);
+  const parsed = parseOpaqueToken(input.refreshToken);
   if (!parsed) return;
   const [row] = await ctx.db.select().from(refreshTokens).where(eq(refreshTokens.id, parsed.id));
   if (!row || !secretMatches(parsed.secret, row.secretHash)) return;

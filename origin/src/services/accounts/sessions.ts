@@ -1,25 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
 import { refreshTokenFamilies, refreshTokens } from '../../../../db/schema/index.js';
 import type { SessionDto } from '../../../../protocol/api/accounts.js';
 import { mintAccessToken } from '../../auth/access-tokens.js';
+import { hashSecret, newSecret } from '../../auth/opaque-tokens.js';
 import type { ServiceContext } from '../context.js';
 import { toUserDto, type UserRow } from './users.js';
-
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('base64url');
-
-/** Refresh tokens look like `<row id>.<secret>`; only a hash of the secret is stored. */
-export function parseRefreshToken(token: string): { id: string; secret: string } | undefined {
-  const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  return match ? { id: match[1] as string, secret: match[2] as string } : undefined;
-}
-
-export function secretMatches(secret: string, storedHash: string): boolean {
-  const a = Buffer.from(hashSecret(secret));
-  const b = Buffer.from(storedHash);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** Store a new refresh token in `familyId` and return its wire form. */
 export async function issueRefreshToken(
@@ -28,7 +14,7 @@ export async function issueRefreshToken(
   familyId: string,
   now: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
-  const secret = randomBytes(32).toString('base64url');
+  const secret = newSecret();
   const expiresAt = new Date(now.getTime() + ctx.config.refreshTokenTtlSeconds * 1000);
   const [row] = await tx
     .insert(refreshTokens)

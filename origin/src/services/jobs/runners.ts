@@ -1,17 +1,16 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { jobs, runners } from '../../../../db/schema/index.js';
 import { type FailInput, FailInputSchema } from '../../../../protocol/runner.js';
+import {
+  hashSecret,
+  newSecret,
+  parseOpaqueToken,
+  sameSecret,
+  secretMatches,
+} from '../../auth/opaque-tokens.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
-import { transitionVideo } from '../videos/lifecycle.js';
-import { settleFailure } from './queue.js';
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
-function sameSecret(given: string, expected: string): boolean {
-  return timingSafeEqual(sha256(given), sha256(expected));
-}
+import { requeueJob, settleFailure } from './queue.js';
 
 /** Exchange the shared registration token for a runner identity and a runner token. */
 export async function registerRunner(
@@ -21,10 +20,10 @@ export async function registerRunner(
   if (!sameSecret(input.registrationToken, ctx.config.runnerRegistrationToken)) {
     throw new ForbiddenError('The registration token is wrong');
   }
-  const secret = randomBytes(32).toString('base64url');
+  const secret = newSecret();
   const [runner] = await ctx.db
     .insert(runners)
-    .values({ name: input.name, tokenHash: sha256(secret).toString('base64url') })
+    .values({ name: input.name, tokenHash: hashSecret(secret) })
     .returning({ id: runners.id });
   const runnerId = runner?.id as string;
   return { runnerId, runnerToken: `${runnerId}.${secret}` };
@@ -32,13 +31,10 @@ export async function registerRunner(
 
 /** The runner a `<id>.<secret>` token belongs to. */
 export async function authenticateRunner(ctx: ServiceContext, token: string): Promise<{ runnerId: string }> {
-  const match = /^([0-9a-f-]{36})\.([\w-]{43})$/.exec(token);
-  if (!match) throw new UnauthorizedError('The runner token is not valid');
-  const [runner] = await ctx.db
-    .select()
-    .from(runners)
-    .where(eq(runners.id, match[1] as string));
-  if (!runner || !timingSafeEqual(sha256(match[2] as string), Buffer.from(runner.tokenHash, 'base64url'))) {
+  const parsed = parseOpaqueToken(token);
+  if (!parsed) throw new UnauthorizedError('The runner token is not valid');
+  const [runner] = await ctx.db.select().from(runners).where(eq(runners.id, parsed.id));
+  if (!runner || !secretMatches(parsed.secret, runner.tokenHash)) {
     throw new UnauthorizedError('The runner token is not valid');
   }
   if (Date.now() - runner.lastSeenAt.getTime() > 30_000) {
@@ -75,16 +71,6 @@ export async function releaseJob(
   await ctx.db.transaction(async (tx) => {
     const [job] = await tx.select().from(jobs).where(eq(jobs.id, input.jobId)).for('update');
     if (job?.state !== 'leased' || job.runnerId !== input.runnerId) return;
-    await tx
-      .update(jobs)
-      .set({
-        state: 'pending',
-        runnerId: null,
-        leaseExpiresAt: null,
-        attempts: Math.max(0, job.attempts - 1),
-        runAfter: new Date(),
-      })
-      .where(eq(jobs.id, job.id));
-    if (!job.previewPublishedAt) await transitionVideo(tx, job.videoId, 'queued');
+    await requeueJob(tx, job, { runAfter: new Date(), attempts: Math.max(0, job.attempts - 1) });
   });
 }
