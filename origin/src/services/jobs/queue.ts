@@ -24,6 +24,22 @@ export function retryDelaySeconds(attempt: number, baseSeconds: number): number 
 }
 
 /**
+ * Put a leased job back on the queue, in the caller's transaction. A video already playable from
+ * its fast-first-play rendition stays ready while the job waits; any other goes back to `queued`.
+ */
+export async function requeueJob(
+  tx: Executor,
+  job: JobRow,
+  changes: { runAfter: Date; error?: string; attempts?: number },
+): Promise<void> {
+  await tx
+    .update(jobs)
+    .set({ state: 'pending', runnerId: null, leaseExpiresAt: null, ...changes })
+    .where(eq(jobs.id, job.id));
+  if (!job.previewPublishedAt) await transitionVideo(tx, job.videoId, 'queued');
+}
+
+/**
  * Give a job back or give up on it after a failure or an expired lease, in the caller's
  * transaction. Retries are capped; the last failure fails the video with `reason`.
  */
@@ -36,32 +52,21 @@ export async function settleFailure(
   const now = new Date();
   if (failure.retryable && job.attempts < job.maxAttempts) {
     const delay = retryDelaySeconds(job.attempts, ctx.config.jobs.retryBaseSeconds);
-    await tx
-      .update(jobs)
-      .set({
-        state: 'pending',
-        runnerId: null,
-        leaseExpiresAt: null,
-        error: failure.reason,
-        runAfter: new Date(now.getTime() + delay * 1000),
-      })
-      .where(eq(jobs.id, job.id));
-    // A video already playable from its fast-first-play rendition stays ready while it retries.
-    if (!job.previewPublishedAt) await transitionVideo(tx, job.videoId, 'queued');
+    await requeueJob(tx, job, { error: failure.reason, runAfter: new Date(now.getTime() + delay * 1000) });
     return 'retrying';
   }
   await tx
     .update(jobs)
     .set({ state: 'failed', leaseExpiresAt: null, error: failure.reason, finishedAt: now })
     .where(eq(jobs.id, job.id));
-  // Likewise it stays ready on the final failure (ready -> failed is not a transition).
+  // A video already playable from its preview stays ready (ready -> failed is not a transition).
   await transitionVideo(tx, job.videoId, 'failed', { error: failure.reason });
   return 'failed';
 }
 
 /**
  * Put jobs whose runner stopped heartbeating back on the queue (or fail them once out of
- * attempts). Cheap and idempotent; called before every offer and on a timer.
+ * attempts). Cheap and idempotent; called once per job request and by the sweeper's timer.
  */
 export async function reapExpiredLeases(ctx: ServiceContext): Promise<number> {
   let reaped = 0;
@@ -90,7 +95,6 @@ export async function offerJobs(
   ctx: ServiceContext,
   limit = 5,
 ): Promise<Array<{ id: string; kind: string }>> {
-  await reapExpiredLeases(ctx);
   return ctx.db
     .select({ id: jobs.id, kind: jobs.kind })
     .from(jobs)
