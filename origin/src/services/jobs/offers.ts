@@ -1,6 +1,6 @@
 import type { AcceptedJob } from '../../../../protocol/runner.js';
 import type { ServiceContext } from '../context.js';
-import { type JobRow, offerJobs } from './queue.js';
+import { type JobRow, offerJobs, reapExpiredLeases } from './queue.js';
 
 const POLL_INTERVAL_MS = 250;
 
@@ -14,6 +14,9 @@ export async function waitForOffers(
   signal?: AbortSignal,
 ): Promise<Array<{ id: string; kind: string }>> {
   const deadline = Date.now() + waitSeconds * 1000;
+  // Once per request, not per poll: leases that expire during the wait are caught by the next
+  // request or the sweeper, and the poll loop stays a single cheap SELECT.
+  await reapExpiredLeases(ctx);
   for (;;) {
     const offers = await offerJobs(ctx);
     if (offers.length > 0 || Date.now() >= deadline || signal?.aborted) return offers;
