@@ -8,8 +8,8 @@ import {
 } from '../../../protocol/api/internal.js';
 import { ServiceError, UnauthorizedError } from '../lib/errors.js';
 import { type AppEnv, createRouter, errorResponses } from '../lib/http.js';
+import { storedObjectResponse } from '../lib/stored-response.js';
 import { checkVideoPassword, videoAccessPolicy } from '../services/videos/internal.js';
-import { parseRange } from './runner-files.js';
 
 const security = [{ internalAuth: [] }];
 const IdParams = z.object({ id: z.string().uuid() });
@@ -65,21 +65,9 @@ export function internalRoutes(internalApiToken: string) {
     if (!/^videos\/[0-9a-f-]{36}\/[\w./-]+$/.test(key) || key.includes('..')) {
       throw new ServiceError('not_found', 'No such media file');
     }
-    const range = parseRange(c.req.header('range'));
-    const object = await c.get('services').storage.get(key, range ? { range } : {});
-    if (!object) throw new ServiceError('not_found', 'No such media file');
-    const headers: Record<string, string> = {
-      'content-type': object.contentType ?? 'application/octet-stream',
-      'content-length': String(object.size),
-      'accept-ranges': 'bytes',
-    };
-    if (object.etag) headers.etag = object.etag;
-    if (object.range)
-      headers['content-range'] = `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`;
-    return new Response(c.req.method === 'HEAD' ? null : object.body, {
-      status: object.range ? 206 : 200,
-      headers,
-    });
+    const response = await storedObjectResponse(c.get('services').storage, key, c.req.raw);
+    if (!response) throw new ServiceError('not_found', 'No such media file');
+    return response;
   });
   router.openAPIRegistry.registerPath({
     method: 'get',

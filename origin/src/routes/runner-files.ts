@@ -3,6 +3,7 @@ import { OutputPathSchema } from '../../../protocol/runner.js';
 import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
 import { ConflictError, ServiceError, ValidationError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
+import { storedObjectResponse } from '../lib/stored-response.js';
 import { findLeasedJob, outputPrefix, sourceKey } from '../services/jobs/queue.js';
 
 const JobId = z.string().uuid();
@@ -19,17 +20,9 @@ export function runnerFileRoutes() {
     const services = c.get('services');
     const job = await findLeasedJob(services, JobId.parse(c.req.param('id')), c.get('runnerId'));
     if (!job) throw new ConflictError('This runner does not hold the job');
-    const range = parseRange(c.req.header('range'));
-    const object = await services.storage.get(sourceKey(job.videoId), range ? { range } : {});
-    if (!object) throw new ServiceError('not_found', 'The source file of this video is missing');
-    const headers: Record<string, string> = {
-      'content-type': 'application/octet-stream',
-      'content-length': String(object.size),
-      'accept-ranges': 'bytes',
-    };
-    if (object.range)
-      headers['content-range'] = `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`;
-    return new Response(object.body, { status: object.range ? 206 : 200, headers });
+    const response = await storedObjectResponse(services.storage, sourceKey(job.videoId), c.req.raw);
+    if (!response) throw new ServiceError('not_found', 'The source file of this video is missing');
+    return response;
   });
 
   router.put('/api/v1/runners/jobs/:id/files/:path{.+}', async (c) => {
@@ -77,11 +70,4 @@ export function runnerFileRoutes() {
     responses: { 204: { description: 'Stored' }, ...errorResponses(400, 401, 409) },
   });
   return router;
-}
-
-/** `bytes=start-[end]` to a range; anything else (multi-range, suffix) means the whole file. */
-export function parseRange(header: string | undefined): { start: number; end?: number } | undefined {
-  const match = /^bytes=(\d+)-(\d*)$/.exec(header ?? '');
-  if (!match) return undefined;
-  return { start: Number(match[1]), ...(match[2] ? { end: Number(match[2]) } : {}) };
 }
