@@ -1,6 +1,6 @@
 import type { VideoAccessPolicy } from '../../../../protocol/api/internal.js';
-import { verifyPassword } from '../../auth/passwords.js';
 import type { ServiceContext } from '../context.js';
+import { guessVideoPassword } from './password.js';
 import { loadVideo } from './read.js';
 
 /** What the edge needs to decide access and find a video's files. Keys are made relative to `videos/<id>/`. */
@@ -33,10 +33,5 @@ export async function checkVideoPassword(
   input: { id: string; password: string; ip: string },
 ): Promise<boolean> {
   const { video } = await loadVideo(ctx, input.id);
-  const keys = [`video-password:${input.id}:${input.ip}`];
-  await ctx.videoPasswordThrottle.assertAllowed(keys, 'Too many wrong passwords. Try again later.');
-  const ok = Boolean(video.passwordHash) && (await verifyPassword(input.password, video.passwordHash ?? ''));
-  if (ok) await ctx.videoPasswordThrottle.reset(keys);
-  else await ctx.videoPasswordThrottle.recordFailure(keys);
-  return ok;
+  return guessVideoPassword(ctx, { videoId: video.id, passwordHash: video.passwordHash, ...input });
 }

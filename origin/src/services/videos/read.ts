@@ -6,10 +6,11 @@ import {
   type VideoDto,
 } from '../../../../protocol/api/videos.js';
 import type { Viewer } from '../../auth/access-tokens.js';
-import { verifyPassword } from '../../auth/passwords.js';
 import { NotFoundError, ServiceError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
+import { canManageChannel } from '../channels.js';
 import type { ServiceContext } from '../context.js';
 import { decideVideoAccess, listablePrivacies } from './access.js';
+import { guessVideoPassword } from './password.js';
 import { toVideoDto, toVideoDtos, type VideoWithChannel } from './serialize.js';
 
 /** Load a non-deleted video with its channel, or throw 404. */
@@ -32,24 +33,26 @@ export async function getVideo(
   input: { id: string; viewer: Viewer | undefined; password?: string | undefined; ip: string },
 ): Promise<VideoDto> {
   const row = await loadVideo(ctx, input.id);
-  const throttleKeys = [`video-password:${input.id}:${input.ip}`];
+  const { video, channel } = row;
+  const manages = input.viewer !== undefined && canManageChannel(input.viewer, channel);
+  // Owners and admins need no password, so their requests never count as guesses.
   let password: { given: false } | { given: true; matches: boolean } = { given: false };
-  const isGuess = input.password !== undefined && row.video.privacy === 'password';
-  if (isGuess) {
-    await ctx.videoPasswordThrottle.assertAllowed(throttleKeys, 'Too many wrong passwords. Try again later.');
-    const matches =
-      Boolean(row.video.passwordHash) &&
-      (await verifyPassword(input.password ?? '', row.video.passwordHash ?? ''));
+  if (input.password !== undefined && video.privacy === 'password' && !manages) {
+    const matches = await guessVideoPassword(ctx, {
+      videoId: video.id,
+      passwordHash: video.passwordHash,
+      password: input.password,
+      ip: input.ip,
+    });
     password = { given: true, matches };
   }
   const access = decideVideoAccess(
-    { privacy: row.video.privacy, ownerId: row.channel.ownerId },
+    { privacy: video.privacy, ownerId: channel.ownerId },
     input.viewer,
     password,
   );
   switch (access) {
     case 'allowed':
-      if (isGuess) await ctx.videoPasswordThrottle.reset(throttleKeys);
       return toVideoDto(ctx, row);
     case 'not_found':
       throw new NotFoundError('Video');
@@ -58,7 +61,6 @@ export async function getVideo(
     case 'password_required':
       throw new ServiceError('password_required', 'This video is protected by a password');
     case 'wrong_password':
-      await ctx.videoPasswordThrottle.recordFailure(throttleKeys);
       throw new ServiceError('wrong_password', 'The video password is wrong');
   }
 }
