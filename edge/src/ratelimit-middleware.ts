@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { EdgeEnv } from './app.js';
 import { errorResponse } from './errors.js';
+import { clientIp } from './playback/claims.js';
 import { classify } from './ratelimit.js';
 
 /**
@@ -12,7 +13,7 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
   return async function rateLimit(c, next) {
     const rateClass = classify(c.req.method, c.req.path);
     if (!rateClass) return next();
-    const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
+    const ip = clientIp(c) || 'unknown';
     const viewer = c.var.viewer;
     const identifier = rateClass !== 'auth' && viewer ? `user:${viewer.userId}` : `ip:${ip}`;
     let decision: Awaited<ReturnType<typeof c.var.state.limiter.limit>>;

@@ -33,8 +33,6 @@ export interface EdgeState {
   policies: Map<string, { policy: VideoAccessPolicy | 'missing'; until: number }>;
   /** Tokens whose signature already checked out: a player sends one token per segment. */
   verifiedTokens: Map<string, PlaybackClaims>;
-  /** Counters the tests and the bench read back. */
-  stats: { originMediaFetches: number; policyFetches: number };
 }
 
 export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): EdgeState {
@@ -64,6 +62,5 @@ export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): Edg
       : undefined,
     policies: new Map(),
     verifiedTokens: new Map(),
-    stats: { originMediaFetches: 0, policyFetches: 0 },
   };
 }

@@ -2,13 +2,11 @@ import type { Context } from 'hono';
 import { decideVideoAccess } from '../../../protocol/access.js';
 import type { EdgeEnv } from '../app.js';
 import { errorResponse } from '../errors.js';
+import { clientIp, playbackClaims } from './claims.js';
 import { checkPassword, getPolicy } from './policy.js';
 import { type Audience, mintPlaybackToken } from './token.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The client's address as Cloudflare reports it (workerd sets it in dev too). */
-export const clientIp = (c: Context<EdgeEnv>) => c.req.header('cf-connecting-ip') ?? '';
 
 /**
  * `POST /api/v1/videos/:id/playback`: decide at the edge whether the caller may watch, then hand
@@ -63,21 +61,10 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
     return errorResponse('conflict', `This video is not playable yet (it is ${policy.state})`, requestId);
 
   const now = Date.now();
-  const expiresAt = Math.floor(now / 1000) + state.config.playback.ttlSeconds;
+  const video = { id, version: policy.assets.version };
   const base = `${new URL(c.req.url).origin}/play`;
-  const mint = (audience: Audience) =>
-    mintPlaybackToken(
-      ring,
-      {
-        videoId: id,
-        audience,
-        version: policy.assets?.version ?? 0,
-        expiresAt,
-        ...(state.config.playback.bindIp && clientIp(c) ? { ip: clientIp(c) } : {}),
-        ...(state.config.playback.countries ? { countries: state.config.playback.countries } : {}),
-      },
-      now,
-    );
+  const mint = (audience: Audience) => mintPlaybackToken(ring, playbackClaims(c, video, audience, now), now);
+  const { expiresAt } = playbackClaims(c, video, 'hls', now);
   const body = {
     hls: `${base}/${await mint('hls')}/master.m3u8`,
     thumbnail: policy.assets.thumbnail ? `${base}/${await mint('thumbnail')}/thumbnail.jpg` : null,

@@ -12,7 +12,6 @@ const POLICY_TTL_MS = 10_000;
 export async function getPolicy(state: EdgeState, videoId: string): Promise<VideoAccessPolicy | undefined> {
   const cached = state.policies.get(videoId);
   if (cached && cached.until > Date.now()) return cached.policy === 'missing' ? undefined : cached.policy;
-  state.stats.policyFetches++;
   const res = await fetchWithFailover(state.pool, 'GET', (origin) =>
     fetch(`${origin}/internal/v1/videos/${videoId}/access`, {
       headers: { authorization: `Bearer ${state.config.internalApiToken}` },

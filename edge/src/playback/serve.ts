@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { EdgeEnv } from '../app.js';
 import { errorResponse } from '../errors.js';
 import { cachedLoad, sliceRange } from './cache.js';
-import { clientIp } from './issue.js';
+import { clientIp } from './claims.js';
 import { contentTypeOf, isPlaylist, playbackObjectPath } from './paths.js';
 import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
 
@@ -92,10 +92,7 @@ export async function serveObject(
     state.cache,
     cacheKey,
     playlist ? PLAYLIST_TTL : IMMUTABLE_TTL,
-    () => {
-      state.stats.originMediaFetches++;
-      return media.get(`videos/${videoId}/${objectPath}`);
-    },
+    () => media.get(`videos/${videoId}/${objectPath}`),
     (promise) => {
       // Outside a real request (unit tests calling fetch directly) there is no execution context.
       try {

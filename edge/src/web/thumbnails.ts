@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { VideoDto } from '../../../protocol/api/videos.js';
 import type { EdgeEnv } from '../app.js';
-import { clientIp } from '../playback/issue.js';
+import { playbackClaims } from '../playback/claims.js';
 import { getPolicy } from '../playback/policy.js';
 import { mintPlaybackToken } from '../playback/token.js';
 
@@ -21,8 +21,6 @@ export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoDto[]): Pr
   const urls = new Map<string, string>();
   if (!ring || !state.config.internalApiToken) return urls;
   const now = Date.now();
-  const expiresAt = Math.floor(now / 1000) + state.config.playback.ttlSeconds;
-  const ip = state.config.playback.bindIp ? clientIp(c) : '';
   await Promise.all(
     videos
       .filter((video) => video.state === 'ready')
@@ -30,17 +28,13 @@ export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoDto[]): Pr
         try {
           const policy = await getPolicy(state, video.id);
           if (!policy?.assets?.thumbnail) return;
-          const token = await mintPlaybackToken(
-            ring,
-            {
-              videoId: video.id,
-              audience: 'thumbnail',
-              version: policy.assets.version,
-              expiresAt,
-              ...(ip ? { ip } : {}),
-            },
+          const claims = playbackClaims(
+            c,
+            { id: video.id, version: policy.assets.version },
+            'thumbnail',
             now,
           );
+          const token = await mintPlaybackToken(ring, claims, now);
           urls.set(video.id, `/play/${token}/thumbnail.jpg`);
         } catch {
           // A list without one image beats a list that fails.
