@@ -14,7 +14,7 @@ export default defineConfig({
           pool: 'forks',
         },
       },
-      // Edge tests run inside real workerd through @cloudflare/vitest-pool-workers.
+      // Edge tests run inside real workerd through @cloudflare/vitest-plugin.
       'edge/vitest.config.ts',
     ],
   },

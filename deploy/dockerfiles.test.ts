@@ -130,8 +130,8 @@ describe.each(Object.entries(IMAGES))('%s Dockerfile', (_name, spec) => {
     .map((i) => copyParts(i.args))
     .filter((c) => !c.flags.some((f) => f.startsWith('--from')));
 
-  it('builds on node:20-bookworm-slim with npm ci', () => {
-    expect(of('FROM')[0]?.args).toMatch(/^node:20-bookworm-slim(\s|$)/);
+  it('builds on node:24-bookworm-slim with npm ci', () => {
+    expect(of('FROM')[0]?.args).toMatch(/^node:24-bookworm-slim(\s|$)/);
     expect(of('RUN').some((r) => /\bnpm ci\b/.test(r.args))).toBe(true);
   });
 

@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { wranglerBin } from '../scripts/wrangler-bin.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
-const wrangler = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
+const wrangler = wranglerBin();
 
 describe('wrangler deploy', () => {
   it('bundles the production environment (dry run), without node:* and under the Workers size limit', async () => {

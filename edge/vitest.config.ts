@@ -1,4 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 // Paths are anchored on this file, so the config behaves the same whether it is run directly
@@ -7,7 +7,7 @@ const here = import.meta.dirname;
 
 /**
  * Vitest project for the edge worker. The test files run inside real workerd (via
- * @cloudflare/vitest-pool-workers) with the compatibility settings from wrangler.toml, while
+ * @cloudflare/vitest-plugin) with the compatibility settings from wrangler.toml, while
  * `test/origin-server.ts` runs in Node as a globalSetup and plays the origin over real HTTP.
  */
 export default defineConfig({

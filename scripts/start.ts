@@ -6,17 +6,17 @@
  * Ctrl-C stops both.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { startOrigin } from '../origin/src/main.js';
+import { nodeVersionProblem } from '../protocol/runtime.js';
 import { parseTranscoderEnv } from '../transcoder/src/env.js';
 import { startTranscoder } from '../transcoder/src/main.js';
 import { buildWebAssets } from './build-web-assets.js';
 import { parseStartEnv } from './env.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { startUpstashBridge } from './upstash-bridge/server.js';
+import { wranglerBin } from './wrangler-bin.js';
 
-const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -34,7 +34,7 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
 }
 
 function startEdge(host: string, port: number, dataDir: string, vars: Record<string, string>): ChildProcess {
-  const wrangler = require.resolve('wrangler/bin/wrangler.js');
+  const wrangler = wranglerBin();
   const args = ['dev', '--ip', host, '--port', String(port)];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   args.push(
@@ -51,6 +51,11 @@ function startEdge(host: string, port: number, dataDir: string, vars: Record<str
   });
 }
 
+const nodeProblem = nodeVersionProblem(process.versions.node, 'npm start');
+if (nodeProblem) {
+  console.error(nodeProblem);
+  process.exit(1);
+}
 const env = parseStartEnv();
 // hls.js and tus-js-client are served to browsers from edge/public; copy the locked builds there.
 buildWebAssets();

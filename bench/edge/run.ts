@@ -8,7 +8,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { eq } from 'drizzle-orm';
 import { videos } from '../../db/schema/index.js';
 import { mintPlaybackToken, parsePlaybackKeys, verifyPlaybackToken } from '../../edge/src/playback/token.js';
 import { createTestApp } from '../../origin/test/harness.js';
+import { wranglerBin } from '../../scripts/wrangler-bin.js';
 import { freePort, loadTest, median, waitForUrl } from './load.js';
 
 const { values: args } = parseArgs({
@@ -80,7 +80,7 @@ const cold = await publishedVideo('cold');
 
 // The edge under wrangler dev, i.e. real workerd, with the unverified twin route switched on.
 const edgePort = await freePort();
-const wrangler = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
+const wrangler = wranglerBin();
 const vars = {
   ORIGINS: originUrl,
   INTERNAL_API_TOKEN: 'test-internal-token-0123456789',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../../db/client.js';
+import { nodeVersionProblem } from '../../protocol/runtime.js';
 import { createApp } from './app.js';
 import { configFromEnv } from './config.js';
 import { type OriginEnv, parseOriginEnv } from './env.js';
@@ -89,6 +90,11 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
 const isEntryPoint =
   process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
 if (isEntryPoint) {
+  const problem = nodeVersionProblem(process.versions.node, 'origin');
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
   const origin = await startOrigin(parseOriginEnv());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void origin.close().then(() => process.exit(0)));

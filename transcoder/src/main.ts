@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { nodeVersionProblem } from '../../protocol/runtime.js';
 import { parseTranscoderEnv, type TranscoderEnv } from './env.js';
 import { locateFfmpeg } from './ffmpeg.js';
 import { OriginClient } from './origin-client.js';
@@ -51,6 +52,11 @@ export async function startTranscoder(env: TranscoderEnv): Promise<Runner> {
 const isEntryPoint =
   process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
 if (isEntryPoint) {
+  const problem = nodeVersionProblem(process.versions.node, 'transcoder');
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
   const runner = await startTranscoder(parseTranscoderEnv());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void runner.stop().then(() => process.exit(0)));

@@ -1,0 +1,11 @@
+import { createRequire } from 'node:module';
+
+/**
+ * Path of wrangler's CLI script. wrangler's package exports do not include `bin/`, so it is found
+ * next to its package.json.
+ */
+export function wranglerBin(): string {
+  return createRequire(import.meta.url)
+    .resolve('wrangler/package.json')
+    .replace(/package\.json$/, 'bin/wrangler.js');
+}
