@@ -1,0 +1,120 @@
+// No zod here: the edge bundles this module, and it must stay small and runtime-neutral.
+
+/**
+ * The one place where Vidra's storage layout and HLS file names are spelled. The transcoder writes
+ * these names, the origin stores them (keys relative to the video), and the edge serves them. See
+ * docs/storage.md for why the layout has this shape.
+ *
+ * Storage namespace:
+ * - `sources/<videoId>/original`      the upload as received;
+ * - `videos/<videoId>/<relative key>` everything published for the video, where a relative key is
+ *   one of the names below, under `hls/`.
+ */
+
+/** Top-level storage prefixes, one per kind of object. */
+export const STORAGE_PREFIXES = {
+  sources: 'sources/',
+  videos: 'videos/',
+} as const;
+
+/** The uploaded source of a video, as received. */
+export const sourceKey = (videoId: string): string => `${STORAGE_PREFIXES.sources}${videoId}/original`;
+/** Folder of a video's source; `deletePrefix` of it removes the source. */
+export const sourcePrefix = (videoId: string): string => `${STORAGE_PREFIXES.sources}${videoId}/`;
+/** Folder of everything published for a video; `deletePrefix` of it unpublishes the video. */
+export const videoPrefix = (videoId: string): string => `${STORAGE_PREFIXES.videos}${videoId}/`;
+/** Absolute storage key of a key stored relative to its video (what the database holds). */
+export const videoObjectKey = (videoId: string, relativeKey: string): string =>
+  `${videoPrefix(videoId)}${relativeKey}`;
+
+/** HLS output folder, relative to the video. Every published file lives under it. */
+export const HLS_DIR = 'hls/';
+
+/** File names inside the HLS folder, as FFmpeg writes them and as players request them. */
+export const HLS_FILES = {
+  master: 'master.m3u8',
+  mediaPlaylist: 'index.m3u8',
+  init: 'init.mp4',
+  thumbnail: 'thumbnail.jpg',
+  storyboardImage: 'storyboard.jpg',
+  storyboardVtt: 'storyboard.vtt',
+} as const;
+
+/** Rendition folder of the fast-first-play stream copy, superseded by the ladder. */
+export const PREVIEW_RENDITION = 'source';
+
+/** Media segments: `seg_00001.m4s`, numbered from 1, five digits (FFmpeg's `%05d`). */
+export const SEGMENT_PATTERN = 'seg_%05d.m4s';
+/** LL-HLS partial segments: `part_00001_0.m4s` (segment number, then part index within it). */
+export const PART_PATTERN = 'part_%05d_%d.m4s';
+
+/** Name of media segment `n` (1-based). */
+export const segmentName = (n: number): string => `seg_${String(n).padStart(5, '0')}.m4s`;
+/** Name of part `part` (0-based) of media segment `n`. */
+export const partName = (n: number, part: number): string => `part_${String(n).padStart(5, '0')}_${part}.m4s`;
+
+/** Path of a rendition's file, relative to the HLS folder: `<rendition>/<file>`. */
+export const renditionFile = (rendition: string, file: string): string => `${rendition}/${file}`;
+/** Relative key (what the database stores) of a file inside the HLS folder. */
+export const hlsKey = (pathInHls: string): string => `${HLS_DIR}${pathInHls}`;
+
+/** What each kind of playback token lets a player open. */
+export const PLAYBACK_AUDIENCES = ['hls', 'thumbnail', 'storyboard'] as const;
+export type PlaybackAudience = (typeof PLAYBACK_AUDIENCES)[number];
+
+/** The file a playback URL of each audience starts from. */
+export const AUDIENCE_ENTRY: Record<PlaybackAudience, string> = {
+  hls: HLS_FILES.master,
+  thumbnail: HLS_FILES.thumbnail,
+  storyboard: HLS_FILES.storyboardVtt,
+};
+
+const esc = (name: string) => name.replace(/[.]/g, '\\.');
+const RENDITION = '[a-z0-9_-]{1,24}';
+const SEGMENT = 'seg_\\d{1,6}\\.m4s';
+const PART = 'part_\\d{1,6}_\\d{1,3}\\.m4s';
+
+// Each audience opens a closed set of file names; anything else is refused, so no crafted path
+// (`..`, encoded slashes, another video's id) can reach outside the video's own files.
+const AUDIENCE_FILES: Record<PlaybackAudience, RegExp> = {
+  hls: new RegExp(
+    `^(?:${esc(HLS_FILES.master)}|${RENDITION}/(?:${esc(HLS_FILES.mediaPlaylist)}|${esc(HLS_FILES.init)}|${SEGMENT}|${PART}))$`,
+  ),
+  thumbnail: new RegExp(`^${esc(HLS_FILES.thumbnail)}$`),
+  storyboard: new RegExp(`^(?:${esc(HLS_FILES.storyboardImage)}|${esc(HLS_FILES.storyboardVtt)})$`),
+};
+
+/**
+ * The relative key (under `videos/<id>/`) of the file a player asks for after `/play/<token>/`,
+ * or undefined when the token's audience does not cover it. Pure and exhaustively tested.
+ */
+export function playbackObjectKey(audience: PlaybackAudience, requested: string): string | undefined {
+  return AUDIENCE_FILES[audience].test(requested) ? hlsKey(requested) : undefined;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  m4a: 'audio/mp4',
+  ts: 'video/mp2t',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  vtt: 'text/vtt',
+  json: 'application/json',
+};
+
+/** Content type implied by a key's or file's extension; `application/octet-stream` otherwise. */
+export function contentTypeOf(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
+}
+
+/** Playlists (and the storyboard's WebVTT) change when a video is republished; segments never do. */
+export function isPlaylist(path: string): boolean {
+  return path.endsWith('.m3u8') || path.endsWith('.vtt');
+}
