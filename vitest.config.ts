@@ -1,18 +1,43 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test projects by kind, named by file suffix so a file's path says what it needs:
+ * - unit         `*.test.ts`        pure functions, no I/O (no processes, sockets, files or services);
+ * - media        `*.media.test.ts`  the real FFmpeg on tiny generated clips;
+ * - integration  `*.int.test.ts`    PostgreSQL, PGlite, Redis, s3rver, child processes, CLI tools;
+ * - edge         `edge/src/**`      real workerd (@cloudflare/vitest-plugin), against a real origin;
+ * - e2e          `*.e2e.test.ts`    whole platforms: processes end to end and Chromium.
+ * `npm test` runs them all; `npm run test:<kind>` runs one (`test:integration` includes edge).
+ */
+const ignored = ['**/node_modules/**', 'data/**', '.wrangler/**', '.node/**', 'edge/**'];
+// .ci/run sets VITEST_JSON_REPORT to list the slowest test files after the run.
+const jsonReport = process.env.VITEST_JSON_REPORT;
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
     hookTimeout: 60_000,
     projects: [
       {
         extends: true,
         test: {
-          name: 'node',
+          name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'data/**', '.wrangler/**', 'edge/**'],
-          pool: 'forks',
+          exclude: [...ignored, '**/*.media.test.ts', '**/*.int.test.ts', '**/*.e2e.test.ts'],
         },
+      },
+      {
+        extends: true,
+        test: { name: 'media', include: ['**/*.media.test.ts'], exclude: ignored, pool: 'forks' },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['**/*.int.test.ts'], exclude: ignored, pool: 'forks' },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['**/*.e2e.test.ts'], exclude: ignored, pool: 'forks' },
       },
       // Edge tests run inside real workerd through @cloudflare/vitest-plugin.
       'edge/vitest.config.ts',

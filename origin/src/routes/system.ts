@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { pingDatabase } from '../../../db/client.js';
 import { createRouter } from '../lib/http.js';
 import type { Metrics } from '../lib/metrics.js';
+import { checkReadiness } from '../services/health.js';
 
 const IndexSchema = z.object({
   name: z.literal('Vidra'),
@@ -85,8 +85,7 @@ export function systemRoutes(metrics: Metrics) {
     .openapi(healthzRoute, (c) => c.json({ ok: true as const }, 200))
     .openapi(readyzRoute, async (c) => {
       try {
-        await pingDatabase(c.get('services').db);
-        return c.json({ ok: true, checks: { database: 'ok' } }, 200);
+        return c.json({ ok: true, checks: await checkReadiness(c.get('services')) }, 200);
       } catch (error) {
         c.get('logger').warn({ err: error }, 'readiness check failed');
         return c.json({ ok: false, checks: { database: 'unreachable' } }, 503);

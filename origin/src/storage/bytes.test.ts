@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { bytesOf, chunked } from '../../test/storage/helpers.js';
 import { checkExpiry, exactLength, fixedChunks, resolveRange, streamOf } from './bytes.js';
 import { RangeNotSatisfiableError, StorageError } from './errors.js';
-import { bytesOf, chunked } from './test-helpers.js';
 
 async function collect(stream: ReadableStream<Uint8Array>, size: number): Promise<number[][]> {
   const parts: number[][] = [];

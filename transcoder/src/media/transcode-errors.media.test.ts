@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeClip, processesMentioning, pseudoRandomBytes } from '../../test/clips.js';
 import { MediaRejectedError } from './errors.js';
 import { ProcessTimeoutError } from './process.js';
-import { makeClip, processesMentioning, pseudoRandomBytes } from './test-fixtures.js';
 import { transcodeToHls } from './transcode.js';
 import type { ProbeResult } from './types.js';
 

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileSize, makeClip, pseudoRandomBytes } from '../../test/clips.js';
 import { buildProbeArgs, MediaRejectedError, probeMedia } from './probe.js';
-import { fileSize, makeClip, pseudoRandomBytes } from './test-fixtures.js';
 
 let dir = '';
 const clips: Record<string, string> = {};

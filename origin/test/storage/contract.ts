@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageError } from './errors.js';
-import { namespaceContract } from './storage-contract-namespace.js';
-import { bytesOf, chunked, read, sha256, space } from './test-helpers.js';
-import type { Storage, StoredObject } from './types.js';
+import { StorageError } from '../../src/storage/errors.js';
+import type { Storage, StoredObject } from '../../src/storage/types.js';
+import { namespaceContract } from './contract-namespace.js';
+import { bytesOf, chunked, read, sha256, space } from './helpers.js';
 
 /**
  * The behaviour every backend must share, run by `local.test.ts` and `s3.test.ts` against real

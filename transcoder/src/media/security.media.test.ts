@@ -10,10 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeClip } from '../../test/clips.js';
 import { MediaRejectedError } from './errors.js';
 import { buildProbeArgs, probeMedia } from './probe.js';
 import { runProcess } from './process.js';
-import { makeClip } from './test-fixtures.js';
 import { transcodeToHls } from './transcode.js';
 import type { ProbeResult } from './types.js';
 

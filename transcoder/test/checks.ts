@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { parseMediaPlaylist } from './hls-playlist.js';
-import { walk } from './test-fixtures.js';
-import type { TranscodeResult } from './types.js';
+import { parseMediaPlaylist } from '../src/media/hls-playlist.js';
+import type { TranscodeResult } from '../src/media/types.js';
+import { walk } from './clips.js';
 
 /** The master's variants as attribute maps plus URI, parsed the way a player would. */
 export function parseMaster(text: string): Array<{ attributes: Record<string, string>; uri: string }> {

@@ -4,7 +4,7 @@
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { runProcess } from './process.js';
+import { runProcess } from '../src/media/process.js';
 
 /** A clip to generate with lavfi. */
 export interface ClipSpec {

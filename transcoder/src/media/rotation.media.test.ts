@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffprobeStreams, jpegSize, makeClip, rotateMp4 } from '../../test/clips.js';
 import { isWebCompatible } from './compat.js';
 import { probeMedia } from './probe.js';
-import { ffprobeStreams, jpegSize, makeClip, rotateMp4 } from './test-fixtures.js';
 import { transcodeToHls } from './transcode.js';
 
 let dir = '';

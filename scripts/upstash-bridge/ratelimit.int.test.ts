@@ -1,7 +1,7 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import { Redis } from '@upstash/redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeFixture, startFixture } from './test-support.js';
+import { type BridgeFixture, startFixture } from '../../test/support/upstash-bridge.js';
 
 type Algorithm = ConstructorParameters<typeof Ratelimit>[0]['limiter'];
 

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidKeyError } from './errors.js';
-import { createLocalStorage } from './local.js';
-import { verifyLocalPresign } from './local-presign.js';
-import { storageContract } from './storage-contract.js';
-import { bytesOf } from './test-helpers.js';
-import type { Storage } from './types.js';
+import { InvalidKeyError } from '../../src/storage/errors.js';
+import { createLocalStorage } from '../../src/storage/local.js';
+import { verifyLocalPresign } from '../../src/storage/local-presign.js';
+import type { Storage } from '../../src/storage/types.js';
+import { storageContract } from './contract.js';
+import { bytesOf } from './helpers.js';
 
 const SECRET = 'local-storage-test-secret';
 let root: string;

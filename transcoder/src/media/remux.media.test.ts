@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffprobeStreams, jpegSize, makeClip, walk } from '../../test/clips.js';
 import { MediaRejectedError } from './errors.js';
 import { probeMedia } from './probe.js';
-import { ffprobeStreams, jpegSize, makeClip, walk } from './test-fixtures.js';
 import { isWebCompatible, remuxToHls } from './transcode.js';
 
 let dir = '';

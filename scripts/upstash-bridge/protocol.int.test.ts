@@ -1,7 +1,7 @@
 import { Redis } from '@upstash/redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BridgeFixture, b64, postRaw, startFixture } from '../../test/support/upstash-bridge.js';
 import { scriptSha } from './commands.js';
-import { type BridgeFixture, b64, postRaw, startFixture } from './test-support.js';
 
 const BASE64 = { 'upstash-encoding': 'base64' };
 

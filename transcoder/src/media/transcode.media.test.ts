@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLadder, expectCodecMatches } from '../../test/checks.js';
+import { ffprobeStreams, jpegSize, keyframeTimes, makeClip } from '../../test/clips.js';
 import { parseMediaPlaylist } from './hls-playlist.js';
-import { checkLadder, expectCodecMatches } from './test-checks.js';
-import { ffprobeStreams, jpegSize, keyframeTimes, makeClip } from './test-fixtures.js';
 import { transcodeToHls } from './transcode.js';
 
 let dir = '';

@@ -1,6 +1,6 @@
 import { Redis } from '@upstash/redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeFixture, postRaw, startFixture } from './test-support.js';
+import { type BridgeFixture, postRaw, startFixture } from '../../test/support/upstash-bridge.js';
 
 /** The bridge driven by the real @upstash/redis client (base64 encoding on, as by default). */
 describe('upstash bridge with @upstash/redis', () => {

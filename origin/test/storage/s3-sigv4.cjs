@@ -1,4 +1,4 @@
-// An independent AWS Signature Version 4 check for the test S3 server (test-s3-server.cjs). s3rver
+// An independent AWS Signature Version 4 check for the test S3 server (s3-server.cjs). s3rver
 // accepts any V4 signature, which would let a signing bug pass every test and then fail on S3,
 // R2 or MinIO. This follows the AWS spec rather than aws4fetch's code, so the two check each other:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html

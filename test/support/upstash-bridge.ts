@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import { startUpstashBridge, type UpstashBridge } from './server.js';
+import { startUpstashBridge, type UpstashBridge } from '../../scripts/upstash-bridge/server.js';
 
 /** The real Redis the bridge tests run against; REDIS_URL overrides it (e.g. in CI). */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from '../../test/support/upstash-bridge.js';
 import { startUpstashBridge } from './server.js';
-import { TEST_REDIS_URL } from './test-support.js';
 
 const ping = (url: string, token: string) =>
   fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '["PING"]' });

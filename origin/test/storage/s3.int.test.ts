@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageError } from './errors.js';
-import { createS3Storage, type S3StorageConfig } from './s3.js';
-import { partSizeFor } from './s3-upload.js';
-import { storageContract } from './storage-contract.js';
-import { bytesOf, space } from './test-helpers.js';
-import { startTestS3Server, type TestS3Server } from './test-s3-server.js';
-import type { Storage } from './types.js';
+import { StorageError } from '../../src/storage/errors.js';
+import { createS3Storage, type S3StorageConfig } from '../../src/storage/s3.js';
+import { partSizeFor } from '../../src/storage/s3-upload.js';
+import type { Storage } from '../../src/storage/types.js';
+import { storageContract } from './contract.js';
+import { bytesOf, space } from './helpers.js';
+import { startTestS3Server, type TestS3Server } from './s3-server.js';
 
 // Real HTTP against s3rver in its own process, behind an independent SigV4 check
-// (test-s3-sigv4.cjs), so every request here must be signed as S3 expects.
+// (s3-sigv4.cjs), so every request here must be signed as S3 expects.
 let server: TestS3Server;
 let config: S3StorageConfig;
 let storage: Storage;

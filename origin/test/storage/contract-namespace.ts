@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InvalidKeyError, RangeNotSatisfiableError } from './errors.js';
-import { BAD_KEYS, read, space } from './test-helpers.js';
-import type { Storage } from './types.js';
+import { InvalidKeyError, RangeNotSatisfiableError } from '../../src/storage/errors.js';
+import type { Storage } from '../../src/storage/types.js';
+import { BAD_KEYS, read, space } from './helpers.js';
 
 /**
  * The second half of the shared contract (see `storageContract`): ranges, absence, listing,

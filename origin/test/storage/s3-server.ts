@@ -14,7 +14,7 @@ export interface TestS3Server {
 // which OpenSSL 3 (Node >= 17) only offers through the legacy provider, a flag a process can only
 // be given when it starts. The launcher also fixes s3rver's acknowledge-before-write race and
 // checks every request's SigV4 signature, which s3rver itself skips.
-const LAUNCHER = fileURLToPath(new URL('./test-s3-server.cjs', import.meta.url));
+const LAUNCHER = fileURLToPath(new URL('./s3-server.cjs', import.meta.url));
 
 /** Start s3rver with `bucket` created, storing its data in a fresh temp directory. */
 export async function startTestS3Server(bucket: string): Promise<TestS3Server> {

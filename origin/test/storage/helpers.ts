@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { StoredObject } from './types.js';
+import type { StoredObject } from '../../src/storage/types.js';
 
 /** Helpers shared by the storage tests and the contract suite. */
 

@@ -1,12 +1,12 @@
-// Runs s3rver for the storage tests; started by test-s3-server.ts as
-// `node --openssl-legacy-provider test-s3-server.cjs <directory> <bucket>`, it prints
+// Runs s3rver for the storage tests; started by s3-server.ts as
+// `node --openssl-legacy-provider s3-server.cjs <directory> <bucket>`, it prints
 // `{"port":N}` once listening and stops on SIGTERM or when its stdin closes.
 //
 // s3rver answers a PUT as soon as the last byte has been hashed, before the file is on disk, so a
 // GET or LIST right after can miss it or read it short. Real S3 is read-after-write consistent, so
 // the two writers are replaced with ones that finish writing (to a temp file, then rename) before
 // answering; a client that aborts mid-body now leaves nothing behind, as on S3. Every request
-// must also carry a valid SigV4 signature (test-s3-sigv4.cjs), which s3rver does not check.
+// must also carry a valid SigV4 signature (s3-sigv4.cjs), which s3rver does not check.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -15,7 +15,7 @@ const { Readable, Transform } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
 const S3rver = require('s3rver');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
-const { checkSignature } = require('./test-s3-sigv4.cjs');
+const { checkSignature } = require('./s3-sigv4.cjs');
 
 async function writeFileHashed(content, filePath) {
   await fs.promises.mkdir(path.dirname(filePath), { recursive: true });
