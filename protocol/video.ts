@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Who may see a video. See `canViewVideo` in origin for the rules. */
+/** Who may see a video. The rules are `decideVideoAccess` in protocol/access.ts, shared by origin and edge. */
 export const PRIVACY_LEVELS = ['public', 'unlisted', 'private', 'internal', 'password'] as const;
 export const PrivacySchema = z.enum(PRIVACY_LEVELS);
 export type Privacy = z.infer<typeof PrivacySchema>;
