@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../edge/src/env.js';
 import { nodeVersionProblem } from '../../protocol/runtime.js';
+import { detectParentDeath, withParentDeath } from '../../transcoder/src/media/parent-death.js';
 import { buildWebAssets } from '../build-web-assets.js';
 import { workerdBin, wranglerBin } from '../wrangler-bin.js';
 import { edgeVarsFromEnv, parseEdgeLauncherEnv } from './env.js';
@@ -114,10 +115,9 @@ writeFileSync(
   }),
 );
 
-const workerd = spawn(workerdBin(), ['serve', configFile], {
-  cwd: buildDir,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+// Tied to this launcher like the transcoder's FFmpeg: a launcher killed outright takes workerd along.
+const serve = withParentDeath(detectParentDeath(), workerdBin(), ['serve', configFile]);
+const workerd = spawn(serve.command, serve.args, { cwd: buildDir, stdio: ['pipe', 'inherit', 'inherit'] });
 const cleanUp = () => {
   if (!env.EDGE_BUILD_DIR) rmSync(buildDir, { recursive: true, force: true });
 };
