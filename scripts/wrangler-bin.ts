@@ -9,3 +9,14 @@ export function wranglerBin(): string {
     .resolve('wrangler/package.json')
     .replace(/package\.json$/, 'bin/wrangler.js');
 }
+
+/**
+ * Path of the workerd binary wrangler itself runs (its own dependency, so the versions match the
+ * compatibility date wrangler accepts).
+ */
+export function workerdBin(): string {
+  const wranglerPackage = createRequire(import.meta.url).resolve('wrangler/package.json');
+  return createRequire(wranglerPackage)
+    .resolve('workerd/package.json')
+    .replace(/package\.json$/, 'bin/workerd');
+}

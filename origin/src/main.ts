@@ -95,7 +95,15 @@ if (isEntryPoint) {
     console.error(problem);
     process.exit(1);
   }
-  const origin = await startOrigin(parseOriginEnv());
+  let env: OriginEnv;
+  try {
+    env = parseOriginEnv();
+  } catch (error) {
+    // A bad environment is the operator's to fix: print what is wrong, not a stack trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const origin = await startOrigin(env);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void origin.close().then(() => process.exit(0)));
   }

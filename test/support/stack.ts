@@ -34,6 +34,7 @@ export async function startOriginServer(driver: Driver, overrides: Partial<typeo
 export function spawnTranscoder(
   originUrl: string,
   name: string,
+  extraEnv: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string; workDir: string } {
   let output = '';
   const workDir = mkdtempSync(path.join(tmpdir(), `vidra-${name}-`));
@@ -50,6 +51,7 @@ export function spawnTranscoder(
       POLL_SECONDS: '1',
       LOG_LEVEL: 'info',
       WORK_DIR: workDir,
+      ...extraEnv,
     },
   });
   child.stdout?.on('data', (chunk) => {

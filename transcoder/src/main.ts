@@ -57,7 +57,15 @@ if (isEntryPoint) {
     console.error(problem);
     process.exit(1);
   }
-  const runner = await startTranscoder(parseTranscoderEnv());
+  let env: TranscoderEnv;
+  try {
+    env = parseTranscoderEnv();
+  } catch (error) {
+    // A bad environment is the operator's to fix: print what is wrong, not a stack trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const runner = await startTranscoder(env);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void runner.stop().then(() => process.exit(0)));
   }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { detectParentDeath, type ParentDeath, WRAPPED_NOT_FOUND, withParentDeath } from './parent-death.js';
 
 /** Options for runProcess. */
 export interface RunOptions {
@@ -12,6 +13,8 @@ export interface RunOptions {
   maxStdoutBytes?: number;
   /** Only the end of stderr is kept: FFmpeg's reason for failing is in its last lines. */
   maxStderrBytes?: number;
+  /** How the child is made to die with this process; the best the machine supports by default. */
+  parentDeath?: ParentDeath;
 }
 
 /** How a process ended, with its output. */
@@ -31,7 +34,8 @@ export class ProcessTimeoutError extends Error {
 /**
  * Runs a command without a shell and settles only after the child has exited, so an aborted or
  * timed-out run never leaves a process behind. Aborts and timeouts SIGKILL at once: a transcode
- * that is being cancelled has no output worth flushing. A non-zero exit resolves (callers read
+ * that is being cancelled has no output worth flushing. The child also dies if this process is
+ * killed outright (see parent-death.ts), so a crashed transcoder leaves no FFmpeg running. A non-zero exit resolves (callers read
  * stderr to explain it); spawn errors, aborts, timeouts and oversized stdout reject.
  */
 export function runProcess(
@@ -45,14 +49,23 @@ export function runProcess(
   if (signal?.aborted) return Promise.reject(abortReason(signal));
 
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const mode = opts.parentDeath ?? detectParentDeath();
+    const wrapped = withParentDeath(mode, command, args);
+    const child = spawn(wrapped.command, wrapped.args, { stdio: 'pipe', windowsHide: true });
+    // In `pipe` mode stdin is the lifeline the wrapper watches, never written to; otherwise the
+    // child reads end-of-file at once, as from /dev/null.
+    child.stdin.on('error', () => {});
+    if (mode !== 'pipe') child.stdin.end();
     let stdout = '';
     let stderr = '';
     let failure: Error | undefined;
 
     const kill = (error: Error) => {
       failure ??= error;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // A `pipe` wrapper SIGKILLs its command once the lifeline closes, reaps it and exits the same
+      // way, so 'close' still means the command is gone; killing the wrapper would orphan it.
+      if (mode === 'pipe') child.stdin.destroy();
+      else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     };
     const onAbort = () => kill(abortReason(signal));
     const timer =
@@ -83,6 +96,8 @@ export function runProcess(
     child.on('close', (code, killSignal) => {
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      if (!failure && mode !== 'none' && code === WRAPPED_NOT_FOUND && /execute|not found/.test(stderr))
+        failure = new Error(`${command} is not installed or not on PATH`);
       if (failure) reject(failure);
       else resolve({ code, signal: killSignal, stdout, stderr });
     });

@@ -1,0 +1,242 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../bench/edge/load.js';
+import { POSTGRES_TEST_URL } from '../../origin/test/harness.js';
+import { generateClip, killGroup, ROOT, spawnTranscoder, waitFor } from '../support/stack.js';
+import { uploadWhole } from '../support/tus.js';
+
+const INTERNAL_API_TOKEN = 'tiers-internal-token-0123456789';
+const RUNNER_REGISTRATION_TOKEN = 'tiers-runner-token-0123456789';
+
+/** `npm run <tier>` as compose or k8s would run it, in its own process group, output collected. */
+function npmRun(tier: string, env: Record<string, string>) {
+  let output = '';
+  const child = spawn('npm', ['run', '--silent', tier], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+/** The processes whose parent is `pid`, with their command names, read from /proc. */
+function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may hold spaces, so split after the last ')'.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(ppid) === pid && state !== 'Z' ? [{ pid: Number(entry), comm }] : [];
+    } catch {
+      return []; // exited while we looked
+    }
+  });
+}
+
+/** The argument vectors of every process on the machine. */
+function commandLines(): string[][] {
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      return [readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Whether a process runs (a zombie waiting for a container's init to reap it does not). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+const ffmpegOf = (pid: number) => childrenOf(pid).find((p) => p.comm === 'ffmpeg');
+
+describe('each tier starts alone from env (npm run origin | transcoder | edge)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vidra-tiers-'));
+  const database = `vidra_tiers_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const admin = postgres(POSTGRES_TEST_URL, { max: 1, onnotice: () => {} });
+  const running: ChildProcess[] = [];
+  let origin: ReturnType<typeof npmRun>;
+  let originUrl: string;
+  let edgeUrl: string;
+
+  beforeAll(async () => {
+    // A fresh, empty database: the origin migrates it itself.
+    await admin.unsafe(`create database ${database}`);
+    const url = new URL(POSTGRES_TEST_URL);
+    url.pathname = `/${database}`;
+    const port = await freePort();
+    origin = npmRun('origin', {
+      PORT: String(port),
+      DATABASE_URL: url.toString(),
+      DATA_DIR: path.join(dir, 'origin'),
+      INTERNAL_API_TOKEN,
+      RUNNER_REGISTRATION_TOKEN,
+      SCRYPT_LOG2_N: '10',
+      // Today's lease floor and sweep, so that a dead transcoder's job is back within seconds.
+      JOB_LEASE_SECONDS: '5',
+      SWEEP_INTERVAL_SECONDS: '1',
+      JOB_RETRY_BASE_SECONDS: '0',
+      LOG_LEVEL: 'info',
+    });
+    running.push(origin.child);
+    originUrl = `http://127.0.0.1:${port}`;
+    await waitFor(
+      async () => (origin.output().includes(`"url":"${originUrl}"`) ? true : undefined),
+      60_000,
+      origin.output,
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const child of running) await killGroup(child);
+    await admin.unsafe(`drop database if exists ${database} with (force)`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a bad environment with a clear message and a non-zero exit', async () => {
+    const [badOrigin, badTranscoder, badEdge] = [
+      npmRun('origin', { PORT: 'eighty', DATABASE_URL: 'mysql://x' }),
+      npmRun('transcoder', { RUNNER_REGISTRATION_TOKEN: '', ORIGIN_URL: 'not a url' }),
+      npmRun('edge', { ORIGINS: '', EDGE_PORT: String(await freePort()) }),
+    ];
+    expect(await badOrigin.exited).toBe(1);
+    expect(badOrigin.output()).toContain('Invalid environment variables');
+    expect(badOrigin.output()).toMatch(/PORT: .*\n.*DATABASE_URL: must be a postgres:\/\/ URL/);
+    expect(await badTranscoder.exited).toBe(1);
+    expect(badTranscoder.output()).toMatch(
+      /ORIGIN_URL: .*\n.*RUNNER_REGISTRATION_TOKEN: set it to the origin/,
+    );
+    expect(await badEdge.exited).toBe(1);
+    expect(badEdge.output()).toMatch(/Invalid edge environment variables:\n {2}ORIGINS: /);
+    for (const output of [badOrigin.output(), badTranscoder.output(), badEdge.output()])
+      expect(output).not.toMatch(/\n\s+at /); // no stack trace
+  }, 60_000);
+
+  it('serves the origin on its fresh PostgreSQL database', async () => {
+    expect(await (await fetch(`${originUrl}/readyz`)).json()).toMatchObject({ ok: true });
+  });
+
+  it('serves the edge under workerd serve: health, static assets, and API calls proxied to the origin', async () => {
+    const port = await freePort();
+    const edge = npmRun('edge', {
+      ORIGINS: originUrl,
+      INTERNAL_API_TOKEN,
+      PLAYBACK_KEYS: 'k1:tiers-playback-key-0123456789abcdefghijkl',
+      EDGE_PORT: String(port),
+      EDGE_BUILD_DIR: path.join(dir, 'edge'),
+    });
+    running.push(edge.child);
+    edgeUrl = `http://127.0.0.1:${port}`;
+    await waitFor(
+      async () => (edge.output().includes(`edge listening on ${edgeUrl}`) ? true : undefined),
+      60_000,
+      edge.output,
+    );
+    // workerd itself serves the generated config, not wrangler dev.
+    const config = path.join(dir, 'edge', 'workerd.capnp');
+    expect(commandLines().some((argv) => argv.includes('serve') && argv.at(-1) === config)).toBe(true);
+    expect(readFileSync(config, 'utf8')).toContain(`text = "${originUrl}"`);
+    const health = await fetch(`${edgeUrl}/edge/healthz`);
+    expect(health.status).toBe(200);
+    const css = await fetch(`${edgeUrl}/static/vidra.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await css.text()).toContain('--bg');
+    // Only listed files come from the disk: never a directory listing.
+    expect(await (await fetch(`${edgeUrl}/static/`)).text()).not.toContain('"type":"file"');
+    const list = await fetch(`${edgeUrl}/api/v1/videos`);
+    expect(list.status).toBe(200);
+    expect(await list.json()).toEqual({ items: [], nextCursor: null });
+  }, 90_000);
+
+  it('lets a transcoder killed with kill -9 take its FFmpeg down, and another transcoder take the job over', async () => {
+    const register = await fetch(`${edgeUrl}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'tiers@example.com', username: 'tiers', password: 'a long password' }),
+    });
+    expect(register.status).toBe(201);
+    const token = (await register.json()).accessToken as string;
+    const api = async (method: string, route: string, body?: unknown) => {
+      const response = await fetch(`${edgeUrl}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return response.json();
+    };
+    const channel = await api('POST', '/api/v1/channels', { handle: 'tiers', displayName: 'Tiers' });
+    const videoId = (await api('POST', '/api/v1/videos', { channelId: channel.id, title: 'Killed' })).video
+      .id as string;
+
+    // The victim encodes slowly so that it is mid-job when killed; the rescuer starts afterwards.
+    const tokenEnv = { RUNNER_REGISTRATION_TOKEN };
+    const victim = spawnTranscoder(originUrl, 'victim', { ...tokenEnv, X264_PRESET: 'slow' });
+    running.push(victim.child);
+    const clip = await generateClip(path.join(dir, 'clip.mp4'), {
+      width: 640,
+      height: 360,
+      seconds: 10,
+      codec: 'mpeg4',
+    });
+    await uploadWhole(readFileSync(clip), { endpoint: `${originUrl}/api/v1/uploads`, token, videoId });
+    const victimPid = victim.child.pid as number;
+    await waitFor(async () => ffmpegOf(victimPid), 30_000, victim.output);
+    const rescuer = spawnTranscoder(originUrl, 'rescuer', tokenEnv);
+    running.push(rescuer.child);
+    await waitFor(
+      async () => (rescuer.output().includes('transcoder ready') ? true : undefined),
+      30_000,
+      rescuer.output,
+    );
+    // The ladder's FFmpeg, running now (the first FFmpeg seen may have been a short probe).
+    const ffmpeg = await waitFor(async () => ffmpegOf(victimPid), 10_000, victim.output);
+
+    // kill -9 of the Node process only, not its group: nothing in Node gets to clean up.
+    process.kill(victimPid, 'SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(
+      async () => (isRunning(ffmpeg.pid) ? undefined : true),
+      2000,
+      () => 'FFmpeg outlived its transcoder',
+    );
+    const ffmpegGoneMs = Date.now() - killedAt;
+
+    const rescuerPid = rescuer.child.pid as number;
+    await waitFor(async () => ffmpegOf(rescuerPid), 20_000, rescuer.output);
+    const takeoverMs = Date.now() - killedAt;
+    console.log(`FFmpeg exited ${ffmpegGoneMs} ms after kill -9; job taken over after ${takeoverMs} ms`);
+
+    const ready = await waitFor(
+      async () => {
+        const video = await api('GET', `/api/v1/videos/${videoId}`);
+        return video.state === 'ready' && video.progress === 100 ? video : undefined;
+      },
+      40_000,
+      rescuer.output,
+    );
+    expect(ready.renditions.length).toBeGreaterThan(0);
+  }, 120_000);
+});
