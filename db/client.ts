@@ -24,6 +24,11 @@ export interface DatabaseHandle {
   driver: 'postgres' | 'pglite';
   /** Apply pending migrations from `db/migrations`. Safe to call from several origins at once. */
   migrate(): Promise<void>;
+  /**
+   * Call `onNotify` on every `NOTIFY <channel>` (sent by any client, delivered on commit).
+   * Resolves once listening, with a function that stops.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,10 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
           await lockClient.end({ timeout: 5 });
         }
       },
+      async listen(channel, onNotify) {
+        const request = await client.listen(channel, () => onNotify());
+        return () => request.unlisten();
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -72,6 +81,10 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     driver: 'pglite',
     // PGlite is single-process, so there is nobody to race.
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER }),
+    async listen(channel, onNotify) {
+      const unlisten = await client.listen(channel, () => onNotify());
+      return () => unlisten();
+    },
     close: () => client.close(),
   };
 }

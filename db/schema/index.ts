@@ -1,4 +1,5 @@
 export * from './accounts.js';
 export * from './channels.js';
+export * from './outbox.js';
 export * from './pipeline.js';
 export * from './videos.js';

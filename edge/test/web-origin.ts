@@ -3,11 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import type { TestProject } from 'vitest/node';
-import { videos } from '../../db/schema/index.js';
+import { jobs, videos } from '../../db/schema/index.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
+import { JOB_KINDS } from '../../protocol/runner.js';
 
 /** Video fixtures of the web app tests, by the case they stand for. */
-export const WEB_CASES = ['ready', 'processing', 'failed', 'private', 'password', 'internal'] as const;
+export const WEB_CASES = [
+  'ready',
+  'processing',
+  'failed',
+  'private',
+  'password',
+  'internal',
+  'encoding',
+] as const;
 export type WebCase = (typeof WEB_CASES)[number];
 
 declare module 'vitest' {
@@ -32,7 +41,8 @@ const HOSTILE_TITLE = '<script>alert("owned")</script> & <b>friends</b>';
 /**
  * Starts the real origin on a loopback port with a channel owner, another user and a newcomer,
  * and one video per state or privacy case the watch page distinguishes. The ready video has a
- * thumbnail in storage, so lists can show signed thumbnail URLs.
+ * thumbnail in storage, so lists can show signed thumbnail URLs; `encoding` is ready from its
+ * fast-first-play rendition while a leased job encodes the ladder (40%).
  */
 export default async function setup(project: TestProject) {
   const t = await createTestApp('pglite');
@@ -83,6 +93,17 @@ export default async function setup(project: TestProject) {
           assets: { version: 1, master: `${prefix}master.m3u8`, thumbnail: `${prefix}thumbnail.jpg` },
         })
         .where(eq(videos.id, id));
+      if (name === 'encoding') {
+        await t.database.db.insert(jobs).values({
+          videoId: id,
+          kind: JOB_KINDS.transcode,
+          state: 'leased',
+          runnerId: 'web-test-runner',
+          leaseExpiresAt: new Date(Date.now() + 86_400_000),
+          progress: 40,
+          previewPublishedAt: new Date(),
+        });
+      }
     }
   }
 

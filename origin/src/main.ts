@@ -8,6 +8,9 @@ import { configFromEnv } from './config.js';
 import { type OriginEnv, parseOriginEnv } from './env.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { createOutboxDispatcher } from './services/outbox/dispatcher.js';
+import { OUTBOX_CHANNEL } from './services/outbox/record.js';
+import { defaultSubscribers } from './services/outbox/subscribers.js';
 import { sweep } from './services/uploads/sweeper.js';
 import { createLocalStorage } from './storage/local.js';
 import { createS3Storage } from './storage/s3.js';
@@ -58,6 +61,14 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     storage: storageFromEnv(env),
     uploadStagingDir,
   });
+  // Delivers outbox events; NOTIFY from any origin's commit wakes it, the poll is a safety net.
+  const outbox = createOutboxDispatcher({
+    db: database.db,
+    logger: logger.child({ component: 'outbox' }),
+    subscribers: defaultSubscribers(logger.child({ component: 'outbox' })),
+  });
+  outbox.start();
+  const unlisten = await database.listen(OUTBOX_CHANNEL, () => outbox.nudge());
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const address = server.address();
@@ -82,6 +93,8 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     async close() {
       clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await unlisten();
+      await outbox.stop();
       await database.close();
     },
   };

@@ -3,26 +3,13 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs, uploads, videoEvents, videos } from '../../db/schema/index.js';
-import { enqueueTranscode, retryDelaySeconds } from '../src/services/jobs/queue.js';
+import { retryDelaySeconds } from '../src/services/jobs/queue.js';
 import { startUpload } from '../src/services/uploads/lifecycle.js';
 import { sweep } from '../src/services/uploads/sweeper.js';
-import { transitionVideo } from '../src/services/videos/lifecycle.js';
-import { createTestApp, DRIVERS, TEST_CONFIG, type TestApp } from './harness.js';
+import { createTestApp, DRIVERS, type TestApp } from './harness.js';
+import { ONE_RUNG_OUTPUTS, putTestOutputs, queuedTestVideo, registerTestRunner } from './runner-client.js';
 
-const OUTPUTS = {
-  durationSeconds: 4,
-  master: 'hls/master.m3u8',
-  renditions: [
-    {
-      name: '240p',
-      width: 426,
-      height: 240,
-      bitrate: 400_000,
-      codecs: 'avc1.64000d,mp4a.40.2',
-      playlist: 'hls/240p/index.m3u8',
-    },
-  ],
-};
+const OUTPUTS = ONE_RUNG_OUTPUTS;
 
 describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
   let t: TestApp;
@@ -41,39 +28,10 @@ describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
   });
   afterAll(() => t.close());
 
-  const runner = async (name = 'r') => {
-    const res = await t.call('POST', '/api/v1/runners/register', {
-      body: { registrationToken: TEST_CONFIG.runnerRegistrationToken, name },
-    });
-    expect(res.status).toBe(201);
-    const token = res.body.runnerToken as string;
-    const post = (p: string, body?: unknown) =>
-      t.call('POST', `/api/v1/runners/jobs/${p}`, { token, ...(body ? { body } : {}) });
-    return { token, post };
-  };
-
+  const runner = (name = 'r') => registerTestRunner(t, name);
   /** A video with a queued transcode job, as after a completed upload. */
-  const queuedVideo = async () => {
-    const videoId = (
-      await t.call('POST', '/api/v1/videos', { token: owner.token, body: { channelId, title: 'job' } })
-    ).body.video.id;
-    const job = await t.database.db.transaction(async (tx) => {
-      await transitionVideo(tx, videoId, 'queued');
-      return enqueueTranscode(tx, videoId, 2);
-    });
-    return { videoId, jobId: job.id };
-  };
-
-  const putOutputs = async (token: string, jobId: string) => {
-    for (const file of ['hls/master.m3u8', 'hls/240p/index.m3u8']) {
-      const res = await t.app.request(`/api/v1/runners/jobs/${jobId}/files/${file}`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/vnd.apple.mpegurl' },
-        body: '#EXTM3U\n',
-      });
-      expect(res.status).toBe(204);
-    }
-  };
+  const queuedVideo = () => queuedTestVideo(t, owner.token, channelId);
+  const putOutputs = (token: string, jobId: string) => putTestOutputs(t, token, jobId);
 
   it('refuses a wrong registration token and calls without a runner token', async () => {
     const res = await t.call('POST', '/api/v1/runners/register', {

@@ -37,6 +37,17 @@ export const ListVideosQuerySchema = z.object({
 });
 export type ListVideosQuery = z.input<typeof ListVideosQuerySchema>;
 
+/** What a `ready` video is still doing in the background. */
+export const VideoProcessingSchema = z
+  .object({
+    stage: z
+      .enum(['ladder'])
+      .describe('ladder: playable from its fast-first-play rendition while the full ladder encodes'),
+    progress: z.number().int().min(0).max(100),
+  })
+  .meta({ id: 'VideoProcessing' });
+export type VideoProcessing = z.infer<typeof VideoProcessingSchema>;
+
 export const VideoSchema = z
   .object({
     id: z.string().uuid(),
@@ -49,6 +60,9 @@ export const VideoSchema = z
     error: z.string().optional().describe('Why the video failed; present when state is failed'),
     durationSeconds: z.number().nullable(),
     renditions: z.array(RenditionSchema).optional().describe('Present when state is ready'),
+    processing: VideoProcessingSchema.optional().describe(
+      'Present while a ready video still encodes more renditions; absent once the ladder landed',
+    ),
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),
   })

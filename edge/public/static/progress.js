@@ -4,8 +4,9 @@
   const SETTLED = new Set(['failed', 'deleted']);
 
   /**
-   * Calls `onUpdate({ state, progress, error? })` on every change until the video settles (ready
-   * with its full ladder, failed or deleted), then `onEnd(last)`. Returns a function that stops.
+   * Calls `onUpdate({ state, progress, processing?, error? })` on every change until the video
+   * settles (ready with nothing left to encode, failed or deleted), then `onEnd(last)`. A ready
+   * video still encoding its ladder has `processing: { stage: 'ladder', progress }`. Returns a function that stops.
    * The stream replays the video's past state events first; only the status after them counts,
    * so state events are acted on once the first progress event (the current status) has arrived.
    */
@@ -23,17 +24,22 @@
     const update = (next) => {
       last = { ...last, ...next };
       onUpdate?.(last);
-      const complete = last.state === 'ready' && last.progress >= 100;
+      // Progress events carry `processing` (null once nothing is left); until one arrives, 100% is.
+      const complete =
+        last.state === 'ready' &&
+        (last.processing === undefined ? last.progress >= 100 : last.processing === null);
       if (complete || SETTLED.has(last.state)) finish();
     };
     source.addEventListener('progress', (event) => {
       live = true;
       const data = JSON.parse(event.data);
-      update({ state: data.state, progress: data.progress });
+      update({ state: data.state, progress: data.progress, processing: data.processing });
     });
     source.addEventListener('state', (event) => {
       const data = JSON.parse(event.data);
-      if (live) update({ state: data.state, ...(data.error ? { error: data.error } : {}) });
+      // A state change makes the last `processing` stale; the next progress event brings it.
+      if (live)
+        update({ state: data.state, processing: undefined, ...(data.error ? { error: data.error } : {}) });
       else if (data.error) last.error = data.error;
     });
     source.addEventListener('error', () => {

@@ -77,7 +77,25 @@
     });
   }
 
+  /** A ready video still encoding its ladder: keep the notice under the player current. */
+  function followLadder(notice) {
+    window.VidraEvents.follow(notice.dataset.videoId, {
+      onUpdate(update) {
+        if (update.processing) {
+          notice.textContent = `Higher qualities are still being prepared (${update.processing.progress}%)`;
+        }
+      },
+      onEnd(last) {
+        if (last.state === 'ready') {
+          notice.textContent = 'Higher qualities are ready. Reload the page to use them.';
+        }
+      },
+    });
+  }
+
   const player = document.querySelector('[data-player]');
+  const ladder = document.querySelector('[data-ladder-status]');
+  if (ladder) followLadder(ladder);
   const gate = document.querySelector('[data-password-form]');
   const processing = document.querySelector('[data-processing]');
   if (processing) followProcessing(processing);

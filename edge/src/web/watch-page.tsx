@@ -11,6 +11,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Scripts of a page with a player, in order: `watch.js` uses the others as soon as it runs. */
 const PLAYER_SCRIPTS = ['/static/vendor/hls.min.js', '/static/player.js', '/static/watch.js'];
 const PROCESSING_SCRIPTS = ['/static/progress.js', '/static/watch.js'];
+/** A ready video still encoding its ladder also follows the encoding's progress. */
+const ENCODING_PLAYER_SCRIPTS = ['/static/vendor/hls.min.js', '/static/player.js', ...PROCESSING_SCRIPTS];
 
 /**
  * `GET /w/:id`: the watch page. What it shows follows what the API answers for this viewer:
@@ -80,7 +82,12 @@ export async function watchPage(c: Context<EdgeEnv>) {
   if (video.state === 'ready') {
     return sendPage(
       c,
-      <Layout title={video.title} viewer={viewer} path={path} scripts={PLAYER_SCRIPTS}>
+      <Layout
+        title={video.title}
+        viewer={viewer}
+        path={path}
+        scripts={video.processing ? ENCODING_PLAYER_SCRIPTS : PLAYER_SCRIPTS}
+      >
         <ReadyView video={video} />
       </Layout>,
     );

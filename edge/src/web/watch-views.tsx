@@ -69,8 +69,13 @@ function Player(props: { id: string; title: string; locked: boolean; duration?: 
   );
 }
 
-/** A ready video: the player and its details. */
+/** Wording of the ladder still encoding behind a playable preview; `watch.js` keeps it current. */
+export const ladderStatusText = (progress: number) =>
+  `Higher qualities are still being prepared (${progress}%)`;
+
+/** A ready video: the player, what is still encoding behind it, and its details. */
 export function ReadyView(props: { video: VideoDto }) {
+  const { processing } = props.video;
   return (
     <article class="watch" aria-labelledby="video-title">
       <Player
@@ -79,6 +84,11 @@ export function ReadyView(props: { video: VideoDto }) {
         locked={false}
         duration={props.video.durationSeconds}
       />
+      {processing ? (
+        <p class="notice" role="status" data-ladder-status data-video-id={props.video.id}>
+          {ladderStatusText(processing.progress)}
+        </p>
+      ) : null}
       <VideoDetails video={props.video} />
     </article>
   );

@@ -24,6 +24,25 @@ describe('watch page', () => {
     expect(scripts).toEqual(['/static/vendor/hls.min.js', '/static/player.js', '/static/watch.js']);
   });
 
+  it('plays a ready video still encoding its ladder, and says higher qualities are coming', async () => {
+    const { status, page } = await watch(WEB.videos.encoding);
+    expect(status).toBe(200);
+    expect(page).toContain(`data-player="true" data-video-id="${WEB.videos.encoding}"`);
+    expect(page).toContain(
+      `<p class="notice" role="status" data-ladder-status="true" data-video-id="${WEB.videos.encoding}">` +
+        'Higher qualities are still being prepared (40%)</p>',
+    );
+    const scripts = [...page.matchAll(/<script defer="" src="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts).toEqual([
+      '/static/vendor/hls.min.js',
+      '/static/player.js',
+      '/static/progress.js',
+      '/static/watch.js',
+    ]);
+    // A video whose ladder landed has no such notice.
+    expect((await watch(WEB.videos.ready)).page).not.toContain('data-ladder-status');
+  });
+
   it('shows live progress for a video still processing', async () => {
     const { status, page } = await watch(WEB.videos.processing);
     expect(status).toBe(200);

@@ -10,7 +10,9 @@ const IdParam = z.string().uuid('Not a video id');
 /**
  * `GET /api/v1/videos/:id/events`: server-sent events. Each state change is an `state` event whose
  * id can be sent back as Last-Event-ID to resume; `progress` events report the percentage in
- * between. The stream ends once the video is ready with its full ladder, failed or deleted.
+ * between, and for a ready video still encoding its ladder, `processing: { stage, progress }`
+ * (null otherwise). The stream ends once the video is ready with nothing left to encode, failed or
+ * deleted.
  * The table is polled, so events reach the client whichever origin the job completed on.
  */
 export function videoEventRoutes() {
@@ -29,7 +31,7 @@ export function videoEventRoutes() {
 
     return streamSSE(c, async (stream) => {
       let lastId = resumeFrom;
-      let lastProgress = -1;
+      let lastStatus = '';
       while (!stream.aborted && !stream.closed) {
         for (const event of await listVideoEvents(services, id, lastId)) {
           await stream.writeSSE({ id: String(event.id), event: 'state', data: JSON.stringify(event) });
@@ -37,14 +39,16 @@ export function videoEventRoutes() {
         }
         const status = await videoStatus(services, id);
         if (!status) return;
-        if (status.progress !== lastProgress) {
-          await stream.writeSSE({ event: 'progress', data: JSON.stringify(status) });
-          lastProgress = status.progress;
+        const data = JSON.stringify(status);
+        if (data !== lastStatus) {
+          await stream.writeSSE({ event: 'progress', data });
+          lastStatus = data;
         }
+        // A ready video whose ladder job failed for good keeps its preview and ends the stream too.
         const settled =
           status.state === 'failed' ||
           status.state === 'deleted' ||
-          (status.state === 'ready' && status.progress === 100);
+          (status.state === 'ready' && status.processing === null);
         if (settled) return;
         await stream.sleep(POLL_MS);
       }

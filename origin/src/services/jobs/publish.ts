@@ -4,6 +4,7 @@ import { jobs, renditions, videos } from '../../../../db/schema/index.js';
 import { type PublishInput, PublishInputSchema } from '../../../../protocol/runner.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
+import { recordVideoPublished } from '../videos/domain-events.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
 import { outputPrefix } from './queue.js';
 
@@ -81,6 +82,7 @@ export async function publishJob(
       throw new ConflictError('This runner no longer holds the job; another runner may have taken it over');
     }
     await writeOutputs(tx, job.videoId, outputs);
+    await recordVideoPublished(tx, job, input.stage);
     if (input.stage === 'preview') {
       await tx.update(jobs).set({ previewPublishedAt: new Date() }).where(eq(jobs.id, job.id));
       await transitionVideo(tx, job.videoId, 'ready', { progress: job.progress });

@@ -1,6 +1,8 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { videoEvents, videos } from '../../../../db/schema/index.js';
+import type { VideoProcessing } from '../../../../protocol/api/videos.js';
 import type { ServiceContext } from '../context.js';
+import { backgroundProcessing } from './processing.js';
 
 export interface VideoStateEvent {
   id: number;
@@ -32,14 +34,20 @@ export async function listVideoEvents(
   });
 }
 
+export interface VideoStatus {
+  state: string;
+  progress: number;
+  /** What a ready video still encodes in the background; null when nothing. */
+  processing: VideoProcessing | null;
+}
+
 /** The live state and progress of a video, for progress events between state changes. */
-export async function videoStatus(
-  ctx: ServiceContext,
-  videoId: string,
-): Promise<{ state: string; progress: number } | undefined> {
+export async function videoStatus(ctx: ServiceContext, videoId: string): Promise<VideoStatus | undefined> {
   const [row] = await ctx.db
     .select({ state: videos.state, progress: videos.progress })
     .from(videos)
     .where(eq(videos.id, videoId));
-  return row;
+  if (!row) return undefined;
+  const background = row.state === 'ready' ? await backgroundProcessing(ctx.db, [videoId]) : new Map();
+  return { ...row, processing: background.get(videoId) ?? null };
 }

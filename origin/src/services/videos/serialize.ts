@@ -2,20 +2,24 @@ import { asc, inArray } from 'drizzle-orm';
 import { type channels, renditions, type videos } from '../../../../db/schema/index.js';
 import type { VideoDto } from '../../../../protocol/api/videos.js';
 import type { ServiceContext } from '../context.js';
+import { backgroundProcessing } from './processing.js';
 
 export type VideoRow = typeof videos.$inferSelect;
 export type VideoWithChannel = { video: VideoRow; channel: typeof channels.$inferSelect };
 
-/** Serialize videos, loading renditions for the ready ones in one query. */
+/** Serialize videos, loading renditions and background work of the ready ones in one query each. */
 export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[]): Promise<VideoDto[]> {
   const readyIds = rows.filter((r) => r.video.state === 'ready').map((r) => r.video.id);
-  const ladder = readyIds.length
-    ? await ctx.db
-        .select()
-        .from(renditions)
-        .where(inArray(renditions.videoId, readyIds))
-        .orderBy(asc(renditions.height), asc(renditions.bitrate))
-    : [];
+  const [ladder, processing] = await Promise.all([
+    readyIds.length
+      ? ctx.db
+          .select()
+          .from(renditions)
+          .where(inArray(renditions.videoId, readyIds))
+          .orderBy(asc(renditions.height), asc(renditions.bitrate))
+      : [],
+    backgroundProcessing(ctx.db, readyIds),
+  ]);
   return rows.map(({ video, channel }) => {
     const dto: VideoDto = {
       id: video.id,
@@ -39,6 +43,8 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
           bitrate: r.bitrate,
           ...(r.codecs ? { codecs: r.codecs } : {}),
         }));
+      const background = processing.get(video.id);
+      if (background) dto.processing = background;
     }
     return dto;
   });

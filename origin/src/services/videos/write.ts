@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
+import type { Executor } from '../../../../db/client.js';
 import { videos } from '../../../../db/schema/index.js';
 import {
   type CreateVideoInput,
@@ -13,6 +14,7 @@ import { hashPassword } from '../../auth/passwords.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../lib/errors.js';
 import { canManageChannel, findChannelById } from '../channels.js';
 import type { ServiceContext } from '../context.js';
+import { recordEvent } from '../outbox/record.js';
 import { loadVideo } from './read.js';
 import { toVideoDto, type VideoRow } from './serialize.js';
 
@@ -66,18 +68,43 @@ export async function updateVideo(
   let passwordHash = row.video.passwordHash;
   if (privacy !== 'password') passwordHash = null;
   else if (input.password) passwordHash = await hashPassword(input.password, ctx.config.scrypt);
-  const [video] = await ctx.db
-    .update(videos)
-    .set({
-      title: input.title ?? row.video.title,
-      description: input.description ?? row.video.description,
-      privacy,
-      passwordHash,
-      updatedAt: new Date(),
-    })
-    .where(eq(videos.id, id))
-    .returning();
-  return toVideoDto(ctx, { video: video as VideoRow, channel: row.channel });
+  const video = await ctx.db.transaction(async (tx) => {
+    // Locked, so the events compare against the row this update replaces, not a stale read.
+    const [locked] = await tx.select().from(videos).where(eq(videos.id, id)).for('update');
+    const before = (locked ?? row.video) as VideoRow;
+    const [after] = await tx
+      .update(videos)
+      .set({
+        title: input.title ?? before.title,
+        description: input.description ?? before.description,
+        privacy,
+        passwordHash,
+        updatedAt: new Date(),
+      })
+      .where(eq(videos.id, id))
+      .returning();
+    await recordVideoChanges(tx, before, after as VideoRow, Boolean(input.password));
+    return after as VideoRow;
+  });
+  return toVideoDto(ctx, { video, channel: row.channel });
+}
+
+/** `video.updated` and `video.privacy_changed` for what actually changed; nothing for a no-op. */
+async function recordVideoChanges(tx: Executor, before: VideoRow, after: VideoRow, newPassword: boolean) {
+  const ref = { videoId: after.id, channelId: after.channelId };
+  const changed: Array<'title' | 'description' | 'password'> = [];
+  if (before.title !== after.title) changed.push('title');
+  if (before.description !== after.description) changed.push('description');
+  if (newPassword && before.privacy === 'password' && after.privacy === 'password') changed.push('password');
+  if (changed.length) {
+    await recordEvent(tx, { type: 'video.updated', payload: { ...ref, privacy: after.privacy, changed } });
+  }
+  if (before.privacy !== after.privacy) {
+    await recordEvent(tx, {
+      type: 'video.privacy_changed',
+      payload: { ...ref, from: before.privacy, to: after.privacy },
+    });
+  }
 }
 
 /**
@@ -87,5 +114,17 @@ export async function updateVideo(
 export async function deleteVideo(ctx: ServiceContext, viewer: Viewer, id: string): Promise<void> {
   const row = await loadManagedVideo(ctx, viewer, id);
   if (!canTransition(row.video.state, 'deleted')) throw new ConflictError('This video cannot be deleted now');
-  await ctx.db.update(videos).set({ state: 'deleted', updatedAt: new Date() }).where(eq(videos.id, id));
+  await ctx.db.transaction(async (tx) => {
+    const deleted = await tx
+      .update(videos)
+      .set({ state: 'deleted', updatedAt: new Date() })
+      .where(and(eq(videos.id, id), ne(videos.state, 'deleted')))
+      .returning({ id: videos.id });
+    // A concurrent delete already recorded the event.
+    if (deleted.length === 0) return;
+    await recordEvent(tx, {
+      type: 'video.deleted',
+      payload: { videoId: id, channelId: row.video.channelId },
+    });
+  });
 }

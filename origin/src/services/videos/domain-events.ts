@@ -1,0 +1,36 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../../../../db/client.js';
+import { videos } from '../../../../db/schema/index.js';
+import { recordEvent } from '../outbox/record.js';
+
+/**
+ * Record `video.published` for outputs just written in `tx`. A job whose preview was already
+ * published republishes (its renditions are replaced); a deleted video announces nothing.
+ */
+export async function recordVideoPublished(
+  tx: Executor,
+  job: { videoId: string; previewPublishedAt: Date | null },
+  stage: 'preview' | 'final',
+): Promise<void> {
+  const [video] = await tx
+    .select({
+      channelId: videos.channelId,
+      privacy: videos.privacy,
+      state: videos.state,
+      assets: videos.assets,
+    })
+    .from(videos)
+    .where(eq(videos.id, job.videoId));
+  if (!video || video.state === 'deleted') return;
+  await recordEvent(tx, {
+    type: 'video.published',
+    payload: {
+      videoId: job.videoId,
+      channelId: video.channelId,
+      privacy: video.privacy,
+      stage,
+      republished: job.previewPublishedAt !== null,
+      assetVersion: video.assets?.version ?? 0,
+    },
+  });
+}

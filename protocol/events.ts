@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { PrivacySchema } from './video.js';
+
+/**
+ * Domain events: "this happened", recorded in the transactional outbox in the same transaction as
+ * the change they report, then delivered at least once to every subscriber (federation,
+ * notifications, edge cache purges). This file is the one place event types are defined;
+ * `docs/events.md` mirrors `EVENT_CATALOG` (a test keeps the two in step).
+ */
+
+const Id = z.string().uuid();
+const VideoRef = { videoId: Id, channelId: Id };
+
+const event = <T extends string, P extends z.ZodRawShape>(type: T, payload: P) =>
+  z.object({ type: z.literal(type), payload: z.object(payload) });
+
+export const VideoPublishedEventSchema = event('video.published', {
+  ...VideoRef,
+  privacy: PrivacySchema,
+  /** `preview`: fast first play made it playable; `final`: the full ladder landed. */
+  stage: z.enum(['preview', 'final']),
+  /** True when the video was already playable and its renditions were replaced. */
+  republished: z.boolean(),
+  assetVersion: z.number().int(),
+});
+
+export const VideoUpdatedEventSchema = event('video.updated', {
+  ...VideoRef,
+  privacy: PrivacySchema,
+  changed: z.array(z.enum(['title', 'description', 'password'])).min(1),
+});
+
+export const VideoPrivacyChangedEventSchema = event('video.privacy_changed', {
+  ...VideoRef,
+  from: PrivacySchema,
+  to: PrivacySchema,
+});
+
+export const VideoDeletedEventSchema = event('video.deleted', VideoRef);
+
+// Declared now so subscribers can be written against them; nothing records them yet.
+export const CommentCreatedEventSchema = event('comment.created', {
+  ...VideoRef,
+  commentId: Id,
+  authorId: Id,
+});
+export const LikeCreatedEventSchema = event('like.created', { ...VideoRef, userId: Id });
+export const FollowCreatedEventSchema = event('follow.created', { channelId: Id, followerId: Id });
+export const LiveStartedEventSchema = event('live.started', { ...VideoRef, streamId: Id });
+export const LiveEndedEventSchema = event('live.ended', { ...VideoRef, streamId: Id });
+
+/** Any domain event, discriminated on `type`. */
+export const DomainEventSchema = z.discriminatedUnion('type', [
+  VideoPublishedEventSchema,
+  VideoUpdatedEventSchema,
+  VideoPrivacyChangedEventSchema,
+  VideoDeletedEventSchema,
+  CommentCreatedEventSchema,
+  LikeCreatedEventSchema,
+  FollowCreatedEventSchema,
+  LiveStartedEventSchema,
+  LiveEndedEventSchema,
+]);
+export type DomainEvent = z.infer<typeof DomainEventSchema>;
+export type DomainEventType = DomainEvent['type'];
+export type EventPayload<T extends DomainEventType> = Extract<DomainEvent, { type: T }>['payload'];
+
+/** What each event means, and whether anything records it yet. `docs/events.md` lists the same. */
+export const EVENT_CATALOG: Record<DomainEventType, { description: string; emitted: boolean }> = {
+  'video.published': {
+    description: 'A video became playable (preview), or its full ladder landed (final; may republish).',
+    emitted: true,
+  },
+  'video.updated': { description: 'Title, description or viewing password changed.', emitted: true },
+  'video.privacy_changed': { description: 'Privacy level changed (from, to).', emitted: true },
+  'video.deleted': { description: 'A video was deleted.', emitted: true },
+  'comment.created': { description: 'A comment was posted on a video.', emitted: false },
+  'like.created': { description: 'A user liked a video.', emitted: false },
+  'follow.created': { description: 'A user or remote actor followed a channel.', emitted: false },
+  'live.started': { description: 'A live stream went on air.', emitted: false },
+  'live.ended': { description: 'A live stream ended.', emitted: false },
+};
+
+export const DOMAIN_EVENT_TYPES = Object.keys(EVENT_CATALOG) as DomainEventType[];
