@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { EdgeEnv } from '../app.js';
+import { clientIp, type EdgeEnv } from '../context.js';
 import { proxyToOrigin } from '../proxy.js';
 import { fetchWithFailover } from '../routing.js';
 
@@ -39,8 +39,8 @@ export async function callApi<T>(
 ): Promise<ApiResult<T>> {
   const method = call.method ?? 'GET';
   const headers = new Headers({ accept: 'application/json', ...call.headers });
-  const clientIp = c.req.header('cf-connecting-ip');
-  if (clientIp) headers.set('cf-connecting-ip', clientIp);
+  const ip = clientIp(c);
+  if (ip) headers.set('cf-connecting-ip', ip);
   if (call.token) headers.set('authorization', `Bearer ${call.token}`);
   let body: string | undefined;
   if (call.body !== undefined) {
