@@ -1,23 +1,12 @@
 import { z } from 'zod';
 
-/** Who may see a video. The rules are `decideVideoAccess` in protocol/access.ts, shared by origin and edge. */
-export const PRIVACY_LEVELS = ['public', 'unlisted', 'private', 'internal', 'password'] as const;
+import { PRIVACY_LEVELS, VIDEO_STATES } from './video-enums.js';
+
+export { PRIVACY_LEVELS, VIDEO_STATES };
+
 export const PrivacySchema = z.enum(PRIVACY_LEVELS);
 export type Privacy = z.infer<typeof PrivacySchema>;
 
-/**
- * Video lifecycle. `deleted` is reachable from every state; `failed` may be retried by queueing
- * again; a `ready` video goes back to `queued` when it is re-transcoded.
- */
-export const VIDEO_STATES = [
-  'created',
-  'uploading',
-  'queued',
-  'transcoding',
-  'ready',
-  'failed',
-  'deleted',
-] as const;
 export const VideoStateSchema = z.enum(VIDEO_STATES);
 export type VideoState = z.infer<typeof VideoStateSchema>;
 

@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
-import { type RequestIdVariables, requestId } from 'hono/request-id';
-import type { EdgeViewer } from './auth/jwt.js';
+import { requestId } from 'hono/request-id';
+import { KeySetUnavailableError } from '../../protocol/access-token-verifier.js';
 import { verifyAccessToken } from './auth/middleware.js';
-import { type EdgeBindings, type EdgeConfig, loadConfig } from './env.js';
+import type { EdgeEnv } from './context.js';
+import { loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
+import { OriginAnswerError } from './origin-answer.js';
 import { issuePlayback } from './playback/issue.js';
 import { serveObject, servePlayback } from './playback/serve.js';
 import { proxyToOrigin } from './proxy.js';
@@ -12,22 +14,22 @@ import { fetchWithFailover } from './routing.js';
 import { createEdgeState, type EdgeState } from './state.js';
 import { webRoutes } from './web/routes.js';
 
-/** Hono environment of the edge app: raw bindings in, validated config and request id as variables. */
-export type EdgeEnv = {
-  Bindings: EdgeBindings;
-  Variables: RequestIdVariables & { config: EdgeConfig; state: EdgeState; viewer: EdgeViewer | undefined };
-};
-
 /** Paths the edge answers itself. Namespaced under `/edge/` so they can never shadow an origin route. */
 export const EDGE_HEALTH_PATH = '/edge/healthz';
 
 /**
- * Build the edge worker's Hono app.
+ * Build the edge worker's Hono app. It only mounts: handlers take their types from `context.ts`.
  *
- * Middleware order is the pipeline future features slot into: request id first (every answer,
- * errors included, must be traceable), then config, then the edge's own routes, then, in the
- * catch-all, what will become token verification, rate limiting and manifest caching before the
- * request is handed to `proxyToOrigin`.
+ * The pipeline, in order:
+ * 1. request id (every answer, errors included, must be traceable);
+ * 2. config and per-isolate state (a misconfigured edge answers 500 and logs why);
+ * 3. the edge's own routes: its health check and the server-rendered web pages;
+ * 4. `/internal/*` closed to clients, and `/play/*` served from signed tokens: token check, then
+ *    the edge cache, then storage;
+ * 5. for `/api/*`: access-token verification against the origin's JWKS, then per-class rate
+ *    limits, then playback issuance, decided at the edge;
+ * 6. everything else proxied to the nearest healthy origin with failover.
+ * Errors end in `onError`: an origin answer the edge cannot read is a 502, anything else a 500.
  */
 export function createApp(): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>();
@@ -101,6 +103,10 @@ export function createApp(): Hono<EdgeEnv> {
   app.onError((err, c) => {
     // c.var.requestId is unset only if the request-id middleware itself failed.
     const id = c.var.requestId ?? crypto.randomUUID();
+    if (err instanceof OriginAnswerError || err instanceof KeySetUnavailableError) {
+      console.error(JSON.stringify({ msg: 'unusable origin answer', requestId: id, error: String(err) }));
+      return errorResponse('bad_gateway', 'The origin gave an answer the edge cannot use', id);
+    }
     console.error(JSON.stringify({ msg: 'unhandled edge error', requestId: id, error: String(err) }));
     return errorResponse('internal_error', 'Unexpected error at the edge', id);
   });

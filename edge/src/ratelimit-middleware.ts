@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import type { EdgeEnv } from './app.js';
+import { clientIp, type EdgeEnv } from './context.js';
 import { errorResponse } from './errors.js';
-import { clientIp } from './playback/claims.js';
 import { classify } from './ratelimit.js';
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ErrorBody } from '../../protocol/errors.js';
 import { edge, realEnv } from '../test/real-client.js';
 import { classify, createMemoryLimiter, DEFAULT_RULES, parseRule } from './ratelimit.js';
 
@@ -41,7 +42,7 @@ describe('rate limits', () => {
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect((await limited.json()).error.code).toBe('too_many_requests');
+    expect((await limited.json<ErrorBody>()).error.code).toBe('too_many_requests');
     // Another address has its own budget.
     expect((await login(env, '198.51.100.51')).status).toBe(401);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import type { ErrorBody } from '../../protocol/errors.js';
 import { edge, REAL, realEnv } from '../test/real-client.js';
 import { fetchWithFailover, OriginPool } from './routing.js';
 
@@ -22,7 +23,7 @@ describe('origin routing', () => {
       env,
     );
     expect(res.status).toBe(502);
-    expect((await res.json()).error.code).toBe('bad_gateway');
+    expect((await res.json<ErrorBody>()).error.code).toBe('bad_gateway');
   });
 
   it('orders healthy origins first and brings a marked-down origin back after its timeout', async () => {

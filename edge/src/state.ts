@@ -1,6 +1,5 @@
-import type { JSONWebKeySet } from 'jose';
+import { AccessTokenVerifier } from '../../protocol/access-token-verifier.js';
 import type { VideoAccessPolicy } from '../../protocol/api/internal.js';
-import { JwksVerifier } from './auth/jwt.js';
 import type { EdgeBindings, EdgeConfig } from './env.js';
 import { createEdgeCache, type EdgeCache } from './playback/cache.js';
 import { type MediaSource, originSource, r2Source, s3Source } from './playback/media.js';
@@ -25,7 +24,7 @@ import { fetchWithFailover, OriginPool } from './routing.js';
 export interface EdgeState {
   config: EdgeConfig;
   pool: OriginPool;
-  jwt: JwksVerifier;
+  jwt: AccessTokenVerifier;
   cache: EdgeCache;
   limiter: RateLimiter;
   media: MediaSource | undefined;
@@ -47,10 +46,11 @@ export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): Edg
   return {
     config,
     pool,
-    jwt: new JwksVerifier(async () => {
+    // The verifier parses the key set itself: a malformed JWKS is an outage, never a bad token.
+    jwt: new AccessTokenVerifier(async () => {
       const res = await fetchWithFailover(pool, 'GET', (origin) => fetch(`${origin}/.well-known/jwks.json`));
       if (!res.ok) throw new Error(`JWKS fetch failed with ${res.status}`);
-      return (await res.json()) as JSONWebKeySet;
+      return await res.json();
     }),
     cache: createEdgeCache(),
     limiter: config.upstash

@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import type { EdgeBindings } from '../src/env.js';
 import worker from '../src/index.js';
-import type { Echo } from './origin-server.js';
+import type { Echo } from './provided.js';
 
 /** Base URL of the Node-side fake origin started by `origin-server.ts`. */
 export const ORIGIN_URL = inject('originUrl');

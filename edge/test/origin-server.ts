@@ -3,23 +3,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Base URL of the fake origin below. */
-    originUrl: string;
-    /** A loopback URL nothing listens on, for the unreachable-origin case. */
-    deadOriginUrl: string;
-  }
-}
-
-/** What the default route answers: a JSON picture of the request exactly as the origin saw it. */
-export type Echo = {
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-};
+import type { Echo } from './provided.js';
 
 // Per-key byte counters and waiters, so a test can prove the edge forwards upload bytes before the
 // upload has ended (a buffering proxy would deadlock the test instead of passing it).

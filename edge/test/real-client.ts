@@ -41,6 +41,14 @@ export async function playback(
 }
 
 /** The path part (`/play/<token>/<file>`) of a signed URL. */
+/** What `POST /api/v1/videos/:id/playback` answers; the seeded videos have every file. */
+export interface PlaybackAnswer {
+  hls: string;
+  thumbnail: string;
+  storyboard: string;
+  expiresAt: string;
+}
+
 export const pathOf = (signed: string) => new URL(signed).pathname;
 
 export async function originCounts(): Promise<{ media: number; api: number }> {

@@ -7,23 +7,7 @@ import { videos } from '../../db/schema/index.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
 import type { Privacy } from '../../protocol/video.js';
 import { startUpstashBridge } from '../../scripts/upstash-bridge/server.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A real origin app (PGlite) the edge tests talk to over loopback. */
-    realOrigin: {
-      url: string;
-      internalToken: string;
-      tokens: { owner: string; other: string; admin: string };
-      ownerId: string;
-      videos: Record<Privacy | 'processing', string>;
-      /** Expected bytes of the public video's master playlist and first segment. */
-      master: string;
-      /** The project's Upstash REST bridge in front of the real Redis. */
-      upstash: { url: string; token: string };
-    };
-  }
-}
+import './provided.js';
 
 const MASTER =
   '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=426x240\n240p/index.m3u8\n';

@@ -6,35 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { jobs, videos } from '../../db/schema/index.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
 import { JOB_KINDS } from '../../protocol/runner.js';
-
-/** Video fixtures of the web app tests, by the case they stand for. */
-export const WEB_CASES = [
-  'ready',
-  'processing',
-  'failed',
-  'private',
-  'password',
-  'internal',
-  'encoding',
-] as const;
-export type WebCase = (typeof WEB_CASES)[number];
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A real origin (PGlite) seeded for the web app's rendering tests. */
-    webOrigin: {
-      url: string;
-      internalToken: string;
-      owner: { email: string; password: string; username: string; handle: string };
-      other: { email: string; password: string };
-      /** A user with no channel, for the upload page's create-a-channel branch. */
-      newcomer: { email: string; password: string };
-      videos: Record<WebCase, string>;
-      /** Title with markup in it, which every page must show as text. */
-      hostileTitle: string;
-    };
-  }
-}
+import { WEB_CASES, type WebCase } from './provided.js';
 
 const HOSTILE_TITLE = '<script>alert("owned")</script> & <b>friends</b>';
 

@@ -5,7 +5,7 @@ import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import { ZodError } from 'zod';
 import type { Database } from '../../db/client.js';
-import { AccessTokenVerifier } from './auth/access-tokens.js';
+import { createAccessTokenVerifier } from './auth/access-tokens.js';
 import { authenticate } from './auth/middleware.js';
 import { KeyRing } from './auth/signing-keys.js';
 import { Throttle } from './auth/throttle.js';
@@ -49,7 +49,7 @@ export function createServiceContext(db: Database, config: ServiceConfig, storag
     db,
     config,
     keys,
-    accessTokens: new AccessTokenVerifier(keys),
+    accessTokens: createAccessTokenVerifier(keys),
     loginThrottle: new Throttle(db, config.loginThrottle),
     videoPasswordThrottle: new Throttle(db, config.videoPasswordThrottle),
     storage,

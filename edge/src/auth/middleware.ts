@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import type { EdgeEnv } from '../app.js';
+import { ACCESS_TOKEN_FAILURE_MESSAGES } from '../../../protocol/access-token-verifier.js';
+import type { EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 
 /**
@@ -22,7 +23,9 @@ export function verifyAccessToken(): MiddlewareHandler<EdgeEnv> {
         );
       }
       const result = await c.var.state.jwt.verify(match[1]);
-      if (!result.ok) return errorResponse('unauthorized', result.reason, c.var.requestId);
+      if (!result.ok) {
+        return errorResponse('unauthorized', ACCESS_TOKEN_FAILURE_MESSAGES[result.reason], c.var.requestId);
+      }
       c.set('viewer', result.viewer);
     }
     await next();

@@ -1,23 +1,19 @@
-import type { Context } from 'hono';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeConfig } from '../env.js';
 import type { Audience, PlaybackClaims } from './token.js';
 
-/** The client's address as Cloudflare reports it (workerd sets it in dev too); '' when unknown. */
-export const clientIp = (c: Context<EdgeEnv>): string => c.req.header('cf-connecting-ip') ?? '';
-
 /**
- * The claims of a playback token for this request, with the edge's configured lifetime, address
- * binding and country rules. Every place that mints tokens (issuance, list thumbnails) uses it, so
- * they can never disagree about what a token allows.
+ * The claims of a playback token, with the edge's configured lifetime, address binding and country
+ * rules. Every place that mints tokens (issuance, list thumbnails) uses it, so they can never
+ * disagree about what a token allows. Pure: `now` is Unix milliseconds, `ip` is '' when unknown.
  */
-export function playbackClaims(
-  c: Context<EdgeEnv>,
-  video: { id: string; version: number },
-  audience: Audience,
-  now: number,
-): PlaybackClaims {
-  const { playback } = c.var.state.config;
-  const ip = clientIp(c);
+export function playbackClaims(input: {
+  playback: Pick<EdgeConfig['playback'], 'ttlSeconds' | 'bindIp' | 'countries'>;
+  video: { id: string; version: number };
+  audience: Audience;
+  now: number;
+  ip: string;
+}): PlaybackClaims {
+  const { playback, video, audience, now, ip } = input;
   return {
     videoId: video.id,
     audience,

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { decideVideoAccess } from '../../../protocol/access.js';
-import type { EdgeEnv } from '../app.js';
+import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
-import { clientIp, playbackClaims } from './claims.js';
+import { playbackClaims } from './claims.js';
 import { checkPassword, getPolicy } from './policy.js';
 import { type Audience, mintPlaybackToken } from './token.js';
 
@@ -63,8 +63,10 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
   const now = Date.now();
   const video = { id, version: policy.assets.version };
   const base = `${new URL(c.req.url).origin}/play`;
-  const mint = (audience: Audience) => mintPlaybackToken(ring, playbackClaims(c, video, audience, now), now);
-  const { expiresAt } = playbackClaims(c, video, 'hls', now);
+  const claims = (audience: Audience) =>
+    playbackClaims({ playback: state.config.playback, video, audience, now, ip: clientIp(c) });
+  const mint = (audience: Audience) => mintPlaybackToken(ring, claims(audience), now);
+  const { expiresAt } = claims('hls');
   const body = {
     hls: `${base}/${await mint('hls')}/master.m3u8`,
     thumbnail: policy.assets.thumbnail ? `${base}/${await mint('thumbnail')}/thumbnail.jpg` : null,

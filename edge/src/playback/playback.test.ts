@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { edge, originCounts, pathOf, playback, REAL, realEnv } from '../../test/real-client.js';
+import type { ErrorBody } from '../../../protocol/errors.js';
+import {
+  edge,
+  originCounts,
+  type PlaybackAnswer,
+  pathOf,
+  playback,
+  REAL,
+  realEnv,
+} from '../../test/real-client.js';
 import worker from '../index.js';
 
 type Who = 'owner' | 'other' | 'admin' | undefined;
@@ -22,7 +31,7 @@ describe('playback issuance at the edge', () => {
         const who = (caller === 'anonymous' ? undefined : caller) as Who;
         const res = await playback(REAL.videos[privacy as keyof typeof EXPECTED], who);
         expect(res.status).toBe(status);
-        const body = await res.json();
+        const body = await res.json<PlaybackAnswer & ErrorBody>();
         if (status === 200) {
           expect(body.hls).toMatch(
             /^https:\/\/video\.example\.com\/play\/[\w-]+\.[\w-]+\.[\w-]+\/master\.m3u8$/,
@@ -46,7 +55,7 @@ describe('playback issuance at the edge', () => {
     expect(right.status).toBe(200);
     const wrong = await playback(REAL.videos.password, undefined, { password: 'nope' });
     expect(wrong.status).toBe(403);
-    expect((await wrong.json()).error.code).toBe('wrong_password');
+    expect((await wrong.json<ErrorBody>()).error.code).toBe('wrong_password');
   });
 
   it('answers 409 for a video that is not playable yet, 404 for unknown ids, 400 for malformed ones', async () => {
@@ -113,7 +122,7 @@ describe('signed playback requests', () => {
       const res = await edge(`/play/${bad}/master.m3u8`);
       expect(res.status).toBe(403);
       expect(res.headers.get('cache-control')).toBe('no-store');
-      const body = await res.json();
+      const body = await res.json<ErrorBody>();
       expect(body.error.code).toBe('forbidden');
       expect(body.error.message).toMatch(/^Playback refused: /);
     }
@@ -135,7 +144,7 @@ describe('signed playback requests', () => {
     ]) {
       const res = await edge(`/play/${hlsToken}/${path}`);
       expect([403, 404]).toContain(res.status);
-      if (res.status === 403) expect((await res.json()).error.message).toMatch(/Playback refused/);
+      if (res.status === 403) expect((await res.json<ErrorBody>()).error.message).toMatch(/Playback refused/);
     }
     expect((await edge(`/play/${hlsToken}/thumbnail.jpg`)).status).toBe(403);
   });
@@ -144,21 +153,25 @@ describe('signed playback requests', () => {
     const { hls } = await signed();
     const path = pathOf(hls);
     const expiredEnv = realEnv({ PLAYBACK_TTL_SECONDS: '1' });
-    const short = await (await playback(REAL.videos.public, 'owner', undefined, expiredEnv)).json();
+    const short = await (
+      await playback(REAL.videos.public, 'owner', undefined, expiredEnv)
+    ).json<PlaybackAnswer>();
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const expired = await edge(pathOf(short.hls), {}, expiredEnv);
     expect(expired.status).toBe(403);
-    expect((await expired.json()).error.message).toMatch(/expired/);
+    expect((await expired.json<ErrorBody>()).error.message).toMatch(/expired/);
     // Retire key k2 (the signer of `path`): only k1 remains, so its tokens stop working.
     const retired = realEnv({ PLAYBACK_KEYS: `k1:${'r'.repeat(40)}` });
     const res = await edge(path, {}, retired);
     expect(res.status).toBe(403);
-    expect((await res.json()).error.message).toMatch(/unknown or retired key/);
+    expect((await res.json<ErrorBody>()).error.message).toMatch(/unknown or retired key/);
   });
 
   it('binds tokens to the client address when configured', async () => {
     const env = realEnv({ PLAYBACK_BIND_IP: 'true' });
-    const { hls } = await (await playback(REAL.videos.public, 'owner', undefined, env)).json();
+    const { hls } = await (
+      await playback(REAL.videos.public, 'owner', undefined, env)
+    ).json<PlaybackAnswer>();
     expect((await edge(pathOf(hls), {}, env)).status).toBe(200);
     const elsewhere = await edge(pathOf(hls), { headers: { 'cf-connecting-ip': '203.0.113.99' } }, env);
     expect(elsewhere.status).toBe(403);
@@ -168,7 +181,9 @@ describe('signed playback requests', () => {
 describe('country rules', () => {
   it('writes the configured rules into tokens and enforces them with the request country', async () => {
     const env = realEnv({ PLAYBACK_COUNTRIES_DENY: 'XX' });
-    const { hls } = await (await playback(REAL.videos.public, 'owner', undefined, env)).json();
+    const { hls } = await (
+      await playback(REAL.videos.public, 'owner', undefined, env)
+    ).json<PlaybackAnswer>();
     const from = (country: string) =>
       worker.fetch(
         new Request(`https://video.example.com${pathOf(hls)}`, { cf: { country } } as RequestInit),
@@ -177,9 +192,11 @@ describe('country rules', () => {
     expect((await from('FR')).status).toBe(200);
     const refused = await from('XX');
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error.message).toMatch(/not available in your country/);
+    expect((await refused.json<ErrorBody>()).error.message).toMatch(/not available in your country/);
     const allowOnly = realEnv({ PLAYBACK_COUNTRIES_ALLOW: 'FR,BE' });
-    const limited = await (await playback(REAL.videos.public, 'owner', undefined, allowOnly)).json();
+    const limited = await (
+      await playback(REAL.videos.public, 'owner', undefined, allowOnly)
+    ).json<PlaybackAnswer>();
     const fromDe = await worker.fetch(
       new Request(`https://video.example.com${pathOf(limited.hls)}`, {
         cf: { country: 'DE' },
@@ -192,11 +209,11 @@ describe('country rules', () => {
 
 describe('edge cache', () => {
   it('misses once, then hits, with the token left out of the cache key', async () => {
-    const a = await (await playback(REAL.videos.unlisted, 'owner')).json();
+    const a = await (await playback(REAL.videos.unlisted, 'owner')).json<PlaybackAnswer>();
     // Another viewer, another token (a different lifetime makes it differ even within one second).
     const b = await (
       await playback(REAL.videos.unlisted, 'other', undefined, realEnv({ PLAYBACK_TTL_SECONDS: '600' }))
-    ).json();
+    ).json<PlaybackAnswer>();
     expect(a.storyboard).not.toBe(b.storyboard);
     const first = await edge(pathOf(a.storyboard));
     expect(first.headers.get('x-vidra-cache')).toBe('MISS');
@@ -212,7 +229,8 @@ describe('edge cache', () => {
     try {
       const tokens = await Promise.all(
         ['owner', 'other', 'admin'].map(
-          async (who) => (await (await playback(REAL.videos.unlisted, who as 'owner')).json()).hls,
+          async (who) =>
+            (await (await playback(REAL.videos.unlisted, who as 'owner')).json<PlaybackAnswer>()).hls,
         ),
       );
       const before = (await originCounts()).media;

@@ -1,4 +1,9 @@
 import type { VideoAccessPolicy } from '../../../protocol/api/internal.js';
+import {
+  PasswordCheckResultMiniSchema,
+  VideoAccessPolicyMiniSchema,
+} from '../../../protocol/api/internal-mini.js';
+import { readOriginJson } from '../origin-answer.js';
 import { fetchWithFailover } from '../routing.js';
 import type { EdgeState } from '../state.js';
 
@@ -7,7 +12,8 @@ const POLICY_TTL_MS = 10_000;
 /**
  * A video's access policy from the origin's internal API, cached briefly per isolate: a privacy
  * change reaches the edge within seconds, while a burst of viewers costs one origin call.
- * Undefined when the video does not exist (or is deleted).
+ * Undefined when the video does not exist (or is deleted); an answer that breaks the contract
+ * throws `OriginAnswerError` (a 502) and is not cached.
  */
 export async function getPolicy(state: EdgeState, videoId: string): Promise<VideoAccessPolicy | undefined> {
   const cached = state.policies.get(videoId);
@@ -21,8 +27,7 @@ export async function getPolicy(state: EdgeState, videoId: string): Promise<Vide
     state.policies.set(videoId, { policy: 'missing', until: Date.now() + POLICY_TTL_MS });
     return undefined;
   }
-  if (!res.ok) throw new Error(`policy fetch failed with ${res.status}`);
-  const policy = (await res.json()) as VideoAccessPolicy;
+  const policy = await readOriginJson(res, VideoAccessPolicyMiniSchema, 'policy fetch');
   state.policies.set(videoId, { policy, until: Date.now() + POLICY_TTL_MS });
   if (state.policies.size > 10_000) state.policies.delete(state.policies.keys().next().value as string);
   return policy;
@@ -46,6 +51,5 @@ export async function checkPassword(
     }),
   );
   if (res.status === 429) return { throttled: res };
-  if (!res.ok) throw new Error(`password check failed with ${res.status}`);
-  return (await res.json()) as { ok: boolean };
+  return readOriginJson(res, PasswordCheckResultMiniSchema, 'password check');
 }

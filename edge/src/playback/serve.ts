@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
-import type { EdgeEnv } from '../app.js';
+import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { cachedLoad, sliceRange } from './cache.js';
-import { clientIp } from './claims.js';
 import { contentTypeOf, isPlaylist, playbackObjectPath } from './paths.js';
 import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
 

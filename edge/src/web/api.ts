@@ -1,11 +1,13 @@
 import type { Context } from 'hono';
-import type { EdgeEnv } from '../app.js';
+import type { ErrorCode } from '../../../protocol/error-codes.js';
+import { ErrorBodyMiniSchema } from '../../../protocol/errors-mini.js';
+import { clientIp, type EdgeEnv } from '../context.js';
 import { proxyToOrigin } from '../proxy.js';
 import { fetchWithFailover } from '../routing.js';
 
 /** The API's one error shape, as far as the pages use it. */
 export interface ApiError {
-  code: string;
+  code: ErrorCode;
   message: string;
   requestId?: string;
   fields?: { path: string; message: string }[];
@@ -39,8 +41,8 @@ export async function callApi<T>(
 ): Promise<ApiResult<T>> {
   const method = call.method ?? 'GET';
   const headers = new Headers({ accept: 'application/json', ...call.headers });
-  const clientIp = c.req.header('cf-connecting-ip');
-  if (clientIp) headers.set('cf-connecting-ip', clientIp);
+  const ip = clientIp(c);
+  if (ip) headers.set('cf-connecting-ip', ip);
   if (call.token) headers.set('authorization', `Bearer ${call.token}`);
   let body: string | undefined;
   if (call.body !== undefined) {
@@ -56,17 +58,23 @@ export async function callApi<T>(
   );
   const text = await res.text();
   let parsed: unknown;
+  let isJson = true;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
-    parsed = undefined;
+    isJson = false;
   }
-  if (res.ok) return { ok: true, status: res.status, data: parsed as T };
-  const error = (parsed as { error?: ApiError } | undefined)?.error;
+  if (res.ok && isJson) return { ok: true, status: res.status, data: parsed as T };
+  if (res.ok)
+    return { ok: false, status: 502, error: { code: 'bad_gateway', message: 'The API answered no JSON' } };
+  // Anything but the one error shape (a proxy's HTML page, a truncated body) reads as a bad gateway.
+  const error = ErrorBodyMiniSchema.safeParse(parsed);
   return {
     ok: false,
     status: res.status,
-    error: error ?? { code: 'bad_gateway', message: `The API answered ${res.status}` },
+    error: error.success
+      ? error.data.error
+      : { code: 'bad_gateway', message: `The API answered ${res.status}` },
   };
 }
 

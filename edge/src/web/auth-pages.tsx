@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeEnv } from '../context.js';
 import { type ApiError, callApi, fieldErrors } from './api.js';
 import { isSameOrigin } from './bridge.js';
 import { authRateLimited, Field, FormError, formFields, safeNext } from './forms.js';

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeEnv } from '../context.js';
 import { ACCESS_COOKIE, freshAccessToken, REFRESH_COOKIE } from './session.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

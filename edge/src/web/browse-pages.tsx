@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ChannelDto } from '../../../protocol/api/channels.js';
 import type { VideoDto } from '../../../protocol/api/videos.js';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ChannelDto } from '../../../protocol/api/channels.js';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeEnv } from '../context.js';
 import { type ApiError, callApi, fieldErrors } from './api.js';
 import { crossSiteRefusal } from './auth-pages.js';
 import { isSameOrigin } from './bridge.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeEnv } from '../context.js';
 
 /** Props of one labelled form control. */
 export interface FieldProps {

@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
 import type { Child, PropsWithChildren } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { EdgeEnv } from '../app.js';
-import type { EdgeViewer } from '../auth/jwt.js';
+import type { EdgeEnv, EdgeViewer } from '../context.js';
 
 /**
  * What the pages allow the browser to load: only this origin's files. hls.js builds its transmuxer

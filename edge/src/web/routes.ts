@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeEnv } from '../context.js';
 import { authPage, authSubmit, logoutPage, logoutSubmit } from './auth-pages.js';
 import { cookieAuthBridge } from './bridge.js';
 import { channelPage, homePage } from './browse-pages.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PlaybackAnswer } from '../../test/real-client.js';
 import { BASE, cookiesOf, postForm, signIn, WEB, web } from '../../test/web-client.js';
 import { jwtExpiry } from './session.js';
 
@@ -111,7 +112,7 @@ describe('cookie-to-bearer bridge for /api', () => {
     const cookie = await signIn('owner');
     const me = await web('/api/v1/users/me', { headers: { cookie } });
     expect(me.status).toBe(200);
-    expect((await me.json()).username).toBe(WEB.owner.username);
+    expect((await me.json<{ username: string }>()).username).toBe(WEB.owner.username);
     const created = await web('/api/v1/videos', {
       method: 'POST',
       headers: { cookie, origin: BASE, 'content-type': 'application/json' },
@@ -145,7 +146,9 @@ describe('cookie-to-bearer bridge for /api', () => {
       body: '{}',
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).hls).toMatch(/^https:\/\/video\.example\.com\/play\/.+\/master\.m3u8$/);
+    expect((await res.json<PlaybackAnswer>()).hls).toMatch(
+      /^https:\/\/video\.example\.com\/play\/.+\/master\.m3u8$/,
+    );
     const anonymous = await web(`/api/v1/videos/${WEB.videos.private}/playback`, {
       method: 'POST',
       body: '{}',
@@ -156,5 +159,5 @@ describe('cookie-to-bearer bridge for /api', () => {
 
 async function ownerChannelId(cookie: string): Promise<string> {
   const res = await web('/api/v1/users/me/channels', { headers: { cookie } });
-  return (await res.json()).items[0].id;
+  return (await res.json<{ items: [{ id: string }] }>()).items[0].id;
 }

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
-import type { EdgeEnv } from '../app.js';
-import type { EdgeViewer } from '../auth/jwt.js';
+import type { EdgeEnv, EdgeViewer } from '../context.js';
 import { callApi } from './api.js';
 
 /** Cookie holding the access JWT; it expires with the token. */

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { VideoDto } from '../../../protocol/api/videos.js';
-import type { EdgeEnv } from '../app.js';
+import { clientIp, type EdgeEnv } from '../context.js';
 import { playbackClaims } from '../playback/claims.js';
 import { getPolicy } from '../playback/policy.js';
 import { mintPlaybackToken } from '../playback/token.js';
@@ -21,6 +21,7 @@ export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoDto[]): Pr
   const urls = new Map<string, string>();
   if (!ring || !state.config.internalApiToken) return urls;
   const now = Date.now();
+  const ip = clientIp(c);
   await Promise.all(
     videos
       .filter((video) => video.state === 'ready')
@@ -28,12 +29,13 @@ export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoDto[]): Pr
         try {
           const policy = await getPolicy(state, video.id);
           if (!policy?.assets?.thumbnail) return;
-          const claims = playbackClaims(
-            c,
-            { id: video.id, version: policy.assets.version },
-            'thumbnail',
+          const claims = playbackClaims({
+            playback: state.config.playback,
+            video: { id: video.id, version: policy.assets.version },
+            audience: 'thumbnail',
             now,
-          );
+            ip,
+          });
           const token = await mintPlaybackToken(ring, claims, now);
           urls.set(video.id, `/play/${token}/thumbnail.jpg`);
         } catch {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ChannelDto } from '../../../protocol/api/channels.js';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { ChannelForm } from './channel-form.js';
 import { Field } from './forms.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { VideoDto } from '../../../protocol/api/videos.js';
-import type { EdgeEnv } from '../app.js';
+import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';

@@ -1,20 +1,15 @@
-import { createLocalJWKSet, errors, type JWTVerifyGetKey, jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_ISSUER,
-  type AccessClaims,
-  AccessClaimsSchema,
-  type Role,
-} from '../../../protocol/auth.js';
+  ACCESS_TOKEN_FAILURE_MESSAGES,
+  AccessTokenVerifier,
+  type Viewer,
+} from '../../../protocol/access-token-verifier.js';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../../protocol/claims.js';
 import { UnauthorizedError } from '../lib/errors.js';
 import { type KeyRing, SIGNING_ALG } from './signing-keys.js';
 
 /** Who is calling, as far as the API is concerned. */
-export interface Viewer {
-  userId: string;
-  role: Role;
-  username: string;
-}
+export type { Viewer };
 
 /** Mint a short-lived ES256 access JWT with the active key's `kid`. */
 export async function mintAccessToken(
@@ -37,44 +32,17 @@ export async function mintAccessToken(
 }
 
 /**
- * Verifies access tokens against the key ring's JWKS. The JWKS is cached and reloaded when a
- * token names a `kid` the cache does not know (a key another origin just created).
+ * The shared verifier (the edge runs the same one) over this origin's own key ring. Reading the
+ * key set is one indexed query on our own database, so a token naming an unknown `kid` (a key
+ * another origin just created) reloads it at once, with no cooldown.
  */
-export class AccessTokenVerifier {
-  #keySet: JWTVerifyGetKey | undefined;
-  #loadedAt = 0;
+export function createAccessTokenVerifier(keys: KeyRing): AccessTokenVerifier {
+  return new AccessTokenVerifier(() => keys.jwks(), { ttlMs: 60_000, refreshCooldownMs: 0 });
+}
 
-  constructor(
-    private readonly keys: KeyRing,
-    private readonly cacheSeconds = 60,
-  ) {}
-
-  async #load(force: boolean): Promise<JWTVerifyGetKey> {
-    if (!force && this.#keySet && Date.now() - this.#loadedAt < this.cacheSeconds * 1000) return this.#keySet;
-    this.#keySet = createLocalJWKSet(await this.keys.jwks());
-    this.#loadedAt = Date.now();
-    return this.#keySet;
-  }
-
-  /** The claims of a valid token; any failure is an `UnauthorizedError` with a plain reason. */
-  async verify(token: string): Promise<AccessClaims> {
-    const options = {
-      algorithms: [SIGNING_ALG],
-      issuer: ACCESS_TOKEN_ISSUER,
-      audience: ACCESS_TOKEN_AUDIENCE,
-    };
-    try {
-      let payload: unknown;
-      try {
-        ({ payload } = await jwtVerify(token, await this.#load(false), options));
-      } catch (error) {
-        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-        ({ payload } = await jwtVerify(token, await this.#load(true), options));
-      }
-      return AccessClaimsSchema.parse(payload);
-    } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new UnauthorizedError('The access token has expired');
-      throw new UnauthorizedError('The access token is not valid');
-    }
-  }
+/** The viewer a bearer token proves; any failure is an `UnauthorizedError` with a plain reason. */
+export async function viewerOfToken(verifier: AccessTokenVerifier, token: string): Promise<Viewer> {
+  const result = await verifier.verify(token);
+  if (!result.ok) throw new UnauthorizedError(ACCESS_TOKEN_FAILURE_MESSAGES[result.reason]);
+  return result.viewer;
 }

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { UnauthorizedError } from '../lib/errors.js';
 import type { AppEnv } from '../lib/http.js';
-import type { Viewer } from './access-tokens.js';
+import { type Viewer, viewerOfToken } from './access-tokens.js';
 
 /**
  * Reads `Authorization: Bearer <jwt>` when present. A missing header leaves the caller anonymous;
@@ -14,8 +14,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw new UnauthorizedError('Send the token as `Authorization: Bearer <token>`');
-      const claims = await c.get('services').accessTokens.verify(match[1]);
-      c.set('viewer', { userId: claims.sub, role: claims.role, username: claims.username });
+      c.set('viewer', await viewerOfToken(c.get('services').accessTokens, match[1]));
     }
     await next();
   };

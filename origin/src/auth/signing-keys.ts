@@ -2,8 +2,10 @@ import { and, desc, gt, ne } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Database } from '../../../db/client.js';
 import { signingKeys } from '../../../db/schema/index.js';
+import { ACCESS_TOKEN_ALG } from '../../../protocol/access-token-verifier.js';
 
-export const SIGNING_ALG = 'ES256';
+/** Access tokens are ES256 only: the shared verifier refuses anything else. */
+export const SIGNING_ALG = ACCESS_TOKEN_ALG;
 
 export interface KeyRingOptions {
   /** How long a key signs before a fresh one takes over. */

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
 import { ERROR_CODES } from '../../../protocol/errors.js';
-import type { Viewer } from '../auth/access-tokens.js';
+import { type Viewer, viewerOfToken } from '../auth/access-tokens.js';
 import { ServiceError, UnauthorizedError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
 import type { ServiceContext } from '../services/context.js';
@@ -26,8 +26,7 @@ function tusError(error: unknown, requestId: string): { status_code: number; bod
 async function viewerOf(services: ServiceContext, req: Request): Promise<Viewer> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
   if (!match?.[1]) throw new UnauthorizedError('Send your access token as `Authorization: Bearer <token>`');
-  const claims = await services.accessTokens.verify(match[1]);
-  return { userId: claims.sub, role: claims.role, username: claims.username };
+  return viewerOfToken(services.accessTokens, match[1]);
 }
 
 const requestIdOf = (req: Request) => req.headers.get('x-request-id') ?? 'unknown';

@@ -1,5 +1,5 @@
 import type { Database } from '../../../db/client.js';
-import type { AccessTokenVerifier } from '../auth/access-tokens.js';
+import type { AccessTokenVerifier } from '../../../protocol/access-token-verifier.js';
 import type { ScryptParams } from '../auth/passwords.js';
 import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';

@@ -1,6 +1,7 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../../protocol/claims.js';
+import type { ErrorBody } from '../../../protocol/errors.js';
 import { edge, originCounts, REAL, realEnv } from '../../test/real-client.js';
 
 const b64url = (value: string) => btoa(value).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -23,7 +24,7 @@ describe('access tokens verified at the edge', () => {
   it('forwards a valid origin-issued token', async () => {
     const res = await me(REAL.tokens.owner);
     expect(res.status).toBe(200);
-    expect((await res.json()).id).toBe(REAL.ownerId);
+    expect((await res.json<{ id: string }>()).id).toBe(REAL.ownerId);
   });
 
   it('rejects a token signed by an unknown key without reaching the origin', async () => {
@@ -32,7 +33,7 @@ describe('access tokens verified at the edge', () => {
     const before = (await originCounts()).api;
     const res = await me(await forge('unknown-kid'), env);
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toMatchObject({
+    expect((await res.json<ErrorBody>()).error).toMatchObject({
       code: 'unauthorized',
       message: 'The access token is not valid',
     });
@@ -77,7 +78,7 @@ describe('access tokens verified at the edge', () => {
       },
       env,
     );
-    const { accessToken } = await register.json();
+    const { accessToken } = await register.json<{ accessToken: string }>();
     expect((await me(accessToken, env)).status).toBe(200);
     // The old key stays published until its tokens expire.
     expect((await me(REAL.tokens.owner, env)).status).toBe(200);
