@@ -8,6 +8,7 @@ import { configFromEnv } from './config.js';
 import { type OriginEnv, parseOriginEnv } from './env.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { watchLeases } from './services/jobs/lease-watch.js';
 import { sweep } from './services/uploads/sweeper.js';
 import { createLocalStorage } from './storage/local.js';
 import { createS3Storage } from './storage/s3.js';
@@ -65,10 +66,12 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   const url = `http://${env.HOST}:${port}`;
   logger.info({ url, database: database.driver, storage: env.STORAGE_DRIVER }, 'origin listening');
 
+  const leaseWatch = watchLeases(services, { logger });
+
   const sweeper = setInterval(() => {
     sweep(services, uploadStagingDir).then(
       (result) => {
-        if (result.finalized || result.expired || result.reaped) logger.info(result, 'sweep');
+        if (result.finalized || result.expired) logger.info(result, 'sweep');
       },
       (error: unknown) => logger.error({ err: error }, 'sweep failed'),
     );
@@ -82,6 +85,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     async close() {
       clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await leaseWatch.stop();
       await database.close();
     },
   };
