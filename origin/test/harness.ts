@@ -156,7 +156,7 @@ export async function createTestApp(
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { app, services, database, storage, uploadStagingDir, call, signUp, signUpAdmin, close };
+  return { app, services, database, storage, uploadStagingDir, leaseWatch, call, signUp, signUpAdmin, close };
 }
 
 /** A random documentation-range address, so throttles keyed by IP do not collide across tests. */
