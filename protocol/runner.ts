@@ -5,8 +5,52 @@ import { z } from 'zod';
  * request (long-poll) -> accept -> progress (heartbeat) -> upload files -> preview? -> complete |
  * fail | release. Every call after register carries `Authorization: Bearer <runnerToken>`.
  */
-export const JOB_KINDS = { transcode: 'transcode' } as const;
+
+/**
+ * What a job does. Each kind has its own payload, lease length and runner handler; a runner asks
+ * only for the kinds it can run. Only `transcode` is queued today; the others are reserved so the
+ * protocol, the queue and the dispatch tables already have a place for them.
+ */
+export const JOB_KINDS = {
+  /** Encode an uploaded source into the HLS ladder (fast first play first when possible). */
+  transcode: 'transcode',
+  /** Package a live stream's ladder as LL-HLS while it is on air. */
+  live: 'live',
+  /** Turn a finished live stream into a VOD. */
+  recording: 'recording',
+  /** Remove the stored files of a deleted or replaced video. */
+  cleanup: 'cleanup',
+  /** Deliver one ActivityPub activity to one remote inbox. */
+  deliver: 'deliver',
+} as const;
 export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
+export const JobKindSchema = z.enum(JOB_KINDS);
+
+/** Where a job is in its life (the `job_state` enum of the database). */
+export const JOB_STATES = {
+  pending: 'pending',
+  leased: 'leased',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+} as const;
+export type JobState = (typeof JOB_STATES)[keyof typeof JOB_STATES];
+
+/**
+ * What the origin keeps in a job's `payload`, per kind; checked before a job is queued. The video
+ * a job belongs to is a column of its own, so most kinds need nothing more yet.
+ */
+export const JOB_PAYLOADS = {
+  transcode: z.object({}).strict(),
+  live: z.object({}).strict(),
+  recording: z.object({}).strict(),
+  cleanup: z.object({}).strict(),
+  deliver: z.object({
+    inbox: z.string().url(),
+    activity: z.record(z.string(), z.unknown()),
+  }),
+} satisfies Record<JobKind, z.ZodType>;
+export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_PAYLOADS)[K]>;
 
 export const RegisterRunnerInputSchema = z.object({
   registrationToken: z.string().min(1).max(200),
@@ -14,22 +58,59 @@ export const RegisterRunnerInputSchema = z.object({
 });
 export const RegisteredRunnerSchema = z.object({ runnerId: z.string().uuid(), runnerToken: z.string() });
 
-export const JobOfferSchema = z.object({
-  jobs: z.array(z.object({ id: z.string().uuid(), kind: z.string() })),
+/** Body of `POST /api/v1/runners/jobs/request`: the kinds this runner has handlers for. */
+export const JobRequestInputSchema = z.object({
+  kinds: z.array(JobKindSchema).min(1).max(20),
 });
+export type JobRequestInput = z.infer<typeof JobRequestInputSchema>;
 
-export const AcceptedJobSchema = z.object({
-  id: z.string().uuid(),
-  kind: z.string(),
-  videoId: z.string().uuid(),
-  attempt: z.number().int().min(1),
-  leaseSeconds: z.number().int().positive(),
-  /** Path on the origin to download the source from (same auth). */
-  sourceUrl: z.string(),
-  /** Path prefix on the origin to PUT output files under: `<filesUrl><relative path>`. */
-  filesUrl: z.string(),
+export const JobOfferSchema = z.object({
+  jobs: z.array(z.object({ id: z.string().uuid(), kind: JobKindSchema })),
 });
+export type JobOffer = z.infer<typeof JobOfferSchema>['jobs'][number];
+
+/**
+ * What every accepted job carries, whatever its kind. A runner reads this much first, so a job of
+ * a kind it does not know can still be failed by id instead of being left to time out.
+ */
+const envelopeShape = {
+  id: z.string().uuid(),
+  attempt: z.number().int().min(1),
+  /** Heartbeat well within this, or the job goes back on the queue. */
+  leaseSeconds: z.number().positive(),
+};
+export const AcceptedJobEnvelopeSchema = z.looseObject({ ...envelopeShape, kind: z.string() });
+export type AcceptedJobEnvelope = z.infer<typeof AcceptedJobEnvelopeSchema>;
+
+const envelope = z.object(envelopeShape);
+const ofVideo = { videoId: z.string().uuid() };
+/** Path prefix on the origin to PUT output files under: `<filesUrl><relative path>`. */
+const filesUrl = z.string();
+
+/** The accepted-job message: what a runner gets on accept, one shape per kind. */
+export const AcceptedJobSchemas = {
+  transcode: envelope.extend({
+    kind: z.literal(JOB_KINDS.transcode),
+    ...ofVideo,
+    /** Path on the origin to download the source from (same auth). */
+    sourceUrl: z.string(),
+    filesUrl,
+  }),
+  live: envelope.extend({ kind: z.literal(JOB_KINDS.live), ...ofVideo, filesUrl }),
+  recording: envelope.extend({ kind: z.literal(JOB_KINDS.recording), ...ofVideo, filesUrl }),
+  cleanup: envelope.extend({ kind: z.literal(JOB_KINDS.cleanup), ...ofVideo }),
+  deliver: envelope.extend({ kind: z.literal(JOB_KINDS.deliver), ...JOB_PAYLOADS.deliver.shape }),
+} satisfies { [K in JobKind]: z.ZodObject<{ kind: z.ZodLiteral<K> }> };
+
+export const AcceptedJobSchema = z.discriminatedUnion('kind', [
+  AcceptedJobSchemas.transcode,
+  AcceptedJobSchemas.live,
+  AcceptedJobSchemas.recording,
+  AcceptedJobSchemas.cleanup,
+  AcceptedJobSchemas.deliver,
+]);
 export type AcceptedJob = z.infer<typeof AcceptedJobSchema>;
+export type AcceptedJobOf<K extends JobKind> = Extract<AcceptedJob, { kind: K }>;
 
 export const ProgressInputSchema = z.object({ progress: z.number().min(0).max(100) });
 

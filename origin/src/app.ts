@@ -23,6 +23,7 @@ import { uploadRoutes } from './routes/uploads.js';
 import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
+import { JobSignals } from './services/jobs/signals.js';
 import type { Storage } from './storage/types.js';
 
 export interface AppOptions {
@@ -53,6 +54,7 @@ export function createServiceContext(db: Database, config: ServiceConfig, storag
     loginThrottle: new Throttle(db, config.loginThrottle),
     videoPasswordThrottle: new Throttle(db, config.videoPasswordThrottle),
     storage,
+    jobSignals: new JobSignals(),
   };
 }
 

@@ -15,7 +15,13 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
     loginThrottle: { maxFailures: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 },
     videoPasswordThrottle: { maxFailures: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 },
     jobs: {
-      leaseSeconds: env.JOB_LEASE_SECONDS,
+      leaseSeconds: {
+        transcode: env.JOB_LEASE_SECONDS,
+        live: env.JOB_LEASE_SECONDS_LIVE,
+        recording: env.JOB_LEASE_SECONDS_RECORDING ?? env.JOB_LEASE_SECONDS,
+        cleanup: env.JOB_LEASE_SECONDS_CLEANUP ?? env.JOB_LEASE_SECONDS,
+        deliver: env.JOB_LEASE_SECONDS_DELIVER ?? env.JOB_LEASE_SECONDS,
+      },
       retryBaseSeconds: env.JOB_RETRY_BASE_SECONDS,
       maxAttempts: env.JOB_MAX_ATTEMPTS,
     },

@@ -5,6 +5,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const GiB = 1024 ** 3;
+/** How long a runner holds a job without a heartbeat; runners heartbeat at a third of it. */
+const leaseSeconds = z.coerce.number().int().min(1).max(3600);
 
 /**
  * Every environment variable the origin reads, with defaults for the embedded mode. This is the
@@ -56,7 +58,17 @@ export const OriginEnvObject = z.object({
   UPLOAD_EXPIRY_SECONDS: z.coerce.number().int().min(60).default(86_400),
   INTERNAL_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   RUNNER_REGISTRATION_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
-  JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  JOB_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(15)
+    .describe('Lease of a transcode job, and of every kind without a JOB_LEASE_SECONDS_<KIND> of its own'),
+  JOB_LEASE_SECONDS_LIVE: leaseSeconds.default(3),
+  JOB_LEASE_SECONDS_RECORDING: leaseSeconds.optional(),
+  JOB_LEASE_SECONDS_CLEANUP: leaseSeconds.optional(),
+  JOB_LEASE_SECONDS_DELIVER: leaseSeconds.optional(),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   JOB_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(30),

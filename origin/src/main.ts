@@ -8,6 +8,7 @@ import { configFromEnv } from './config.js';
 import { type OriginEnv, parseOriginEnv } from './env.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { watchLeases } from './services/jobs/lease-watch.js';
 import { createOutboxDispatcher } from './services/outbox/dispatcher.js';
 import { OUTBOX_CHANNEL } from './services/outbox/record.js';
 import { defaultSubscribers } from './services/outbox/subscribers.js';
@@ -76,10 +77,12 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   const url = `http://${env.HOST}:${port}`;
   logger.info({ url, database: database.driver, storage: env.STORAGE_DRIVER }, 'origin listening');
 
+  const leaseWatch = watchLeases(services, { logger });
+
   const sweeper = setInterval(() => {
     sweep(services, uploadStagingDir).then(
       (result) => {
-        if (result.finalized || result.expired || result.reaped) logger.info(result, 'sweep');
+        if (result.finalized || result.expired) logger.info(result, 'sweep');
       },
       (error: unknown) => logger.error({ err: error }, 'sweep failed'),
     );
@@ -95,6 +98,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await unlisten();
       await outbox.stop();
+      await leaseWatch.stop();
       await database.close();
     },
   };

@@ -6,8 +6,10 @@ import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { type DatabaseHandle, openDatabase } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
+import { JOB_KINDS, type JobKind } from '../../protocol/runner.js';
 import { createApp } from '../src/app.js';
 import { createLogger } from '../src/lib/logger.js';
+import { watchLeases } from '../src/services/jobs/lease-watch.js';
 import { createLocalStorage } from '../src/storage/local.js';
 
 /** The two database drivers every integration suite runs against, with the same migrations. */
@@ -45,6 +47,15 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
   };
 }
 
+/** The same lease length for every job kind, with per-kind exceptions. */
+export function leases(
+  seconds: number,
+  perKind: Partial<Record<JobKind, number>> = {},
+): Record<JobKind, number> {
+  const all = Object.fromEntries(Object.values(JOB_KINDS).map((kind) => [kind, seconds]));
+  return { ...(all as Record<JobKind, number>), ...perKind };
+}
+
 /** Cheap scrypt for tests: the cost parameter is stored per hash, so the code path is the same. */
 export const TEST_CONFIG = {
   trustProxy: true,
@@ -55,15 +66,22 @@ export const TEST_CONFIG = {
   scrypt: { N: 2 ** 10, r: 8, p: 1 },
   loginThrottle: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
   videoPasswordThrottle: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
-  jobs: { leaseSeconds: 30, retryBaseSeconds: 0, maxAttempts: 3 },
+  jobs: { leaseSeconds: leases(30), retryBaseSeconds: 0, maxAttempts: 3 },
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
   runnerRegistrationToken: 'test-registration-token-0123456789',
 };
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
-/** An origin app on a fresh database, plus a small JSON client for it. */
-export async function createTestApp(driver: Driver, overrides: Partial<typeof TEST_CONFIG> = {}) {
+/**
+ * An origin app on a fresh database, plus a small JSON client for it. `watchLeases` starts the
+ * lease watch `main.ts` runs (stopped by `close()`); suites that do not test leases leave it off.
+ */
+export async function createTestApp(
+  driver: Driver,
+  overrides: Partial<typeof TEST_CONFIG> = {},
+  options: { watchLeases?: boolean } = {},
+) {
   const database = await createTestDatabase(driver);
   const dir = mkdtempSync(path.join(tmpdir(), 'vidra-origin-'));
   const storage = createLocalStorage({
@@ -79,6 +97,8 @@ export async function createTestApp(driver: Driver, overrides: Partial<typeof TE
     storage,
     uploadStagingDir,
   });
+  const logger = createLogger('silent');
+  const leaseWatch = options.watchLeases ? watchLeases(services, { logger }) : undefined;
 
   async function call(
     method: string,
@@ -131,11 +151,12 @@ export async function createTestApp(driver: Driver, overrides: Partial<typeof TE
   }
 
   async function close() {
+    await leaseWatch?.stop();
     await database.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { app, services, database, storage, uploadStagingDir, call, signUp, signUpAdmin, close };
+  return { app, services, database, storage, uploadStagingDir, leaseWatch, call, signUp, signUpAdmin, close };
 }
 
 /** A random documentation-range address, so throttles keyed by IP do not collide across tests. */

@@ -6,8 +6,11 @@ import { jobs, uploads, videoEvents, videos } from '../../db/schema/index.js';
 import { retryDelaySeconds } from '../src/services/jobs/queue.js';
 import { startUpload } from '../src/services/uploads/lifecycle.js';
 import { sweep } from '../src/services/uploads/sweeper.js';
-import { createTestApp, DRIVERS, type TestApp } from './harness.js';
+import { createTestApp, DRIVERS, leases, type TestApp } from './harness.js';
 import { ONE_RUNG_OUTPUTS, putTestOutputs, queuedTestVideo, registerTestRunner } from './runner-client.js';
+
+/** What a transcoder asks for. */
+const TRANSCODER = { kinds: ['transcode'] };
 
 const OUTPUTS = ONE_RUNG_OUTPUTS;
 
@@ -17,7 +20,9 @@ describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
   let channelId: string;
 
   beforeAll(async () => {
-    t = await createTestApp(driver, { jobs: { leaseSeconds: 1, retryBaseSeconds: 0, maxAttempts: 2 } });
+    t = await createTestApp(driver, {
+      jobs: { leaseSeconds: leases(1), retryBaseSeconds: 0, maxAttempts: 2 },
+    });
     owner = await t.signUp('jobs');
     channelId = (
       await t.call('POST', '/api/v1/channels', {
@@ -47,7 +52,7 @@ describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
   it('lets exactly one of two racing runners accept a job', async () => {
     const { jobId, videoId } = await queuedVideo();
     const [a, b] = [await runner('a'), await runner('b')];
-    const offers = await a.post('request?wait=0');
+    const offers = await a.post('request?wait=0', TRANSCODER);
     expect(offers.body.jobs.map((j: { id: string }) => j.id)).toContain(jobId);
     const results = await Promise.all([a.post(`${jobId}/accept`), b.post(`${jobId}/accept`)]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
@@ -66,9 +71,10 @@ describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
   it('long-polls: a request waits and answers as soon as a job appears', async () => {
     const r = await runner();
     // Drain whatever earlier tests left claimable.
-    for (const offer of (await r.post('request?wait=0')).body.jobs) await r.post(`${offer.id}/accept`);
+    for (const offer of (await r.post('request?wait=0', TRANSCODER)).body.jobs)
+      await r.post(`${offer.id}/accept`);
     const started = Date.now();
-    const pending = r.post('request?wait=10');
+    const pending = r.post('request?wait=10', TRANSCODER);
     await new Promise((resolve) => setTimeout(resolve, 400));
     const { jobId } = await queuedVideo();
     const res = await pending;
@@ -82,7 +88,7 @@ describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
     expect((await r.post(`${jobId}/accept`)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1200));
     // The next request reaps the expired lease; the dead runner's heartbeat is refused.
-    await r.post('request?wait=0');
+    await r.post('request?wait=0', TRANSCODER);
     expect((await r.post(`${jobId}/progress`, { progress: 50 })).status).toBe(409);
     const [requeued] = await t.database.db.select().from(jobs).where(eq(jobs.id, jobId));
     expect(requeued).toMatchObject({ state: 'pending', attempts: 1, runnerId: null });
@@ -92,7 +98,7 @@ describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
 
     expect((await r.post(`${jobId}/accept`)).body.attempt).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    await r.post('request?wait=0');
+    await r.post('request?wait=0', TRANSCODER);
     const video = (await t.call('GET', `/api/v1/videos/${videoId}`, { token: owner.token })).body;
     expect(video.state).toBe('failed');
     expect(video.error).toMatch(/stopped responding/);
@@ -105,7 +111,7 @@ describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
     for (let i = 1; i <= 3; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect((await r.post(`${jobId}/progress`, { progress: i * 20 })).status).toBe(204);
-      await r.post('request?wait=0');
+      await r.post('request?wait=0', TRANSCODER);
     }
     expect((await t.call('GET', `/api/v1/videos/${videoId}`, { token: owner.token })).body).toMatchObject({
       state: 'transcoding',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs, videoEvents } from '../../db/schema/index.js';
+import { leases } from '../../origin/test/harness.js';
 import {
   ffprobeJson,
   generateClip,
@@ -52,7 +53,7 @@ describe('VOD pipeline end to end (PostgreSQL, real FFmpeg, transcoder processes
 
   beforeAll(async () => {
     stack = await startOriginServer('postgres', {
-      jobs: { leaseSeconds: 3, retryBaseSeconds: 0, maxAttempts: 3 },
+      jobs: { leaseSeconds: leases(3), retryBaseSeconds: 0, maxAttempts: 3 },
     });
     dir = await mkdtemp(path.join(tmpdir(), 'vidra-e2e-'));
     user = await stack.signUp('e2e');

@@ -5,9 +5,10 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { z } from 'zod';
 import {
-  type AcceptedJob,
-  AcceptedJobSchema,
+  type AcceptedJobEnvelope,
+  AcceptedJobEnvelopeSchema,
   type FailInput,
+  type JobKind,
   JobOfferSchema,
   type PublishInput,
   PublishOutcomeSchema,
@@ -79,22 +80,26 @@ export class OriginClient {
     this.#token = registered.runnerToken;
   }
 
-  async requestJobs(waitSeconds: number, signal?: AbortSignal) {
+  /** Long-poll for jobs of `kinds`: the origin offers nothing else. */
+  async requestJobs(kinds: readonly JobKind[], waitSeconds: number, signal?: AbortSignal) {
     return (
       await this.#json(
         JobOfferSchema,
         'POST',
         `/api/v1/runners/jobs/request?wait=${waitSeconds}`,
-        undefined,
+        { kinds },
         signal,
       )
     ).jobs;
   }
 
-  /** The leased job, or undefined when another runner won it. */
-  async accept(jobId: string): Promise<AcceptedJob | undefined> {
+  /**
+   * The leased job, or undefined when another runner won it. Only the fields every kind shares are
+   * checked here, so a job this runner cannot read can still be failed by id (see `jobs/`).
+   */
+  async accept(jobId: string): Promise<AcceptedJobEnvelope | undefined> {
     try {
-      return await this.#json(AcceptedJobSchema, 'POST', `/api/v1/runners/jobs/${jobId}/accept`);
+      return await this.#json(AcceptedJobEnvelopeSchema, 'POST', `/api/v1/runners/jobs/${jobId}/accept`);
     } catch (error) {
       if (error instanceof OriginError && error.status === 409) return undefined;
       throw error;
@@ -112,7 +117,7 @@ export class OriginClient {
     }
   }
 
-  async downloadSource(job: AcceptedJob, destination: string, signal?: AbortSignal): Promise<void> {
+  async downloadSource(job: { sourceUrl: string }, destination: string, signal?: AbortSignal): Promise<void> {
     const res = await this.#call('GET', job.sourceUrl, signal ? { signal } : {});
     if (!res.body) throw new Error('The origin sent an empty source');
     await pipeline(
@@ -123,7 +128,7 @@ export class OriginClient {
   }
 
   async uploadFile(
-    job: AcceptedJob,
+    job: { filesUrl: string },
     relativePath: string,
     filePath: string,
     signal?: AbortSignal,
@@ -136,17 +141,17 @@ export class OriginClient {
     });
   }
 
-  async publish(job: AcceptedJob, stage: 'preview' | 'complete', outputs: PublishInput) {
+  async publish(job: { id: string }, stage: 'preview' | 'complete', outputs: PublishInput) {
     return (
       await this.#json(PublishOutcomeSchema, 'POST', `/api/v1/runners/jobs/${job.id}/${stage}`, outputs)
     ).outcome;
   }
 
-  async fail(job: AcceptedJob, failure: FailInput): Promise<void> {
+  async fail(job: { id: string }, failure: FailInput): Promise<void> {
     await this.#call('POST', `/api/v1/runners/jobs/${job.id}/fail`, { json: failure });
   }
 
-  async release(job: AcceptedJob): Promise<void> {
+  async release(job: { id: string }): Promise<void> {
     await this.#call('POST', `/api/v1/runners/jobs/${job.id}/release`);
   }
 }

@@ -1,10 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { AcceptedJob, PublishInput } from '../../protocol/runner.js';
-import { MediaRejectedError } from './media/errors.js';
-import { probeMedia } from './media/probe.js';
-import { isWebCompatible, remuxToHls, type TranscodeResult, transcodeToHls } from './media/transcode.js';
+import type { AcceptedJobEnvelope } from '../../protocol/runner.js';
+import { dispatch, handledKinds, JOB_HANDLERS, type JobHandlers, JobRejectedError } from './jobs/index.js';
 import type { OriginClient } from './origin-client.js';
 
 export interface RunnerOptions {
@@ -18,6 +16,8 @@ export interface RunnerOptions {
   preset?: string;
   /** Seconds one long-poll waits for a job. */
   pollSeconds?: number;
+  /** What this runner can run; it requests exactly these kinds. Defaults to `JOB_HANDLERS`. */
+  handlers?: JobHandlers;
 }
 
 /** Why a job's work was cut short. */
@@ -27,35 +27,24 @@ class Stopped extends Error {
   }
 }
 
-/** Every published file goes under `hls/` of the video's output prefix. */
-export function toPublishInput(result: TranscodeResult): PublishInput {
-  return {
-    durationSeconds: result.durationSeconds,
-    master: `hls/${result.master}`,
-    renditions: result.renditions.map((r) => ({
-      name: r.name,
-      ...(r.width ? { width: r.width } : {}),
-      ...(r.height ? { height: r.height } : {}),
-      bitrate: Math.max(1, Math.round(r.bitrate)),
-      codecs: r.codecs,
-      playlist: `hls/${r.playlist}`,
-    })),
-    ...(result.thumbnail ? { thumbnail: `hls/${result.thumbnail}` } : {}),
-    ...(result.storyboard
-      ? { storyboard: { image: `hls/${result.storyboard.image}`, vtt: `hls/${result.storyboard.vtt}` } }
-      : {}),
-  };
-}
+/** Heartbeat at a third of the lease, so one lost heartbeat does not cost the job. */
+export const heartbeatIntervalMs = (leaseSeconds: number) => Math.max(250, (leaseSeconds * 1000) / 3);
 
 /**
- * Pulls jobs from the origin and runs them, `concurrency` at a time. A bad file fails its job with
- * a readable reason and the runner carries on; `stop()` hands running jobs back to the queue.
+ * Pulls jobs of the kinds it has handlers for and runs them, `concurrency` at a time: request ->
+ * accept -> heartbeat while the kind's handler runs -> complete | fail | release. A bad job fails
+ * with a readable reason and the runner carries on; `stop()` hands running jobs back to the queue.
  */
 export class Runner {
   #stopping = new AbortController();
   #slots: Promise<void>[] = [];
+  readonly #handlers: JobHandlers;
 
-  constructor(private readonly options: RunnerOptions) {}
+  constructor(private readonly options: RunnerOptions) {
+    this.#handlers = options.handlers ?? JOB_HANDLERS;
+    if (handledKinds(this.#handlers).length === 0)
+      throw new Error('A runner needs a handler for at least one kind');
+  }
 
   start(): void {
     for (let i = 0; i < this.options.concurrency; i++) this.#slots.push(this.#loop(i));
@@ -69,14 +58,15 @@ export class Runner {
 
   async #loop(slot: number): Promise<void> {
     const { client, logger } = this.options;
+    const kinds = handledKinds(this.#handlers);
     while (!this.#stopping.signal.aborted) {
       try {
-        const offers = await client.requestJobs(this.options.pollSeconds ?? 20, this.#stopping.signal);
+        const offers = await client.requestJobs(kinds, this.options.pollSeconds ?? 20, this.#stopping.signal);
         for (const offer of offers) {
           if (this.#stopping.signal.aborted) break;
           const job = await client.accept(offer.id);
           if (job) {
-            await this.#run(job);
+            await this.run(job);
             break;
           }
         }
@@ -88,63 +78,48 @@ export class Runner {
     }
   }
 
-  async #run(job: AcceptedJob): Promise<void> {
+  /** Run one accepted job through its kind's handler and report how it ended. */
+  async run(accepted: AcceptedJobEnvelope): Promise<void> {
     const { client, logger } = this.options;
-    const log = logger.child({ jobId: job.id, videoId: job.videoId, attempt: job.attempt });
+    const log = logger.child({ jobId: accepted.id, kind: accepted.kind, attempt: accepted.attempt });
+    const dispatched = dispatch(this.#handlers, accepted);
+    if ('rejected' in dispatched) {
+      log.warn({ reason: dispatched.rejected }, 'job refused');
+      await this.#settle(accepted, new JobRejectedError(dispatched.rejected), undefined, log);
+      return;
+    }
     const work = new AbortController();
     const onStop = () => work.abort(new Stopped('shutdown'));
     this.#stopping.signal.addEventListener('abort', onStop);
     let progress = 0;
     // Heartbeats keep the lease; losing it means another runner may take over, so stop at once.
-    const heartbeat = setInterval(
-      () => {
-        client.progress(job.id, progress).then(
-          (alive) => {
-            if (!alive) work.abort(new Stopped('lease-lost'));
-          },
-          (error: unknown) => log.warn({ err: error }, 'heartbeat failed'),
-        );
-      },
-      Math.max(500, (job.leaseSeconds * 1000) / 3),
-    );
-    const dir = await mkdtemp(path.join(this.options.workDir, `job-${job.id.slice(0, 8)}-`));
+    const heartbeat = setInterval(() => {
+      client.progress(accepted.id, progress).then(
+        (alive) => {
+          if (!alive) work.abort(new Stopped('lease-lost'));
+        },
+        (error: unknown) => log.warn({ err: error }, 'heartbeat failed'),
+      );
+    }, heartbeatIntervalMs(accepted.leaseSeconds));
+    const dir = await mkdtemp(path.join(this.options.workDir, `job-${accepted.id.slice(0, 8)}-`));
     try {
       log.info('job started');
-      const source = path.join(dir, 'source');
-      await client.downloadSource(job, source, work.signal);
-      const media = {
-        ffmpegPath: this.options.ffmpegPath,
-        ffprobePath: this.options.ffprobePath,
+      await dispatched.run({
+        client,
+        log,
+        dir,
         signal: work.signal,
-      };
-      const probe = await probeMedia(source, media);
-      const preset = this.options.preset ? { preset: this.options.preset } : {};
-      if (isWebCompatible(probe)) {
-        const preview = await remuxToHls({
-          input: source,
-          outDir: path.join(dir, 'preview'),
-          probe,
-          ...media,
-        });
-        await this.#upload(job, path.join(dir, 'preview'), preview, work.signal);
-        await client.publish(job, 'preview', toPublishInput(preview));
-        log.info('fast first play published');
-      }
-      const ladder = await transcodeToHls({
-        input: source,
-        outDir: path.join(dir, 'ladder'),
-        probe,
-        ...media,
-        ...preset,
-        onProgress: (percent) => {
-          progress = Math.min(99, percent);
+        reportProgress: (percent) => {
+          progress = percent;
+        },
+        media: {
+          ffmpegPath: this.options.ffmpegPath,
+          ffprobePath: this.options.ffprobePath,
+          ...(this.options.preset ? { preset: this.options.preset } : {}),
         },
       });
-      await this.#upload(job, path.join(dir, 'ladder'), ladder, work.signal);
-      const outcome = await client.publish(job, 'complete', toPublishInput(ladder));
-      log.info({ outcome, renditions: ladder.renditions.length }, 'job complete');
     } catch (error) {
-      await this.#settle(job, error, work.signal.reason, log);
+      await this.#settle(accepted, error, work.signal.reason, log);
     } finally {
       clearInterval(heartbeat);
       this.#stopping.signal.removeEventListener('abort', onStop);
@@ -152,14 +127,7 @@ export class Runner {
     }
   }
 
-  async #upload(job: AcceptedJob, dir: string, result: TranscodeResult, signal: AbortSignal): Promise<void> {
-    // Playlists last, so a reader never sees a playlist naming a segment that is not there yet.
-    const files = [...result.files].sort((a, b) => Number(a.endsWith('.m3u8')) - Number(b.endsWith('.m3u8')));
-    for (const file of files)
-      await this.options.client.uploadFile(job, `hls/${file}`, path.join(dir, file), signal);
-  }
-
-  async #settle(job: AcceptedJob, error: unknown, reason: unknown, log: Logger): Promise<void> {
+  async #settle(job: AcceptedJobEnvelope, error: unknown, reason: unknown, log: Logger): Promise<void> {
     const { client } = this.options;
     try {
       if (reason instanceof Stopped && reason.why === 'lease-lost') {
@@ -167,8 +135,8 @@ export class Runner {
       } else if (reason instanceof Stopped) {
         log.info('shutting down; handing the job back');
         await client.release(job);
-      } else if (error instanceof MediaRejectedError) {
-        log.info({ reason: error.message }, 'file rejected');
+      } else if (error instanceof JobRejectedError) {
+        log.info({ reason: error.message }, 'job rejected');
         await client.fail(job, { reason: error.message, retryable: false });
       } else {
         log.error({ err: error }, 'job failed');

@@ -3,6 +3,7 @@ import {
   AcceptedJobSchema,
   FailInputSchema,
   JobOfferSchema,
+  JobRequestInputSchema,
   ProgressInputSchema,
   PublishInputSchema,
   PublishOutcomeSchema,
@@ -38,10 +39,14 @@ const requestRoute = createRoute({
   method: 'post',
   path: '/api/v1/runners/jobs/request',
   tags: ['runners'],
-  summary: 'Long-poll for available jobs (empty list when none came within `wait` seconds)',
+  summary:
+    'Long-poll for jobs of the kinds this runner can run (empty list when none came within `wait` seconds)',
   security: runnerSecurity,
-  request: { query: z.object({ wait: z.coerce.number().min(0).max(30).default(20) }) },
-  responses: { 200: ok(JobOfferSchema, 'Offers'), ...errorResponses(401) },
+  request: {
+    query: z.object({ wait: z.coerce.number().min(0).max(30).default(20) }),
+    body: body(JobRequestInputSchema),
+  },
+  responses: { 200: ok(JobOfferSchema, 'Offers'), ...errorResponses(400, 401) },
 });
 
 const jobBase = (action: string, summary: string) => ({
@@ -96,12 +101,11 @@ export function runnerRoutes() {
     .openapi(registerRoute, async (c) =>
       c.json(await registerRunner(c.get('services'), c.req.valid('json')), 201),
     )
-    .openapi(requestRoute, async (c) =>
-      c.json(
-        { jobs: await waitForOffers(c.get('services'), c.req.valid('query').wait, c.req.raw.signal) },
-        200,
-      ),
-    )
+    .openapi(requestRoute, async (c) => {
+      const { kinds } = c.req.valid('json');
+      const wait = c.req.valid('query').wait;
+      return c.json({ jobs: await waitForOffers(c.get('services'), kinds, wait, c.req.raw.signal) }, 200);
+    })
     .openapi(acceptRoute, async (c) => {
       const services = c.get('services');
       const job = await acceptJob(services, c.req.valid('param').id, c.get('runnerId'));

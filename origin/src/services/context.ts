@@ -1,9 +1,11 @@
 import type { Database } from '../../../db/client.js';
 import type { AccessTokenVerifier } from '../../../protocol/access-token-verifier.js';
+import type { JobKind } from '../../../protocol/runner.js';
 import type { ScryptParams } from '../auth/passwords.js';
 import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
+import type { JobSignals } from './jobs/signals.js';
 
 /** Settings the services need, already parsed from the environment (see `env.ts`). */
 export interface ServiceConfig {
@@ -14,8 +16,11 @@ export interface ServiceConfig {
   loginThrottle: ThrottlePolicy;
   videoPasswordThrottle: ThrottlePolicy;
   jobs: {
-    /** How long a runner holds a job without a heartbeat before it goes back on the queue. */
-    leaseSeconds: number;
+    /**
+     * How long a runner holds a job of each kind without a heartbeat before it goes back on the
+     * queue. Short for live packaging (a stalled live stream must move fast), longer for VOD.
+     */
+    leaseSeconds: Readonly<Record<JobKind, number>>;
     /** First retry delay; doubles on each further retry. */
     retryBaseSeconds: number;
     maxAttempts: number;
@@ -41,4 +46,6 @@ export interface ServiceContext {
   loginThrottle: Throttle;
   videoPasswordThrottle: Throttle;
   storage: Storage;
+  /** In-process news about the job queue: leases taken, jobs back on offer. */
+  jobSignals: JobSignals;
 }

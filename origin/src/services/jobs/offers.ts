@@ -1,38 +1,65 @@
-import type { AcceptedJob } from '../../../../protocol/runner.js';
+import {
+  type AcceptedJob,
+  type AcceptedJobOf,
+  JOB_PAYLOADS,
+  type JobKind,
+  type JobOffer,
+} from '../../../../protocol/runner.js';
 import type { ServiceContext } from '../context.js';
 import { type JobRow, offerJobs, reapExpiredLeases } from './queue.js';
 
+/** Longest a long-poll sleeps between looks at the table; a reap on this origin wakes it sooner. */
 const POLL_INTERVAL_MS = 250;
 
 /**
- * Long-poll: answer as soon as a job is available, or with an empty list after `waitSeconds`.
- * Polling the table keeps this correct across many origins without a broker.
+ * Long-poll: answer as soon as a job of one of `kinds` is available, or with an empty list after
+ * `waitSeconds`. Polling the table keeps this correct across many origins without a broker; the
+ * lease watch wakes waiters of this origin as soon as it puts a job back.
  */
 export async function waitForOffers(
   ctx: ServiceContext,
+  kinds: readonly JobKind[],
   waitSeconds: number,
   signal?: AbortSignal,
-): Promise<Array<{ id: string; kind: string }>> {
+): Promise<JobOffer[]> {
   const deadline = Date.now() + waitSeconds * 1000;
-  // Once per request, not per poll: leases that expire during the wait are caught by the next
-  // request or the sweeper, and the poll loop stays a single cheap SELECT.
+  // Once per request, for origins that run no lease watch; the watch reaps at each expiry.
   await reapExpiredLeases(ctx);
   for (;;) {
-    const offers = await offerJobs(ctx);
+    const offers = await offerJobs(ctx, kinds);
     if (offers.length > 0 || Date.now() >= deadline || signal?.aborted) return offers;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_INTERVAL_MS, deadline - Date.now())));
+    await ctx.jobSignals.nextAvailable(Math.min(POLL_INTERVAL_MS, deadline - Date.now()), signal);
   }
 }
 
-/** What a runner gets on accept: where to read the source and where to put the outputs. */
+const jobUrl = (job: JobRow) => `/api/v1/runners/jobs/${job.id}`;
+
+/**
+ * The accepted-job message of each kind (a table of builders, one per kind): where to read inputs
+ * and where to put outputs, plus the kind's payload.
+ */
+const ACCEPTED_VIEWS: {
+  [K in JobKind]: (job: JobRow) => Omit<AcceptedJobOf<K>, 'id' | 'attempt' | 'leaseSeconds'>;
+} = {
+  transcode: (job) => ({
+    kind: 'transcode',
+    videoId: job.videoId,
+    sourceUrl: `${jobUrl(job)}/source`,
+    filesUrl: `${jobUrl(job)}/files/`,
+  }),
+  live: (job) => ({ kind: 'live', videoId: job.videoId, filesUrl: `${jobUrl(job)}/files/` }),
+  recording: (job) => ({ kind: 'recording', videoId: job.videoId, filesUrl: `${jobUrl(job)}/files/` }),
+  cleanup: (job) => ({ kind: 'cleanup', videoId: job.videoId }),
+  deliver: (job) => ({ kind: 'deliver', ...JOB_PAYLOADS.deliver.parse(job.payload) }),
+};
+
+/** What a runner gets on accept. Only jobs of known kinds are ever leased (see `acceptJob`). */
 export function acceptedJobView(ctx: ServiceContext, job: JobRow): AcceptedJob {
+  const kind = job.kind as JobKind;
   return {
     id: job.id,
-    kind: job.kind,
-    videoId: job.videoId,
     attempt: job.attempts,
-    leaseSeconds: ctx.config.jobs.leaseSeconds,
-    sourceUrl: `/api/v1/runners/jobs/${job.id}/source`,
-    filesUrl: `/api/v1/runners/jobs/${job.id}/files/`,
-  };
+    leaseSeconds: ctx.config.jobs.leaseSeconds[kind],
+    ...ACCEPTED_VIEWS[kind](job),
+  } as AcceptedJob;
 }

@@ -1,7 +1,15 @@
-import { and, asc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
 import { jobs } from '../../../../db/schema/index.js';
-import { JOB_KINDS } from '../../../../protocol/runner.js';
+import {
+  JOB_KINDS,
+  JOB_PAYLOADS,
+  JOB_STATES,
+  type JobKind,
+  JobKindSchema,
+  type JobOffer,
+  type JobPayload,
+} from '../../../../protocol/runner.js';
 import type { ServiceContext } from '../context.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
 
@@ -12,10 +20,37 @@ export const sourceKey = (videoId: string) => `sources/${videoId}/original`;
 /** Storage prefix of a video's published HLS outputs. */
 export const outputPrefix = (videoId: string) => `videos/${videoId}/`;
 
+/** Every kind the protocol knows; rows of any other kind are never offered or leased. */
+const KNOWN_KINDS = Object.values(JOB_KINDS);
+
+/** Only transcode jobs move their video through queued -> transcoding -> ready | failed. */
+const drivesVideoState = (kind: string) => kind === JOB_KINDS.transcode;
+
+/** When a lease of this kind taken now runs out. */
+export function leaseExpiry(ctx: ServiceContext, kind: JobKind): Date {
+  return new Date(Date.now() + ctx.config.jobs.leaseSeconds[kind] * 1000);
+}
+
+/**
+ * Queue a job, in the caller's transaction. The kind and its payload are checked against the
+ * protocol first: an unknown kind or a malformed payload throws and nothing is queued.
+ */
+export async function enqueueJob<K extends JobKind>(
+  tx: Executor,
+  input: { kind: K; videoId: string; payload: JobPayload<K>; maxAttempts: number },
+): Promise<JobRow> {
+  const kind = JobKindSchema.parse(input.kind);
+  const payload = JOB_PAYLOADS[kind].parse(input.payload);
+  const [job] = await tx
+    .insert(jobs)
+    .values({ videoId: input.videoId, kind, payload, maxAttempts: input.maxAttempts })
+    .returning();
+  return job as JobRow;
+}
+
 /** Queue a transcode of the video's source. Call inside the transaction that queues the video. */
 export async function enqueueTranscode(tx: Executor, videoId: string, maxAttempts: number): Promise<JobRow> {
-  const [job] = await tx.insert(jobs).values({ videoId, kind: JOB_KINDS.transcode, maxAttempts }).returning();
-  return job as JobRow;
+  return enqueueJob(tx, { kind: JOB_KINDS.transcode, videoId, payload: {}, maxAttempts });
 }
 
 /** Seconds to wait before retry number `attempt` (1-based): base * 2^(attempt-1), at most 10 min. */
@@ -34,39 +69,42 @@ export async function requeueJob(
 ): Promise<void> {
   await tx
     .update(jobs)
-    .set({ state: 'pending', runnerId: null, leaseExpiresAt: null, ...changes })
+    .set({ state: JOB_STATES.pending, runnerId: null, leaseExpiresAt: null, ...changes })
     .where(eq(jobs.id, job.id));
-  if (!job.previewPublishedAt) await transitionVideo(tx, job.videoId, 'queued');
+  if (drivesVideoState(job.kind) && !job.previewPublishedAt) await transitionVideo(tx, job.videoId, 'queued');
 }
 
 /**
  * Give a job back or give up on it after a failure or an expired lease, in the caller's
- * transaction. Retries are capped; the last failure fails the video with `reason`.
+ * transaction. Retries are capped; the last failure fails the video with `reason`. `backoff: false`
+ * offers the job again at once (its runner vanished: another one should take over now).
  */
 export async function settleFailure(
   ctx: ServiceContext,
   tx: Executor,
   job: JobRow,
-  failure: { reason: string; retryable: boolean },
+  failure: { reason: string; retryable: boolean; backoff?: boolean },
 ): Promise<'retrying' | 'failed'> {
   const now = new Date();
   if (failure.retryable && job.attempts < job.maxAttempts) {
-    const delay = retryDelaySeconds(job.attempts, ctx.config.jobs.retryBaseSeconds);
+    const delay =
+      failure.backoff === false ? 0 : retryDelaySeconds(job.attempts, ctx.config.jobs.retryBaseSeconds);
     await requeueJob(tx, job, { error: failure.reason, runAfter: new Date(now.getTime() + delay * 1000) });
     return 'retrying';
   }
   await tx
     .update(jobs)
-    .set({ state: 'failed', leaseExpiresAt: null, error: failure.reason, finishedAt: now })
+    .set({ state: JOB_STATES.failed, leaseExpiresAt: null, error: failure.reason, finishedAt: now })
     .where(eq(jobs.id, job.id));
   // A video already playable from its preview stays ready (ready -> failed is not a transition).
-  await transitionVideo(tx, job.videoId, 'failed', { error: failure.reason });
+  if (drivesVideoState(job.kind)) await transitionVideo(tx, job.videoId, 'failed', { error: failure.reason });
   return 'failed';
 }
 
 /**
  * Put jobs whose runner stopped heartbeating back on the queue (or fail them once out of
- * attempts). Cheap and idempotent; called once per job request and by the sweeper's timer.
+ * attempts), offered again without backoff. Cheap, idempotent and safe with many origins at once
+ * (`SKIP LOCKED`); run by the lease watch at each earliest expiry and once per job request.
  */
 export async function reapExpiredLeases(ctx: ServiceContext): Promise<number> {
   let reaped = 0;
@@ -75,13 +113,17 @@ export async function reapExpiredLeases(ctx: ServiceContext): Promise<number> {
       const [job] = await tx
         .select()
         .from(jobs)
-        .where(and(eq(jobs.state, 'leased'), lt(jobs.leaseExpiresAt, new Date())))
+        .where(and(eq(jobs.state, JOB_STATES.leased), lt(jobs.leaseExpiresAt, new Date())))
         .limit(1)
         .for('update', { skipLocked: true });
       if (!job) return false;
+      const reason = drivesVideoState(job.kind)
+        ? `The transcoder stopped responding ${job.attempts} time(s); giving up on this video`
+        : `The runner stopped responding ${job.attempts} time(s); giving up on this ${job.kind} job`;
       await settleFailure(ctx, tx, job, {
-        reason: `The transcoder stopped responding ${job.attempts} time(s); giving up on this video`,
+        reason,
         retryable: true,
+        backoff: false,
       });
       return true;
     });
@@ -90,17 +132,32 @@ export async function reapExpiredLeases(ctx: ServiceContext): Promise<number> {
   }
 }
 
-/** Jobs a runner could accept now, oldest first. */
+/** When the earliest lease of any origin runs out, or undefined when no job is leased. */
+export async function earliestLeaseExpiry(ctx: ServiceContext): Promise<Date | undefined> {
+  const [row] = await ctx.db
+    .select({ at: min(jobs.leaseExpiresAt) })
+    .from(jobs)
+    .where(eq(jobs.state, JOB_STATES.leased));
+  return row?.at ?? undefined;
+}
+
+/** Jobs of the given kinds a runner could accept now, oldest first. Unknown kinds are never offered. */
 export async function offerJobs(
   ctx: ServiceContext,
+  kinds: readonly JobKind[],
   limit = 5,
-): Promise<Array<{ id: string; kind: string }>> {
-  return ctx.db
+): Promise<JobOffer[]> {
+  const wanted = KNOWN_KINDS.filter((kind) => kinds.includes(kind));
+  if (wanted.length === 0) return [];
+  const rows = await ctx.db
     .select({ id: jobs.id, kind: jobs.kind })
     .from(jobs)
-    .where(and(eq(jobs.state, 'pending'), lte(jobs.runAfter, new Date())))
+    .where(
+      and(eq(jobs.state, JOB_STATES.pending), lte(jobs.runAfter, new Date()), inArray(jobs.kind, wanted)),
+    )
     .orderBy(asc(jobs.runAfter), asc(jobs.createdAt))
     .limit(limit);
+  return rows as JobOffer[];
 }
 
 /**
@@ -112,27 +169,36 @@ export async function acceptJob(
   jobId: string,
   runnerId: string,
 ): Promise<JobRow | undefined> {
-  return ctx.db.transaction(async (tx) => {
+  const job = await ctx.db.transaction(async (tx) => {
     const [job] = await tx
       .select()
       .from(jobs)
-      .where(and(eq(jobs.id, jobId), eq(jobs.state, 'pending'), lte(jobs.runAfter, new Date())))
+      .where(
+        and(
+          eq(jobs.id, jobId),
+          eq(jobs.state, JOB_STATES.pending),
+          lte(jobs.runAfter, new Date()),
+          inArray(jobs.kind, KNOWN_KINDS),
+        ),
+      )
       .for('update', { skipLocked: true });
     if (!job) return undefined;
     const [leased] = await tx
       .update(jobs)
       .set({
-        state: 'leased',
+        state: JOB_STATES.leased,
         runnerId,
         attempts: sql`${jobs.attempts} + 1`,
-        leaseExpiresAt: new Date(Date.now() + ctx.config.jobs.leaseSeconds * 1000),
+        leaseExpiresAt: leaseExpiry(ctx, job.kind as JobKind),
         progress: 0,
       })
       .where(eq(jobs.id, job.id))
       .returning();
-    await transitionVideo(tx, job.videoId, 'transcoding', { progress: 0 });
+    if (drivesVideoState(job.kind)) await transitionVideo(tx, job.videoId, 'transcoding', { progress: 0 });
     return leased;
   });
+  if (job?.leaseExpiresAt) ctx.jobSignals.leased(job.leaseExpiresAt);
+  return job;
 }
 
 /** The job if `runnerId` holds its lease right now; otherwise undefined. */
@@ -144,28 +210,32 @@ export async function findLeasedJob(
   const [job] = await ctx.db
     .select()
     .from(jobs)
-    .where(and(eq(jobs.id, jobId), eq(jobs.runnerId, runnerId), eq(jobs.state, 'leased')));
+    .where(and(eq(jobs.id, jobId), eq(jobs.runnerId, runnerId), eq(jobs.state, JOB_STATES.leased)));
   return job;
 }
 
-/** Extend the lease and record progress. False when the lease is gone: the runner must stop. */
+/**
+ * Extend the lease by its kind's length and record progress. False when the lease is gone: the
+ * runner must stop. The update re-checks the holder, so a lease lost in between is not revived.
+ */
 export async function heartbeat(
   ctx: ServiceContext,
   jobId: string,
   runnerId: string,
   progress: number,
 ): Promise<boolean> {
+  const held = await findLeasedJob(ctx, jobId, runnerId);
+  if (!held) return false;
+  const leaseExpiresAt = leaseExpiry(ctx, held.kind as JobKind);
   const rows = await ctx.db
     .update(jobs)
-    .set({
-      progress: Math.round(progress),
-      leaseExpiresAt: new Date(Date.now() + ctx.config.jobs.leaseSeconds * 1000),
-    })
-    .where(and(eq(jobs.id, jobId), eq(jobs.runnerId, runnerId), eq(jobs.state, 'leased')))
-    .returning({ videoId: jobs.videoId });
+    .set({ progress: Math.round(progress), leaseExpiresAt })
+    .where(and(eq(jobs.id, jobId), eq(jobs.runnerId, runnerId), eq(jobs.state, JOB_STATES.leased)))
+    .returning({ videoId: jobs.videoId, kind: jobs.kind });
   const row = rows[0];
   if (!row) return false;
-  await setVideoProgress(ctx.db, row.videoId, progress);
+  ctx.jobSignals.leased(leaseExpiresAt);
+  if (drivesVideoState(row.kind)) await setVideoProgress(ctx.db, row.videoId, progress);
   return true;
 }
 
@@ -174,6 +244,8 @@ export async function cancelJobsOf(tx: Executor, videoIds: string[]): Promise<vo
   if (videoIds.length === 0) return;
   await tx
     .update(jobs)
-    .set({ state: 'cancelled', leaseExpiresAt: null, finishedAt: new Date() })
-    .where(and(inArray(jobs.videoId, videoIds), inArray(jobs.state, ['pending', 'leased'])));
+    .set({ state: JOB_STATES.cancelled, leaseExpiresAt: null, finishedAt: new Date() })
+    .where(
+      and(inArray(jobs.videoId, videoIds), inArray(jobs.state, [JOB_STATES.pending, JOB_STATES.leased])),
+    );
 }

@@ -1,7 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServiceContext } from '../context.js';
-import { reapExpiredLeases } from '../jobs/queue.js';
 import { abandonUpload, expiredUploadIds, finalizeUpload, uploadStates } from './lifecycle.js';
 
 /**
@@ -9,13 +8,13 @@ import { abandonUpload, expiredUploadIds, finalizeUpload, uploadStates } from '.
  * idempotent and race-safe):
  * - uploads past their expiry are dropped, and their videos can take a new file;
  * - uploads whose bytes all arrived but were never finalized (the origin died in between) are finalized;
- * - staged bytes of finished, cancelled, expired or unknown uploads are removed;
- * - jobs whose runner vanished go back on the queue.
+ * - staged bytes of finished, cancelled, expired or unknown uploads are removed.
+ * Jobs whose runner vanished are the lease watch's concern (`services/jobs/lease-watch.ts`).
  */
 export async function sweep(
   ctx: ServiceContext,
   stagingDir: string,
-): Promise<{ finalized: number; expired: number; removed: number; reaped: number }> {
+): Promise<{ finalized: number; expired: number; removed: number }> {
   const expired = await expiredUploadIds(ctx);
   for (const id of expired) await abandonUpload(ctx, id, 'expired');
 
@@ -40,6 +39,5 @@ export async function sweep(
     await rm(`${file}.json`, { force: true });
     removed++;
   }
-  const reaped = await reapExpiredLeases(ctx);
-  return { finalized, expired: expired.length, removed, reaped };
+  return { finalized, expired: expired.length, removed };
 }

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import type { PublishInput } from '../../../protocol/runner.js';
+import { MediaRejectedError } from '../media/errors.js';
+import { probeMedia } from '../media/probe.js';
+import { isWebCompatible, remuxToHls, type TranscodeResult, transcodeToHls } from '../media/transcode.js';
+import { type JobContext, type JobHandler, JobRejectedError } from './types.js';
+
+/** Every published file goes under `hls/` of the video's output prefix. */
+export function toPublishInput(result: TranscodeResult): PublishInput {
+  return {
+    durationSeconds: result.durationSeconds,
+    master: `hls/${result.master}`,
+    renditions: result.renditions.map((r) => ({
+      name: r.name,
+      ...(r.width ? { width: r.width } : {}),
+      ...(r.height ? { height: r.height } : {}),
+      bitrate: Math.max(1, Math.round(r.bitrate)),
+      codecs: r.codecs,
+      playlist: `hls/${r.playlist}`,
+    })),
+    ...(result.thumbnail ? { thumbnail: `hls/${result.thumbnail}` } : {}),
+    ...(result.storyboard
+      ? { storyboard: { image: `hls/${result.storyboard.image}`, vtt: `hls/${result.storyboard.vtt}` } }
+      : {}),
+  };
+}
+
+async function upload(ctx: JobContext<'transcode'>, dir: string, result: TranscodeResult): Promise<void> {
+  // Playlists last, so a reader never sees a playlist naming a segment that is not there yet.
+  const files = [...result.files].sort((a, b) => Number(a.endsWith('.m3u8')) - Number(b.endsWith('.m3u8')));
+  for (const file of files)
+    await ctx.client.uploadFile(ctx.job, `hls/${file}`, path.join(dir, file), ctx.signal);
+}
+
+async function transcode(ctx: JobContext<'transcode'>): Promise<void> {
+  const { client, job, log, dir, signal } = ctx;
+  const source = path.join(dir, 'source');
+  await client.downloadSource(job, source, signal);
+  const media = { ffmpegPath: ctx.media.ffmpegPath, ffprobePath: ctx.media.ffprobePath, signal };
+  const probe = await probeMedia(source, media);
+  const preset = ctx.media.preset ? { preset: ctx.media.preset } : {};
+  if (isWebCompatible(probe)) {
+    const preview = await remuxToHls({ input: source, outDir: path.join(dir, 'preview'), probe, ...media });
+    await upload(ctx, path.join(dir, 'preview'), preview);
+    await client.publish(job, 'preview', toPublishInput(preview));
+    log.info('fast first play published');
+  }
+  const ladder = await transcodeToHls({
+    input: source,
+    outDir: path.join(dir, 'ladder'),
+    probe,
+    ...media,
+    ...preset,
+    onProgress: (percent) => ctx.reportProgress(Math.min(99, percent)),
+  });
+  await upload(ctx, path.join(dir, 'ladder'), ladder);
+  const outcome = await client.publish(job, 'complete', toPublishInput(ladder));
+  log.info({ outcome, renditions: ladder.renditions.length }, 'job complete');
+}
+
+/**
+ * A video's source to its HLS ladder: fast first play (stream copy) when the source allows it,
+ * then the full ladder, which `complete` publishes in its place.
+ */
+export const runTranscodeJob: JobHandler<'transcode'> = async (ctx) => {
+  try {
+    await transcode(ctx);
+  } catch (error) {
+    // A bad upload will be just as bad on the next attempt: the uploader has to send another file.
+    if (error instanceof MediaRejectedError) throw new JobRejectedError(error.message, { cause: error });
+    throw error;
+  }
+};
