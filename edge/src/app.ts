@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
+import { hlsKey } from '../../protocol/media.js';
 import type { EdgeViewer } from './auth/jwt.js';
 import { verifyAccessToken } from './auth/middleware.js';
 import { type EdgeBindings, type EdgeConfig, loadConfig } from './env.js';
@@ -76,7 +77,7 @@ export function createApp(): Hono<EdgeEnv> {
   // BENCH_UNVERIFIED_ROUTES binding is "true", which no deployed environment sets.
   app.get('/bench-raw/:videoId/:version/:path{.+}', (c) =>
     c.env?.BENCH_UNVERIFIED_ROUTES === 'true'
-      ? serveObject(c, c.req.param('videoId'), Number(c.req.param('version')), `hls/${c.req.param('path')}`)
+      ? serveObject(c, c.req.param('videoId'), Number(c.req.param('version')), hlsKey(c.req.param('path')))
       : errorResponse('not_found', 'Not found', c.var.requestId),
   );
   app.options('/play/*', (c) =>

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { hlsKey, isPlaylist } from '../../protocol/media.js';
 import type { AcceptedJob, PublishInput } from '../../protocol/runner.js';
 import { MediaRejectedError } from './media/errors.js';
 import { probeMedia } from './media/probe.js';
@@ -27,22 +28,22 @@ class Stopped extends Error {
   }
 }
 
-/** Every published file goes under `hls/` of the video's output prefix. */
+/** Every published file goes under the HLS folder of the video (`hlsKey`). */
 export function toPublishInput(result: TranscodeResult): PublishInput {
   return {
     durationSeconds: result.durationSeconds,
-    master: `hls/${result.master}`,
+    master: hlsKey(result.master),
     renditions: result.renditions.map((r) => ({
       name: r.name,
       ...(r.width ? { width: r.width } : {}),
       ...(r.height ? { height: r.height } : {}),
       bitrate: Math.max(1, Math.round(r.bitrate)),
       codecs: r.codecs,
-      playlist: `hls/${r.playlist}`,
+      playlist: hlsKey(r.playlist),
     })),
-    ...(result.thumbnail ? { thumbnail: `hls/${result.thumbnail}` } : {}),
+    ...(result.thumbnail ? { thumbnail: hlsKey(result.thumbnail) } : {}),
     ...(result.storyboard
-      ? { storyboard: { image: `hls/${result.storyboard.image}`, vtt: `hls/${result.storyboard.vtt}` } }
+      ? { storyboard: { image: hlsKey(result.storyboard.image), vtt: hlsKey(result.storyboard.vtt) } }
       : {}),
   };
 }
@@ -153,10 +154,10 @@ export class Runner {
   }
 
   async #upload(job: AcceptedJob, dir: string, result: TranscodeResult, signal: AbortSignal): Promise<void> {
-    // Playlists last, so a reader never sees a playlist naming a segment that is not there yet.
-    const files = [...result.files].sort((a, b) => Number(a.endsWith('.m3u8')) - Number(b.endsWith('.m3u8')));
+    // Playlists (and the storyboard VTT) last, so a reader never sees one naming a file not there yet.
+    const files = [...result.files].sort((a, b) => Number(isPlaylist(a)) - Number(isPlaylist(b)));
     for (const file of files)
-      await this.options.client.uploadFile(job, `hls/${file}`, path.join(dir, file), signal);
+      await this.options.client.uploadFile(job, hlsKey(file), path.join(dir, file), signal);
   }
 
   async #settle(job: AcceptedJob, error: unknown, reason: unknown, log: Logger): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { decideVideoAccess } from '../../../protocol/access.js';
+import { playbackPath } from '../../../protocol/media.js';
 import type { EdgeEnv } from '../app.js';
 import { errorResponse } from '../errors.js';
 import { clientIp, playbackClaims } from './claims.js';
@@ -57,18 +58,26 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
     case 'allowed':
       break;
   }
-  if (!policy.assets)
+  const { assets } = policy;
+  // A master the edge could not serve is as unplayable as none at all.
+  const master = assets && playbackPath('hls', assets.master);
+  if (!assets || !master)
     return errorResponse('conflict', `This video is not playable yet (it is ${policy.state})`, requestId);
 
   const now = Date.now();
-  const video = { id, version: policy.assets.version };
+  const video = { id, version: assets.version };
   const base = `${new URL(c.req.url).origin}/play`;
   const mint = (audience: Audience) => mintPlaybackToken(ring, playbackClaims(c, video, audience, now), now);
+  /** The signed URL of `key` for `audience`, or null when there is no such file. */
+  const url = async (audience: Audience, key: string | undefined) => {
+    const path = key === undefined ? undefined : playbackPath(audience, key);
+    return path ? `${base}/${await mint(audience)}/${path}` : null;
+  };
   const { expiresAt } = playbackClaims(c, video, 'hls', now);
   const body = {
-    hls: `${base}/${await mint('hls')}/master.m3u8`,
-    thumbnail: policy.assets.thumbnail ? `${base}/${await mint('thumbnail')}/thumbnail.jpg` : null,
-    storyboard: policy.assets.storyboardVtt ? `${base}/${await mint('storyboard')}/storyboard.vtt` : null,
+    hls: `${base}/${await mint('hls')}/${master}`,
+    thumbnail: await url('thumbnail', assets.thumbnail),
+    storyboard: await url('storyboard', assets.storyboardVtt),
     expiresAt: new Date(expiresAt * 1000).toISOString(),
   };
   return c.json(body, 200, { 'cache-control': 'no-store' });

@@ -2,9 +2,10 @@ import { constants } from 'node:fs';
 import { mkdir, open, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { contentTypeOf } from '../../../protocol/media.js';
 import { asStream, checkExpiry, checkRange, resolveRange, streamOf } from './bytes.js';
 import { StorageError } from './errors.js';
-import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
+import { validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import {
   ensureDirInside,
   errno,
@@ -142,7 +143,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
           body,
           size,
           totalSize: info.size,
-          contentType: meta.contentType ?? contentTypeForKey(key),
+          contentType: meta.contentType ?? contentTypeOf(key),
           etag: `"${info.ino.toString(16)}-${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
           ...(meta.cacheControl === undefined ? {} : { cacheControl: meta.cacheControl }),
           ...(range ? { range } : {}),
@@ -157,7 +158,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
       const file = await findFile(objectsDir, key);
       if (file === undefined) return undefined;
       const meta = await readMeta(await ready, metaDir, key);
-      return { size: (await stat(file)).size, contentType: meta.contentType ?? contentTypeForKey(key) };
+      return { size: (await stat(file)).size, contentType: meta.contentType ?? contentTypeOf(key) };
     },
 
     async exists(key) {

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { contentTypeOf } from '../../../protocol/media.js';
 import { bodyBytes, checkExpiry, checkRange, exactLength, resolveRange, streamOf } from './bytes.js';
 import { RangeNotSatisfiableError, StorageError } from './errors.js';
-import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
+import { validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import { createS3Requester, failure, type S3Requester, type S3StorageConfig } from './s3-client.js';
 import { createDeleter } from './s3-delete.js';
 import { MAX_SINGLE_PUT, partSizeFor, putObject, uploadStream } from './s3-upload.js';
@@ -14,7 +15,7 @@ export type { S3StorageConfig } from './s3-client.js';
 
 function objectHeaders(key: string, options: Pick<PutOptions, 'contentType' | 'cacheControl'>) {
   // The extension default is stored on the object, so every reader (CDN, presigned GET) sees it.
-  const headers: Record<string, string> = { 'content-type': options.contentType ?? contentTypeForKey(key) };
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? contentTypeOf(key) };
   if (options.cacheControl !== undefined) headers['cache-control'] = options.cacheControl;
   return headers;
 }

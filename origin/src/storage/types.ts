@@ -24,7 +24,7 @@ export interface StoredObject {
 export type StorageBody = ReadableStream<Uint8Array> | Uint8Array | string;
 
 export interface PutOptions {
-  /** Defaults to a type derived from the key's extension (see `contentTypeForKey`). */
+  /** Defaults to a type derived from the key's extension (see `contentTypeOf` in protocol/media.ts). */
   contentType?: string;
   /** When given, the write fails unless exactly this many bytes arrive. */
   contentLength?: number;

@@ -7,11 +7,6 @@ import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
 
 export type JobRow = typeof jobs.$inferSelect;
 
-/** Storage key of a video's uploaded source. */
-export const sourceKey = (videoId: string) => `sources/${videoId}/original`;
-/** Storage prefix of a video's published HLS outputs. */
-export const outputPrefix = (videoId: string) => `videos/${videoId}/`;
-
 /** Queue a transcode of the video's source. Call inside the transaction that queues the video. */
 export async function enqueueTranscode(tx: Executor, videoId: string, maxAttempts: number): Promise<JobRow> {
   const [job] = await tx.insert(jobs).values({ videoId, kind: JOB_KINDS.transcode, maxAttempts }).returning();
