@@ -3,7 +3,7 @@ import { mkdir, open, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { contentTypeOf } from '../../../protocol/media.js';
-import { asStream, checkExpiry, checkRange, resolveRange, streamOf } from './bytes.js';
+import { asStream, checkRange, resolveRange, streamOf } from './bytes.js';
 import { StorageError } from './errors.js';
 import { validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import {
@@ -18,18 +18,11 @@ import {
   writeAtomically,
   writeMeta,
 } from './local-fs.js';
-import { MIN_LOCAL_SECRET_LENGTH, signLocalUrl } from './local-presign.js';
 import type { PutFileOptions, Storage, StoredObject } from './types.js';
 
 export interface LocalStorageConfig {
   /** Directory holding `objects/` (the data), `meta/` (content-type sidecars) and `tmp/` (writes in flight). */
   root: string;
-  /** Public origin URL; presigned URLs point at `${publicBaseUrl}/storage/<key>`. */
-  publicBaseUrl: string;
-  /** HMAC key for presigned URLs; at least 16 characters. */
-  secret: string;
-  /** Milliseconds since the epoch; injectable so tests can sign URLs in the past. */
-  clock?: () => number;
 }
 
 /**
@@ -38,10 +31,6 @@ export interface LocalStorageConfig {
  * sidecars live in a parallel `meta/` tree so no key can collide with one.
  */
 export function createLocalStorage(config: LocalStorageConfig): Storage {
-  if (config.secret.length < MIN_LOCAL_SECRET_LENGTH) {
-    throw new Error(`Local storage secret must be at least ${MIN_LOCAL_SECRET_LENGTH} characters`);
-  }
-  const clock = config.clock ?? Date.now;
   const root = resolve(config.root);
   const objectsDir = join(root, 'objects');
   const metaDir = join(root, 'meta');
@@ -184,17 +173,6 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
       await removeTree(realRoot, dir);
       await removeTree(realRoot, join(metaDir, prefix));
       return count;
-    },
-
-    async presignGet(key, options) {
-      validateKey(key);
-      return signLocalUrl(
-        config.publicBaseUrl,
-        config.secret,
-        key,
-        checkExpiry(options.expiresInSeconds),
-        clock(),
-      );
     },
   };
 }

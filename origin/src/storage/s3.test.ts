@@ -5,13 +5,13 @@ import { partSizeFor } from './s3-upload.js';
 import { storageContract } from './storage-contract.js';
 import { bytesOf, space } from './test-helpers.js';
 import { startTestS3Server, type TestS3Server } from './test-s3-server.js';
-import type { Storage } from './types.js';
+import type { PresigningStorage } from './types.js';
 
 // Real HTTP against s3rver in its own process, behind an independent SigV4 check
 // (test-s3-sigv4.cjs), so every request here must be signed as S3 expects.
 let server: TestS3Server;
 let config: S3StorageConfig;
-let storage: Storage;
+let storage: PresigningStorage;
 
 beforeAll(async () => {
   server = await startTestS3Server('vidra-test');

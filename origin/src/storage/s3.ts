@@ -9,7 +9,7 @@ import { createS3Requester, failure, type S3Requester, type S3StorageConfig } fr
 import { createDeleter } from './s3-delete.js';
 import { MAX_SINGLE_PUT, partSizeFor, putObject, uploadStream } from './s3-upload.js';
 import { parseListPage, xmlText } from './s3-xml.js';
-import type { ByteRange, PutOptions, Storage, StoredObject } from './types.js';
+import type { ByteRange, PresigningStorage, PutOptions, StoredObject } from './types.js';
 
 export type { S3StorageConfig } from './s3-client.js';
 
@@ -72,11 +72,11 @@ function placeRange(response: Response, wanted: ByteRange | undefined) {
  * Storage in an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, ...), through aws4fetch: SigV4
  * over `fetch`, so no AWS SDK, and the same signing code can run in workerd at the edge.
  */
-export function createS3Storage(config: S3StorageConfig): Storage {
+export function createS3Storage(config: S3StorageConfig): PresigningStorage {
   const s3 = createS3Requester(config);
   const deleter = createDeleter(s3, config.batchDelete ?? true);
 
-  const storage: Storage = {
+  const storage: PresigningStorage = {
     kind: 's3',
 
     async put(key, body, options = {}) {
