@@ -62,13 +62,6 @@ export const hlsKey = (pathInHls: string): string => `${HLS_DIR}${pathInHls}`;
 export const PLAYBACK_AUDIENCES = ['hls', 'thumbnail', 'storyboard'] as const;
 export type PlaybackAudience = (typeof PLAYBACK_AUDIENCES)[number];
 
-/** The file a playback URL of each audience starts from. */
-export const AUDIENCE_ENTRY: Record<PlaybackAudience, string> = {
-  hls: HLS_FILES.master,
-  thumbnail: HLS_FILES.thumbnail,
-  storyboard: HLS_FILES.storyboardVtt,
-};
-
 const esc = (name: string) => name.replace(/[.]/g, '\\.');
 const RENDITION = '[a-z0-9_-]{1,24}';
 const SEGMENT = 'seg_\\d{1,6}\\.m4s';
@@ -85,11 +78,35 @@ const AUDIENCE_FILES: Record<PlaybackAudience, RegExp> = {
 };
 
 /**
- * The relative key (under `videos/<id>/`) of the file a player asks for after `/play/<token>/`,
+ * The relative key (under the video's prefix) of the file a player asks for after `/play/<token>/`,
  * or undefined when the token's audience does not cover it. Pure and exhaustively tested.
  */
 export function playbackObjectKey(audience: PlaybackAudience, requested: string): string | undefined {
   return AUDIENCE_FILES[audience].test(requested) ? hlsKey(requested) : undefined;
+}
+
+/**
+ * The inverse: the path after `/play/<token>/` that serves the stored relative key `key` to
+ * `audience`, or undefined when that audience could not open it (so the edge never hands out a
+ * URL it would refuse).
+ */
+export function playbackPath(audience: PlaybackAudience, key: string): string | undefined {
+  if (!key.startsWith(HLS_DIR)) return undefined;
+  const path = key.slice(HLS_DIR.length);
+  return AUDIENCE_FILES[audience].test(path) ? path : undefined;
+}
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const PUBLISHED_KEY = new RegExp(
+  `^${STORAGE_PREFIXES.videos}${UUID}/[\\w-]+(?:\\.[\\w-]+)*(?:/[\\w-]+(?:\\.[\\w-]+)*)*$`,
+);
+
+/**
+ * Whether `key` names a published file of some video (never a source): what the origin's internal
+ * media endpoint may hand to the edge. No `.`/`..` segments, no empty ones.
+ */
+export function isPublishedKey(key: string): boolean {
+  return PUBLISHED_KEY.test(key);
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -102,6 +119,7 @@ const CONTENT_TYPES: Record<string, string> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   webp: 'image/webp',
+  // WebVTT is UTF-8 by definition, so no charset parameter; S3 and the edge send this exact value.
   vtt: 'text/vtt',
   json: 'application/json',
 };

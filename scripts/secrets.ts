@@ -6,7 +6,6 @@ import path from 'node:path';
 export interface LocalSecrets {
   internalApiToken: string;
   runnerRegistrationToken: string;
-  storageSigningSecret: string;
   /** `kid:secret` for the edge's playback tokens. */
   playbackKeys: string;
 }
@@ -18,7 +17,6 @@ export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   const secrets: LocalSecrets = {
     internalApiToken: token(),
     runnerRegistrationToken: token(),
-    storageSigningSecret: token(),
     playbackKeys: `k1:${token()}`,
   };
   mkdirSync(dataDir, { recursive: true });

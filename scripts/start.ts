@@ -64,7 +64,6 @@ const origin = await startOrigin({
   ...env,
   INTERNAL_API_TOKEN: env.INTERNAL_API_TOKEN ?? secrets.internalApiToken,
   RUNNER_REGISTRATION_TOKEN: env.RUNNER_REGISTRATION_TOKEN ?? secrets.runnerRegistrationToken,
-  STORAGE_SIGNING_SECRET: env.STORAGE_SIGNING_SECRET ?? secrets.storageSigningSecret,
 });
 const transcoder = await startTranscoder(
   parseTranscoderEnv({

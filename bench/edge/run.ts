@@ -71,7 +71,7 @@ async function publishedVideo(title: string): Promise<string> {
   await origin.storage.put(`${prefix}720p/seg_00001.m4s`, new Uint8Array(segment));
   await origin.database.db
     .update(videos)
-    .set({ state: 'ready', progress: 100, assets: { version: 1, master: `${prefix}master.m3u8` } })
+    .set({ state: 'ready', progress: 100, assets: { version: 1, master: 'hls/master.m3u8' } })
     .where(eq(videos.id, id));
   return id;
 }

@@ -48,6 +48,7 @@ export const renditions = pgTable(
     height: integer('height').notNull(),
     bitrate: integer('bitrate').notNull(),
     codecs: text('codecs'),
+    /** Relative to the video, like `videos.assets` (`hls/720p/index.m3u8`). */
     playlistKey: text('playlist_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

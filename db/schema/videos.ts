@@ -14,13 +14,16 @@ import {
 import { PRIVACY_LEVELS, VIDEO_STATES } from '../../protocol/video.js';
 import { channels } from './channels.js';
 
-/** Where a ready video's files are, as storage keys. */
+/**
+ * Where a ready video's files are: keys relative to the video's storage prefix (`hls/master.m3u8`),
+ * named by protocol/media.ts. `videoObjectKey(id, key)` gives the storage key.
+ */
 export interface VideoAssets {
   /** Bumped on every publish, so caches keyed on it never serve a superseded playlist. */
   version: number;
   master: string;
   thumbnail?: string;
-  storyboardImage?: string;
+  /** The storyboard's WebVTT; the sprite it points at sits next to it. */
   storyboardVtt?: string;
 }
 
@@ -47,7 +50,7 @@ export const videos = pgTable(
     /** Why the video failed, in words a person can read. */
     error: text('error'),
     durationSeconds: real('duration_seconds'),
-    /** Storage keys of the published outputs, set when a transcode publishes. */
+    /** Published outputs, keys relative to the video; set when a transcode publishes. */
     assets: jsonb('assets').$type<VideoAssets>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

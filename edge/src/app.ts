@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { KeySetUnavailableError } from '../../protocol/access-token-verifier.js';
+import { hlsKey } from '../../protocol/media.js';
 import { verifyAccessToken } from './auth/middleware.js';
 import type { EdgeEnv } from './context.js';
 import { loadConfig } from './env.js';
@@ -78,7 +79,7 @@ export function createApp(): Hono<EdgeEnv> {
   // BENCH_UNVERIFIED_ROUTES binding is "true", which no deployed environment sets.
   app.get('/bench-raw/:videoId/:version/:path{.+}', (c) =>
     c.env?.BENCH_UNVERIFIED_ROUTES === 'true'
-      ? serveObject(c, c.req.param('videoId'), Number(c.req.param('version')), `hls/${c.req.param('path')}`)
+      ? serveObject(c, c.req.param('videoId'), Number(c.req.param('version')), hlsKey(c.req.param('path')))
       : errorResponse('not_found', 'Not found', c.var.requestId),
   );
   app.options('/play/*', (c) =>

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { TestProject } from 'vitest/node';
 import { videos } from '../../db/schema/index.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
+import { videoObjectKey } from '../../protocol/media.js';
 import type { Privacy } from '../../protocol/video.js';
 import { startUpstashBridge } from '../../scripts/upstash-bridge/server.js';
 import './provided.js';
@@ -69,20 +70,15 @@ export default async function setup(project: TestProject) {
     const id = res.body.video.id as string;
     ids[privacy] = id;
     if (privacy === 'processing') continue;
-    const prefix = `videos/${id}/hls/`;
-    await t.storage.put(`${prefix}master.m3u8`, MASTER);
-    await t.storage.put(`${prefix}240p/index.m3u8`, MEDIA);
-    await t.storage.put(`${prefix}240p/init.mp4`, new Uint8Array(64).fill(7));
-    await t.storage.put(
-      `${prefix}240p/seg_00001.m4s`,
-      new Uint8Array(Array.from({ length: 1000 }, (_, i) => i % 256)),
-    );
-    await t.storage.put(`${prefix}thumbnail.jpg`, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
-    await t.storage.put(
-      `${prefix}storyboard.vtt`,
-      'WEBVTT\n\n00:00.000 --> 00:04.000\nstoryboard.jpg#xywh=0,0,160,90\n',
-    );
-    await t.storage.put(`${prefix}storyboard.jpg`, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
+    // Stored the way a transcoder publishes: relative keys in the database, under the video's prefix.
+    const put = (key: string, body: string | Uint8Array) => t.storage.put(videoObjectKey(id, key), body);
+    await put('hls/master.m3u8', MASTER);
+    await put('hls/240p/index.m3u8', MEDIA);
+    await put('hls/240p/init.mp4', new Uint8Array(64).fill(7));
+    await put('hls/240p/seg_00001.m4s', new Uint8Array(Array.from({ length: 1000 }, (_, i) => i % 256)));
+    await put('hls/thumbnail.jpg', new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
+    await put('hls/storyboard.vtt', 'WEBVTT\n\n00:00.000 --> 00:04.000\nstoryboard.jpg#xywh=0,0,160,90\n');
+    await put('hls/storyboard.jpg', new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
     await t.database.db
       .update(videos)
       .set({
@@ -90,10 +86,9 @@ export default async function setup(project: TestProject) {
         progress: 100,
         assets: {
           version: 1,
-          master: `${prefix}master.m3u8`,
-          thumbnail: `${prefix}thumbnail.jpg`,
-          storyboardImage: `${prefix}storyboard.jpg`,
-          storyboardVtt: `${prefix}storyboard.vtt`,
+          master: 'hls/master.m3u8',
+          thumbnail: 'hls/thumbnail.jpg',
+          storyboardVtt: 'hls/storyboard.vtt',
         },
       })
       .where(eq(videos.id, id));

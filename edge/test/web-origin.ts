@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { TestProject } from 'vitest/node';
 import { jobs, videos } from '../../db/schema/index.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
+import { videoObjectKey } from '../../protocol/media.js';
 import { JOB_KINDS } from '../../protocol/runner.js';
 import { WEB_CASES, type WebCase } from './provided.js';
 
@@ -53,16 +54,15 @@ export default async function setup(project: TestProject) {
         .set({ state: 'failed', error: 'The file has no video stream' })
         .where(eq(videos.id, id));
     } else {
-      const prefix = `videos/${id}/hls/`;
-      await t.storage.put(`${prefix}master.m3u8`, '#EXTM3U\n');
-      await t.storage.put(`${prefix}thumbnail.jpg`, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
+      await t.storage.put(videoObjectKey(id, 'hls/master.m3u8'), '#EXTM3U\n');
+      await t.storage.put(videoObjectKey(id, 'hls/thumbnail.jpg'), new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
       await t.database.db
         .update(videos)
         .set({
           state: 'ready',
           progress: 100,
           durationSeconds: 65,
-          assets: { version: 1, master: `${prefix}master.m3u8`, thumbnail: `${prefix}thumbnail.jpg` },
+          assets: { version: 1, master: 'hls/master.m3u8', thumbnail: 'hls/thumbnail.jpg' },
         })
         .where(eq(videos.id, id));
       if (name === 'encoding') {

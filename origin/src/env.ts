@@ -38,7 +38,6 @@ export const OriginEnvObject = z.object({
   SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(16),
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_DIR: z.string().optional().describe('Local storage root; defaults to DATA_DIR/storage'),
-  STORAGE_SIGNING_SECRET: z.string().min(16).optional(),
   S3_ENDPOINT: z.string().url().optional(),
   S3_BUCKET: z.string().optional(),
   S3_REGION: z.string().default('auto'),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../../db/client.js';
@@ -36,12 +35,7 @@ function storageFromEnv(env: OriginEnv): Storage {
       secretAccessKey: env.S3_SECRET_ACCESS_KEY as string,
     });
   }
-  return createLocalStorage({
-    root: path.resolve(env.STORAGE_DIR ?? path.join(env.DATA_DIR, 'storage')),
-    publicBaseUrl: env.PUBLIC_URL,
-    // Without a configured secret, local presigned URLs stay valid only until a restart.
-    secret: env.STORAGE_SIGNING_SECRET ?? randomBytes(24).toString('base64url'),
-  });
+  return createLocalStorage({ root: path.resolve(env.STORAGE_DIR ?? path.join(env.DATA_DIR, 'storage')) });
 }
 
 /** Open the database, migrate, and serve the origin until `close()` or a signal. */

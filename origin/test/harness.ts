@@ -84,11 +84,7 @@ export async function createTestApp(
 ) {
   const database = await createTestDatabase(driver);
   const dir = mkdtempSync(path.join(tmpdir(), 'vidra-origin-'));
-  const storage = createLocalStorage({
-    root: path.join(dir, 'storage'),
-    publicBaseUrl: 'http://127.0.0.1:8787',
-    secret: 'test-storage-secret-0123456789',
-  });
+  const storage = createLocalStorage({ root: path.join(dir, 'storage') });
   const uploadStagingDir = path.join(dir, 'uploads');
   const { app, services } = createApp({
     db: database.db,

@@ -50,8 +50,8 @@ describe.each(DRIVERS)('internal API for the edge on %s', (driver) => {
         state: 'ready',
         assets: {
           version: 42,
-          master: `videos/${id}/hls/master.m3u8`,
-          thumbnail: `videos/${id}/hls/thumbnail.jpg`,
+          master: 'hls/master.m3u8',
+          thumbnail: 'hls/thumbnail.jpg',
         },
       })
       .where(eq(videos.id, id));

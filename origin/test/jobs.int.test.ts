@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobs, uploads, videoEvents, videos } from '../../db/schema/index.js';
+import { jobs, renditions, uploads, videoEvents, videos } from '../../db/schema/index.js';
 import { retryDelaySeconds } from '../src/services/jobs/queue.js';
 import { startUpload } from '../src/services/uploads/lifecycle.js';
 import { sweep } from '../src/services/uploads/sweeper.js';
@@ -138,6 +138,16 @@ describe.each(DRIVERS)('job queue and runner protocol on %s', (driver) => {
     expect(video.renditions).toEqual([
       { width: 426, height: 240, bitrate: 400_000, codecs: 'avc1.64000d,mp4a.40.2' },
     ]);
+    // Stored relative to the video, as the runner named them; the storyboard image is left out (its VTT names it).
+    const [row] = await t.database.db.select().from(videos).where(eq(videos.id, videoId));
+    expect(row?.assets).toEqual({
+      version: expect.any(Number),
+      master: 'hls/master.m3u8',
+      thumbnail: 'hls/thumbnail.jpg',
+      storyboardVtt: 'hls/storyboard.vtt',
+    });
+    const ladder = await t.database.db.select().from(renditions).where(eq(renditions.videoId, videoId));
+    expect(ladder.map((r) => r.playlistKey)).toEqual(['hls/240p/index.m3u8']);
     const ready = await t.database.db.select().from(videoEvents).where(eq(videoEvents.videoId, videoId));
     expect(ready.filter((e) => e.state === 'ready')).toHaveLength(1);
   });

@@ -17,6 +17,8 @@ export const ONE_RUNG_OUTPUTS = {
       playlist: 'hls/240p/index.m3u8',
     },
   ],
+  thumbnail: 'hls/thumbnail.jpg',
+  storyboard: { image: 'hls/storyboard.jpg', vtt: 'hls/storyboard.vtt' },
 };
 
 /** A transcoder talking to the origin over the real runner HTTP API. */
@@ -33,7 +35,14 @@ export async function registerTestRunner(t: TestApp, name = 'r') {
 
 /** Upload the files of `ONE_RUNG_OUTPUTS` for a job, as the runner holding `token`. */
 export async function putTestOutputs(t: TestApp, token: string, jobId: string) {
-  for (const file of [ONE_RUNG_OUTPUTS.master, ONE_RUNG_OUTPUTS.renditions[0]?.playlist]) {
+  const { master, renditions, thumbnail, storyboard } = ONE_RUNG_OUTPUTS;
+  for (const file of [
+    master,
+    ...renditions.map((r) => r.playlist),
+    thumbnail,
+    storyboard.image,
+    storyboard.vtt,
+  ]) {
     const res = await t.app.request(`/api/v1/runners/jobs/${jobId}/files/${file}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/vnd.apple.mpegurl' },

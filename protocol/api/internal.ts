@@ -10,13 +10,12 @@ export const VideoAccessPolicySchema = z.object({
   privacy: PrivacySchema,
   ownerId: z.string().uuid(),
   state: VideoStateSchema,
-  /** Present once something is playable; every key is relative to `videos/<id>/`. */
+  /** Present once something is playable; keys are relative to the video (protocol/media.ts). */
   assets: z
     .object({
       version: z.number().int(),
       master: z.string(),
       thumbnail: z.string().optional(),
-      storyboardImage: z.string().optional(),
       storyboardVtt: z.string().optional(),
     })
     .nullable(),

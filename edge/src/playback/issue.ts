@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { decideVideoAccess } from '../../../protocol/access.js';
+import { playbackPath } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { playbackClaims } from './claims.js';
@@ -57,20 +58,28 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
     case 'allowed':
       break;
   }
-  if (!policy.assets)
+  const { assets } = policy;
+  // A master the edge could not serve is as unplayable as none at all.
+  const master = assets && playbackPath('hls', assets.master);
+  if (!assets || !master)
     return errorResponse('conflict', `This video is not playable yet (it is ${policy.state})`, requestId);
 
   const now = Date.now();
-  const video = { id, version: policy.assets.version };
+  const video = { id, version: assets.version };
   const base = `${new URL(c.req.url).origin}/play`;
   const claims = (audience: Audience) =>
     playbackClaims({ playback: state.config.playback, video, audience, now, ip: clientIp(c) });
   const mint = (audience: Audience) => mintPlaybackToken(ring, claims(audience), now);
+  /** The signed URL of `key` for `audience`, or null when there is no such file. */
+  const url = async (audience: Audience, key: string | undefined) => {
+    const path = key === undefined ? undefined : playbackPath(audience, key);
+    return path ? `${base}/${await mint(audience)}/${path}` : null;
+  };
   const { expiresAt } = claims('hls');
   const body = {
-    hls: `${base}/${await mint('hls')}/master.m3u8`,
-    thumbnail: policy.assets.thumbnail ? `${base}/${await mint('thumbnail')}/thumbnail.jpg` : null,
-    storyboard: policy.assets.storyboardVtt ? `${base}/${await mint('storyboard')}/storyboard.vtt` : null,
+    hls: `${base}/${await mint('hls')}/${master}`,
+    thumbnail: await url('thumbnail', assets.thumbnail),
+    storyboard: await url('storyboard', assets.storyboardVtt),
     expiresAt: new Date(expiresAt * 1000).toISOString(),
   };
   return c.json(body, 200, { 'cache-control': 'no-store' });

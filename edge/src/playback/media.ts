@@ -4,7 +4,7 @@ import { fetchWithFailover, type OriginPool } from '../routing.js';
 
 export interface MediaSource {
   readonly kind: 'r2' | 's3' | 'origin';
-  /** The whole published object at `key` (under `videos/<id>/`), as a Response (404 when absent). */
+  /** The whole published object at storage key `key` (`videoObjectKey`), as a Response (404 when absent). */
   get(key: string): Promise<Response>;
 }
 

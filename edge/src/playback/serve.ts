@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
+import { contentTypeOf, isPlaylist, playbackObjectKey, videoObjectKey } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { cachedLoad, sliceRange } from './cache.js';
-import { contentTypeOf, isPlaylist, playbackObjectPath } from './paths.js';
 import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
 
 const PLAYLIST_TTL = 86_400;
@@ -37,10 +37,10 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
   const verdict = await verifyCached(state, ring, token, request);
   if (!verdict.ok) return forbidden(verdict.reason, requestId);
   const { claims } = verdict;
-  const objectPath = playbackObjectPath(claims.audience, requested);
-  if (!objectPath) return forbidden("path outside this video's files", requestId);
+  const key = playbackObjectKey(claims.audience, requested);
+  if (!key) return forbidden("path outside this video's files", requestId);
 
-  return serveObject(c, claims.videoId, claims.version, objectPath);
+  return serveObject(c, claims.videoId, claims.version, key);
 }
 
 const VERIFIED_CACHE_SIZE = 10_000;
@@ -72,26 +72,26 @@ async function verifyCached(
 }
 
 /**
- * Serve one published file of one video version from the edge cache, loading it once on a miss.
- * Callers must have authorized the request already.
+ * Serve one published file (`key`, relative to the video) of one video version from the edge
+ * cache, loading it once on a miss. Callers must have authorized the request already.
  */
 export async function serveObject(
   c: Context<EdgeEnv>,
   videoId: string,
   version: number,
-  objectPath: string,
+  key: string,
 ): Promise<Response> {
   const state = c.var.state;
   const requestId = c.var.requestId;
   const media = state.media;
   if (!media) return errorResponse('unavailable', 'Playback is not configured on this edge', requestId);
-  const playlist = isPlaylist(objectPath);
-  const cacheKey = `https://playback-cache.vidra.invalid/${videoId}/${version}/${objectPath}`;
+  const playlist = isPlaylist(key);
+  const cacheKey = `https://playback-cache.vidra.invalid/${videoId}/${version}/${key}`;
   const { object, hit } = await cachedLoad(
     state.cache,
     cacheKey,
     playlist ? PLAYLIST_TTL : IMMUTABLE_TTL,
-    () => media.get(`videos/${videoId}/${objectPath}`),
+    () => media.get(videoObjectKey(videoId, key)),
     (promise) => {
       // Outside a real request (unit tests calling fetch directly) there is no execution context.
       try {
@@ -106,7 +106,7 @@ export async function serveObject(
     return errorResponse('bad_gateway', 'Storage did not deliver the file', requestId);
 
   const headers = new Headers({
-    'content-type': contentTypeOf(objectPath),
+    'content-type': contentTypeOf(key),
     'cache-control': playlist
       ? `public, max-age=${PLAYLIST_TTL}`
       : `public, max-age=${IMMUTABLE_TTL}, immutable`,

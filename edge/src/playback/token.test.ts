@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { playbackObjectPath } from './paths.js';
 import { mintPlaybackToken, parsePlaybackKeys, verifyPlaybackToken } from './token.js';
 
 const VIDEO = '11111111-2222-4333-8444-555555555555';
@@ -59,35 +58,5 @@ describe('playback tokens', () => {
     await expect(parsePlaybackKeys('a:short')).rejects.toThrow(/at least 32/);
     await expect(parsePlaybackKeys('')).rejects.toThrow(/no usable/);
     await expect(parsePlaybackKeys(`bad kid:${'x'.repeat(32)}`)).rejects.toThrow(/valid key id/);
-  });
-});
-
-describe('playback paths', () => {
-  it('maps each audience to its own files only', () => {
-    expect(playbackObjectPath('hls', 'master.m3u8')).toBe('hls/master.m3u8');
-    expect(playbackObjectPath('hls', '720p/index.m3u8')).toBe('hls/720p/index.m3u8');
-    expect(playbackObjectPath('hls', '720p/init.mp4')).toBe('hls/720p/init.mp4');
-    expect(playbackObjectPath('hls', '720p/seg_00042.m4s')).toBe('hls/720p/seg_00042.m4s');
-    expect(playbackObjectPath('thumbnail', 'thumbnail.jpg')).toBe('hls/thumbnail.jpg');
-    expect(playbackObjectPath('storyboard', 'storyboard.vtt')).toBe('hls/storyboard.vtt');
-    expect(playbackObjectPath('storyboard', 'storyboard.jpg')).toBe('hls/storyboard.jpg');
-  });
-
-  it('refuses traversal, other audiences and anything unexpected', () => {
-    for (const path of [
-      '../master.m3u8',
-      '720p/../../x',
-      '..%2f..%2fx',
-      '/etc/passwd',
-      '720p/seg_1.m4s/..',
-      'a/b/c.m4s',
-      '720P/index.m3u8',
-      '',
-    ]) {
-      expect(playbackObjectPath('hls', path)).toBeUndefined();
-    }
-    expect(playbackObjectPath('hls', 'thumbnail.jpg')).toBeUndefined();
-    expect(playbackObjectPath('thumbnail', 'master.m3u8')).toBeUndefined();
-    expect(playbackObjectPath('storyboard', 'thumbnail.jpg')).toBeUndefined();
   });
 });

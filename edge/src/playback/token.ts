@@ -1,8 +1,8 @@
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import type { PlaybackAudience } from '../../../protocol/media.js';
 
-/** What a playback token opens: the HLS files, the poster, or the storyboard. */
-export const AUDIENCES = ['hls', 'thumbnail', 'storyboard'] as const;
-export type Audience = (typeof AUDIENCES)[number];
+/** What a playback token opens: the HLS files, the poster, or the storyboard (see protocol/media.ts). */
+export type Audience = PlaybackAudience;
 
 /** Tokens never live longer than this, whatever the caller asks for. */
 export const MAX_TOKEN_SECONDS = 24 * 3600;

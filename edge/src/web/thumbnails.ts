@@ -1,12 +1,13 @@
 import type { Context } from 'hono';
 import type { VideoDto } from '../../../protocol/api/videos.js';
+import { playbackPath } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { playbackClaims } from '../playback/claims.js';
 import { getPolicy } from '../playback/policy.js';
 import { mintPlaybackToken } from '../playback/token.js';
 
 /**
- * Signed thumbnail URLs (`/play/<token>/thumbnail.jpg`) for the ready videos of a list, by video id.
+ * Signed thumbnail URLs (`/play/<token>/<poster>`) for the ready videos of a list, by video id.
  *
  * There is no public thumbnail URL, so the list mints a thumbnail-only playback token per video,
  * the way playback issuance would: one cached policy lookup and one HMAC at the edge. No access
@@ -28,7 +29,8 @@ export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoDto[]): Pr
       .map(async (video) => {
         try {
           const policy = await getPolicy(state, video.id);
-          if (!policy?.assets?.thumbnail) return;
+          const path = policy?.assets?.thumbnail && playbackPath('thumbnail', policy.assets.thumbnail);
+          if (!policy?.assets || !path) return;
           const claims = playbackClaims({
             playback: state.config.playback,
             video: { id: video.id, version: policy.assets.version },
@@ -37,7 +39,7 @@ export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoDto[]): Pr
             ip,
           });
           const token = await mintPlaybackToken(ring, claims, now);
-          urls.set(video.id, `/play/${token}/thumbnail.jpg`);
+          urls.set(video.id, `/play/${token}/${path}`);
         } catch {
           // A list without one image beats a list that fails.
         }

@@ -6,6 +6,7 @@ import {
   PasswordCheckResultSchema,
   VideoAccessPolicySchema,
 } from '../../../protocol/api/internal.js';
+import { isPublishedKey } from '../../../protocol/media.js';
 import { ServiceError, UnauthorizedError } from '../lib/errors.js';
 import { type AppEnv, createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
@@ -62,7 +63,7 @@ export function internalRoutes(internalApiToken: string) {
   router.get('/internal/v1/media/:key{.+}', async (c) => {
     const key = c.req.param('key');
     // Only published outputs; sources and anything else stay private to the pipeline.
-    if (!/^videos\/[0-9a-f-]{36}\/[\w./-]+$/.test(key) || key.includes('..')) {
+    if (!isPublishedKey(key)) {
       throw new ServiceError('not_found', 'No such media file');
     }
     const response = await storedObjectResponse(c.get('services').storage, key, c.req.raw);

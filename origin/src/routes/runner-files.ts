@@ -1,10 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import { sourceKey, videoObjectKey } from '../../../protocol/media.js';
 import { OutputPathSchema } from '../../../protocol/runner.js';
 import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
 import { ConflictError, ServiceError, ValidationError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
-import { findLeasedJob, outputPrefix, sourceKey } from '../services/jobs/queue.js';
+import { findLeasedJob } from '../services/jobs/queue.js';
 
 const JobId = z.string().uuid();
 
@@ -33,7 +34,7 @@ export function runnerFileRoutes() {
     if (!path.success) throw new ValidationError([{ path: 'path', message: 'Not a safe relative path' }]);
     const length = Number(c.req.header('content-length') ?? Number.NaN);
     const body = c.req.raw.body ?? new Uint8Array();
-    await services.storage.put(`${outputPrefix(job.videoId)}${path.data}`, body, {
+    await services.storage.put(videoObjectKey(job.videoId, path.data), body, {
       ...(c.req.header('content-type') ? { contentType: c.req.header('content-type') } : {}),
       ...(Number.isFinite(length) ? { contentLength: length } : {}),
     });

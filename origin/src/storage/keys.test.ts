@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidKeyError } from './errors.js';
-import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
+import { validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 
 describe('validateKey', () => {
   it.each([
@@ -61,20 +61,5 @@ describe('prefixes', () => {
     for (const prefix of ['', '/', 'videos', 'videos/ab', '../', 'a//', '//']) {
       expect(() => validateDeletePrefix(prefix), prefix).toThrow(InvalidKeyError);
     }
-  });
-});
-
-describe('contentTypeForKey', () => {
-  it.each([
-    ['videos/v/hls/master.m3u8', 'application/vnd.apple.mpegurl'],
-    ['videos/v/hls/720p/seg_00001.m4s', 'video/iso.segment'],
-    ['videos/v/hls/720p/init.mp4', 'video/mp4'],
-    ['videos/v/thumbnail.JPG', 'image/jpeg'],
-    ['videos/v/storyboard.vtt', 'text/vtt'],
-    ['videos/v/info.json', 'application/json'],
-    ['sources/v/original', 'application/octet-stream'],
-    ['videos/v.d/.hidden', 'application/octet-stream'],
-  ])('%s is %s', (key, type) => {
-    expect(contentTypeForKey(key)).toBe(type);
   });
 });

@@ -54,28 +54,6 @@ export function validateDeletePrefix(prefix: string): string {
   return prefix;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  m3u8: 'application/vnd.apple.mpegurl',
-  m4s: 'video/iso.segment',
-  mp4: 'video/mp4',
-  m4a: 'audio/mp4',
-  ts: 'video/mp2t',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  webp: 'image/webp',
-  vtt: 'text/vtt',
-  json: 'application/json',
-};
-
-/** Content type implied by a key's extension, for objects written without an explicit one. */
-export function contentTypeForKey(key: string): string {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-  return CONTENT_TYPES[ext] ?? 'application/octet-stream';
-}
-
 /** Percent-encode each segment so keys with spaces or `?` survive the URL; `/` stays readable. */
 export function encodeKeyPath(key: string): string {
   return key

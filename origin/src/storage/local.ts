@@ -2,9 +2,10 @@ import { constants } from 'node:fs';
 import { mkdir, open, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { asStream, checkExpiry, checkRange, resolveRange, streamOf } from './bytes.js';
+import { contentTypeOf } from '../../../protocol/media.js';
+import { asStream, checkRange, resolveRange, streamOf } from './bytes.js';
 import { StorageError } from './errors.js';
-import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
+import { validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import {
   ensureDirInside,
   errno,
@@ -17,18 +18,11 @@ import {
   writeAtomically,
   writeMeta,
 } from './local-fs.js';
-import { MIN_LOCAL_SECRET_LENGTH, signLocalUrl } from './local-presign.js';
 import type { PutFileOptions, Storage, StoredObject } from './types.js';
 
 export interface LocalStorageConfig {
   /** Directory holding `objects/` (the data), `meta/` (content-type sidecars) and `tmp/` (writes in flight). */
   root: string;
-  /** Public origin URL; presigned URLs point at `${publicBaseUrl}/storage/<key>`. */
-  publicBaseUrl: string;
-  /** HMAC key for presigned URLs; at least 16 characters. */
-  secret: string;
-  /** Milliseconds since the epoch; injectable so tests can sign URLs in the past. */
-  clock?: () => number;
 }
 
 /**
@@ -37,10 +31,6 @@ export interface LocalStorageConfig {
  * sidecars live in a parallel `meta/` tree so no key can collide with one.
  */
 export function createLocalStorage(config: LocalStorageConfig): Storage {
-  if (config.secret.length < MIN_LOCAL_SECRET_LENGTH) {
-    throw new Error(`Local storage secret must be at least ${MIN_LOCAL_SECRET_LENGTH} characters`);
-  }
-  const clock = config.clock ?? Date.now;
   const root = resolve(config.root);
   const objectsDir = join(root, 'objects');
   const metaDir = join(root, 'meta');
@@ -142,7 +132,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
           body,
           size,
           totalSize: info.size,
-          contentType: meta.contentType ?? contentTypeForKey(key),
+          contentType: meta.contentType ?? contentTypeOf(key),
           etag: `"${info.ino.toString(16)}-${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
           ...(meta.cacheControl === undefined ? {} : { cacheControl: meta.cacheControl }),
           ...(range ? { range } : {}),
@@ -157,7 +147,7 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
       const file = await findFile(objectsDir, key);
       if (file === undefined) return undefined;
       const meta = await readMeta(await ready, metaDir, key);
-      return { size: (await stat(file)).size, contentType: meta.contentType ?? contentTypeForKey(key) };
+      return { size: (await stat(file)).size, contentType: meta.contentType ?? contentTypeOf(key) };
     },
 
     async exists(key) {
@@ -183,17 +173,6 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
       await removeTree(realRoot, dir);
       await removeTree(realRoot, join(metaDir, prefix));
       return count;
-    },
-
-    async presignGet(key, options) {
-      validateKey(key);
-      return signLocalUrl(
-        config.publicBaseUrl,
-        config.secret,
-        key,
-        checkExpiry(options.expiresInSeconds),
-        clock(),
-      );
     },
   };
 }

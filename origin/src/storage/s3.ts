@@ -1,20 +1,21 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { contentTypeOf } from '../../../protocol/media.js';
 import { bodyBytes, checkExpiry, checkRange, exactLength, resolveRange, streamOf } from './bytes.js';
 import { RangeNotSatisfiableError, StorageError } from './errors.js';
-import { contentTypeForKey, validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
+import { validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import { createS3Requester, failure, type S3Requester, type S3StorageConfig } from './s3-client.js';
 import { createDeleter } from './s3-delete.js';
 import { MAX_SINGLE_PUT, partSizeFor, putObject, uploadStream } from './s3-upload.js';
 import { parseListPage, xmlText } from './s3-xml.js';
-import type { ByteRange, PutOptions, Storage, StoredObject } from './types.js';
+import type { ByteRange, PresigningStorage, PutOptions, StoredObject } from './types.js';
 
 export type { S3StorageConfig } from './s3-client.js';
 
 function objectHeaders(key: string, options: Pick<PutOptions, 'contentType' | 'cacheControl'>) {
   // The extension default is stored on the object, so every reader (CDN, presigned GET) sees it.
-  const headers: Record<string, string> = { 'content-type': options.contentType ?? contentTypeForKey(key) };
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? contentTypeOf(key) };
   if (options.cacheControl !== undefined) headers['cache-control'] = options.cacheControl;
   return headers;
 }
@@ -71,11 +72,11 @@ function placeRange(response: Response, wanted: ByteRange | undefined) {
  * Storage in an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, ...), through aws4fetch: SigV4
  * over `fetch`, so no AWS SDK, and the same signing code can run in workerd at the edge.
  */
-export function createS3Storage(config: S3StorageConfig): Storage {
+export function createS3Storage(config: S3StorageConfig): PresigningStorage {
   const s3 = createS3Requester(config);
   const deleter = createDeleter(s3, config.batchDelete ?? true);
 
-  const storage: Storage = {
+  const storage: PresigningStorage = {
     kind: 's3',
 
     async put(key, body, options = {}) {

@@ -24,7 +24,7 @@ export interface StoredObject {
 export type StorageBody = ReadableStream<Uint8Array> | Uint8Array | string;
 
 export interface PutOptions {
-  /** Defaults to a type derived from the key's extension (see `contentTypeForKey`). */
+  /** Defaults to a type derived from the key's extension (see `contentTypeOf` in protocol/media.ts). */
   contentType?: string;
   /** When given, the write fails unless exactly this many bytes arrive. */
   contentLength?: number;
@@ -79,8 +79,14 @@ export interface Storage {
    * and end with `/`, so a bug that passes `''` or `videos/ab` cannot wipe the bucket or `videos/abc/`.
    */
   deletePrefix(prefix: string): Promise<number>;
-  /** A URL anyone can GET the object from until it expires. */
-  presignGet(key: string, options: PresignOptions): Promise<string>;
+  /**
+   * A URL anyone can GET the object from until it expires (S3 only: the origin serves no
+   * `/storage/` route, so the local backend has nothing to sign URLs for).
+   */
+  presignGet?(key: string, options: PresignOptions): Promise<string>;
   /** A URL a runner can PUT the object's bytes to directly (S3 only; local runners use `put`). */
   presignPut?(key: string, options: PresignOptions & { contentType?: string }): Promise<string>;
 }
+
+/** A backend that signs URLs: S3-compatible storage. */
+export type PresigningStorage = Storage & Required<Pick<Storage, 'presignGet' | 'presignPut'>>;

@@ -147,14 +147,15 @@ export function namespaceContract(
       const file = join(scratch, 'f');
       await writeFile(file, 'x');
       for (const key of BAD_KEYS) {
-        const calls = [
+        const calls: Array<() => Promise<unknown>> = [
           () => storage.put(key, 'x'),
           () => storage.putFile(key, file),
           () => storage.get(key),
           () => storage.head(key),
           () => storage.exists(key),
-          () => storage.presignGet(key, { expiresInSeconds: 60 }),
         ];
+        const presign = storage.presignGet?.bind(storage);
+        if (presign) calls.push(() => presign(key, { expiresInSeconds: 60 }));
         for (const call of calls)
           await expect(call(), JSON.stringify(key)).rejects.toBeInstanceOf(InvalidKeyError);
       }
@@ -165,7 +166,8 @@ export function namespaceContract(
 
     it('refuses presign lifetimes outside 1 second to 7 days', async () => {
       for (const expiresInSeconds of [0, -5, 1.5, 7 * 24 * 3600 + 1]) {
-        await expect(storage.presignGet('a/b', { expiresInSeconds })).rejects.toBeInstanceOf(RangeError);
+        const presign = storage.presignGet?.bind(storage);
+        if (presign) await expect(presign('a/b', { expiresInSeconds })).rejects.toBeInstanceOf(RangeError);
       }
     });
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/storage/errors.js';
 import { createS3Storage, type S3StorageConfig } from '../../src/storage/s3.js';
 import { partSizeFor } from '../../src/storage/s3-upload.js';
-import type { Storage } from '../../src/storage/types.js';
+import type { PresigningStorage } from '../../src/storage/types.js';
 import { storageContract } from './contract.js';
 import { bytesOf, space } from './helpers.js';
 import { startTestS3Server, type TestS3Server } from './s3-server.js';
@@ -11,7 +11,7 @@ import { startTestS3Server, type TestS3Server } from './s3-server.js';
 // (s3-sigv4.cjs), so every request here must be signed as S3 expects.
 let server: TestS3Server;
 let config: S3StorageConfig;
-let storage: Storage;
+let storage: PresigningStorage;
 
 beforeAll(async () => {
   server = await startTestS3Server('vidra-test');

@@ -1,35 +1,36 @@
 import path from 'node:path';
+import { hlsKey, isPlaylist } from '../../../protocol/media.js';
 import type { PublishInput } from '../../../protocol/runner.js';
 import { MediaRejectedError } from '../media/errors.js';
 import { probeMedia } from '../media/probe.js';
 import { isWebCompatible, remuxToHls, type TranscodeResult, transcodeToHls } from '../media/transcode.js';
 import { type JobContext, type JobHandler, JobRejectedError } from './types.js';
 
-/** Every published file goes under `hls/` of the video's output prefix. */
+/** Every published file goes under the HLS folder of the video (`hlsKey`). */
 export function toPublishInput(result: TranscodeResult): PublishInput {
   return {
     durationSeconds: result.durationSeconds,
-    master: `hls/${result.master}`,
+    master: hlsKey(result.master),
     renditions: result.renditions.map((r) => ({
       name: r.name,
       ...(r.width ? { width: r.width } : {}),
       ...(r.height ? { height: r.height } : {}),
       bitrate: Math.max(1, Math.round(r.bitrate)),
       codecs: r.codecs,
-      playlist: `hls/${r.playlist}`,
+      playlist: hlsKey(r.playlist),
     })),
-    ...(result.thumbnail ? { thumbnail: `hls/${result.thumbnail}` } : {}),
+    ...(result.thumbnail ? { thumbnail: hlsKey(result.thumbnail) } : {}),
     ...(result.storyboard
-      ? { storyboard: { image: `hls/${result.storyboard.image}`, vtt: `hls/${result.storyboard.vtt}` } }
+      ? { storyboard: { image: hlsKey(result.storyboard.image), vtt: hlsKey(result.storyboard.vtt) } }
       : {}),
   };
 }
 
 async function upload(ctx: JobContext<'transcode'>, dir: string, result: TranscodeResult): Promise<void> {
-  // Playlists last, so a reader never sees a playlist naming a segment that is not there yet.
-  const files = [...result.files].sort((a, b) => Number(a.endsWith('.m3u8')) - Number(b.endsWith('.m3u8')));
+  // Playlists (and the storyboard VTT) last, so a reader never sees one naming a file not there yet.
+  const files = [...result.files].sort((a, b) => Number(isPlaylist(a)) - Number(isPlaylist(b)));
   for (const file of files)
-    await ctx.client.uploadFile(ctx.job, `hls/${file}`, path.join(dir, file), ctx.signal);
+    await ctx.client.uploadFile(ctx.job, hlsKey(file), path.join(dir, file), ctx.signal);
 }
 
 async function transcode(ctx: JobContext<'transcode'>): Promise<void> {

@@ -1,3 +1,4 @@
+import { HLS_FILES, PREVIEW_RENDITION, renditionFile, SEGMENT_PATTERN } from '../../../protocol/media.js';
 import {
   jpegOutputArgs,
   STORYBOARD_QUALITY,
@@ -25,8 +26,8 @@ export const GLOBAL_ARGS = [
 ] as const;
 
 /**
- * fMP4 (CMAF) HLS muxer options for VOD. Segment and init names are fixed so every rendition has
- * the same layout: `<name>/index.m3u8`, `<name>/init.mp4`, `<name>/seg_00001.m4s`.
+ * fMP4 (CMAF) HLS muxer options for VOD. Segment and init names come from protocol/media.ts, so
+ * every rendition has the same layout: its media playlist, init segment and numbered segments.
  */
 export function hlsOutputArgs(segmentSeconds: number, outDir: string, dir: string): string[] {
   return [
@@ -41,11 +42,11 @@ export function hlsOutputArgs(segmentSeconds: number, outDir: string, dir: strin
     '-hls_flags',
     'independent_segments',
     '-hls_fmp4_init_filename',
-    'init.mp4',
+    HLS_FILES.init,
     '-start_number',
     '1',
     '-hls_segment_filename',
-    `${outDir}/${dir}/seg_%05d.m4s`,
+    `${outDir}/${renditionFile(dir, SEGMENT_PATTERN)}`,
   ];
 }
 
@@ -85,11 +86,19 @@ export function buildLadderArgs(plan: TranscodePlan): string[] {
   // Uploads carry GPS positions, device names and chapters that are nobody else's business.
   args.push('-map_metadata', '-1', '-map_chapters', '-1', '-max_muxing_queue_size', '4096');
   args.push(...hlsOutputArgs(plan.segmentSeconds, plan.outDir, '%v'));
-  args.push('-var_stream_map', streamMap.join(' '), `${plan.outDir}/%v/index.m3u8`);
+  args.push(
+    '-var_stream_map',
+    streamMap.join(' '),
+    `${plan.outDir}/${renditionFile('%v', HLS_FILES.mediaPlaylist)}`,
+  );
   if (plan.storyboard)
-    args.push('-map', '[sb]', ...jpegOutputArgs(STORYBOARD_QUALITY, `${plan.outDir}/storyboard.jpg`));
+    args.push(
+      '-map',
+      '[sb]',
+      ...jpegOutputArgs(STORYBOARD_QUALITY, `${plan.outDir}/${HLS_FILES.storyboardImage}`),
+    );
   if (plan.thumbnail)
-    args.push('-map', '[th]', ...jpegOutputArgs(THUMBNAIL_QUALITY, `${plan.outDir}/thumbnail.jpg`));
+    args.push('-map', '[th]', ...jpegOutputArgs(THUMBNAIL_QUALITY, `${plan.outDir}/${HLS_FILES.thumbnail}`));
   return args;
 }
 
@@ -139,7 +148,7 @@ export interface RemuxJob {
 }
 
 /**
- * Fast first play: copies an H.264/AAC source's streams into one fMP4 HLS rendition (`source/`)
+ * Fast first play: copies an H.264/AAC source's streams into one fMP4 HLS rendition (PREVIEW_RENDITION)
  * without re-encoding. Segments follow the source's own keyframes, so they may be longer than
  * the target; the real ladder replaces this rendition later.
  */
@@ -156,7 +165,7 @@ export function buildRemuxArgs(job: RemuxJob): string[] {
     '-1',
     '-map_chapters',
     '-1',
-    ...hlsOutputArgs(job.segmentSeconds, job.outDir, 'source'),
-    `${job.outDir}/source/index.m3u8`,
+    ...hlsOutputArgs(job.segmentSeconds, job.outDir, PREVIEW_RENDITION),
+    `${job.outDir}/${renditionFile(PREVIEW_RENDITION, HLS_FILES.mediaPlaylist)}`,
   ];
 }

@@ -1,3 +1,4 @@
+import { HLS_FILES, renditionFile } from '../../../protocol/media.js';
 import { runProcess } from './process.js';
 
 const support = new Map<string, Promise<boolean>>();
@@ -18,6 +19,9 @@ export function supportsFpsMode(ffmpegPath: string): Promise<boolean> {
   }
   return known;
 }
+
+/** The ladder's output argument ends with this: every `%v` rendition's media playlist. */
+const VARIANT_PLAYLIST = `/${renditionFile('%v', HLS_FILES.mediaPlaylist)}`;
 
 /** A legacy run: the arguments, plus folders to rename afterwards (`%v` numbered instead of named). */
 export interface LegacyRun {
@@ -50,10 +54,10 @@ export function legacyArgs(args: readonly string[]): LegacyRun {
       i++;
       continue;
     }
-    const folder = /^(.*)\/%v\/index\.m3u8$/.exec(arg);
-    if (folder && names.length) {
+    const folder = arg.endsWith(VARIANT_PLAYLIST) ? arg.slice(0, -VARIANT_PLAYLIST.length) : undefined;
+    if (folder !== undefined && names.length) {
       names.forEach((name, index) => {
-        if (name) renames.push({ from: `${folder[1]}/${index}`, to: `${folder[1]}/${name}` });
+        if (name) renames.push({ from: `${folder}/${index}`, to: `${folder}/${name}` });
       });
     }
     out.push(arg);

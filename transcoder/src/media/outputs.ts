@@ -1,5 +1,6 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HLS_FILES, renditionFile } from '../../../protocol/media.js';
 import { measureBandwidth, parseMediaPlaylist, playlistDuration, withMapUri } from './hls-playlist.js';
 import { avcCodecFromInit, renderMasterPlaylist } from './master-playlist.js';
 import type { ProbeResult, RenditionResult, TranscodeResult } from './types.js';
@@ -24,21 +25,23 @@ export interface FinishedRendition {
 }
 
 /**
- * Reads back one rendition FFmpeg wrote: names its init segment `init.mp4` (FFmpeg appends
+ * Reads back one rendition FFmpeg wrote: names its init segment HLS_FILES.init (FFmpeg appends
  * `_<n>` when writing several renditions), measures bandwidth from the real segment sizes and
  * reads the exact H.264 codec string from the init segment.
  */
 export async function finishRendition(outDir: string, spec: RenditionSpec): Promise<FinishedRendition> {
   const dir = join(outDir, spec.name);
-  const playlistPath = join(dir, 'index.m3u8');
+  const playlistFile = renditionFile(spec.name, HLS_FILES.mediaPlaylist);
+  const initFile = renditionFile(spec.name, HLS_FILES.init);
+  const playlistPath = join(outDir, playlistFile);
   let text = await readFile(playlistPath, 'utf8');
   const playlist = parseMediaPlaylist(text);
   if (!playlist.ended || playlist.segments.length === 0 || !playlist.mapUri) {
-    throw new Error(`${spec.name}/index.m3u8 is incomplete`);
+    throw new Error(`${playlistFile} is incomplete`);
   }
-  if (playlist.mapUri !== 'init.mp4') {
-    await rename(join(dir, playlist.mapUri), join(dir, 'init.mp4'));
-    text = withMapUri(text, 'init.mp4');
+  if (playlist.mapUri !== HLS_FILES.init) {
+    await rename(join(dir, playlist.mapUri), join(outDir, initFile));
+    text = withMapUri(text, HLS_FILES.init);
     await writeFile(playlistPath, text);
   }
   const segments = await Promise.all(
@@ -51,8 +54,8 @@ export async function finishRendition(outDir: string, spec: RenditionSpec): Prom
 
   const codecs: string[] = [];
   if (spec.hasVideo) {
-    const videoCodec = avcCodecFromInit(await readFile(join(dir, 'init.mp4')));
-    if (!videoCodec) throw new Error(`${spec.name}/init.mp4 has no H.264 configuration`);
+    const videoCodec = avcCodecFromInit(await readFile(join(outDir, initFile)));
+    if (!videoCodec) throw new Error(`${initFile} has no H.264 configuration`);
     codecs.push(videoCodec);
   }
   if (spec.audioCodec) codecs.push(spec.audioCodec);
@@ -66,13 +69,13 @@ export async function finishRendition(outDir: string, spec: RenditionSpec): Prom
       averageBitrate: bandwidth.average,
       codecs: codecs.join(','),
       ...(spec.frameRate === undefined ? {} : { frameRate: spec.frameRate }),
-      playlist: `${spec.name}/index.m3u8`,
+      playlist: playlistFile,
     },
     durationSeconds: playlistDuration(playlist),
     files: [
-      `${spec.name}/index.m3u8`,
-      `${spec.name}/init.mp4`,
-      ...playlist.segments.map((segment) => `${spec.name}/${segment.uri}`),
+      playlistFile,
+      initFile,
+      ...playlist.segments.map((segment) => renditionFile(spec.name, segment.uri)),
     ],
   };
 }
@@ -87,7 +90,7 @@ export async function hasFile(path: string): Promise<boolean> {
 }
 
 /**
- * Writes `master.m3u8` for the finished renditions and returns the result so far; the caller adds
+ * Writes the master playlist for the finished renditions and returns the result so far; the caller adds
  * the images it produced.
  */
 export async function writeMaster(
@@ -106,11 +109,11 @@ export async function writeMaster(
       uri: r.playlist,
     })),
   );
-  await writeFile(join(outDir, 'master.m3u8'), master);
+  await writeFile(join(outDir, HLS_FILES.master), master);
   return {
     durationSeconds: finished[0]?.durationSeconds ?? probe.durationSeconds,
-    master: 'master.m3u8',
+    master: HLS_FILES.master,
     renditions,
-    files: ['master.m3u8', ...finished.flatMap((f) => f.files)],
+    files: [HLS_FILES.master, ...finished.flatMap((f) => f.files)],
   };
 }

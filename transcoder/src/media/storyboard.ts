@@ -1,3 +1,5 @@
+import { HLS_FILES } from '../../../protocol/media.js';
+
 /** Storyboard sprites hold at most this many tiles, so the image stays one small download. */
 export const MAX_STORYBOARD_TILES = 100;
 /** Longest side of one tile in pixels (landscape: width, portrait: height). */
@@ -35,13 +37,14 @@ export function planStoryboard(durationSeconds: number, width: number, height: n
 }
 
 /**
- * WebVTT that maps each time range to its tile (`storyboard.jpg#xywh=x,y,w,h`), the format players
+ * WebVTT that maps each time range to its tile (`<image>#xywh=x,y,w,h`, the image relative to the
+ * VTT, so the pair can be served from anywhere), the format players
  * such as Video.js and Vidstack read for seek-bar previews. The last cue ends at the video's end.
  */
 export function renderStoryboardVtt(
   layout: StoryboardLayout,
   durationSeconds: number,
-  image = 'storyboard.jpg',
+  image: string = HLS_FILES.storyboardImage,
 ): string {
   const cues: string[] = [];
   for (let i = 0; i < layout.count; i++) {

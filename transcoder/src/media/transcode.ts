@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { HLS_FILES, PREVIEW_RENDITION } from '../../../protocol/media.js';
 import { isWebCompatible } from './compat.js';
 import { explainFfmpegFailure, MediaRejectedError } from './errors.js';
 import { buildLadderArgs, buildRemuxArgs, buildThumbnailArgs } from './ffmpeg-args.js';
@@ -76,17 +77,17 @@ export async function transcodeToHls(opts: TranscodeOptions): Promise<TranscodeR
   assertComplete(probe, finished, stderr);
 
   const result = await writeMaster(outDir, probe, finished);
-  if (plan.thumbnail && (await hasFile(join(outDir, 'thumbnail.jpg')))) {
-    result.thumbnail = 'thumbnail.jpg';
-    result.files.push('thumbnail.jpg');
+  if (plan.thumbnail && (await hasFile(join(outDir, HLS_FILES.thumbnail)))) {
+    result.thumbnail = HLS_FILES.thumbnail;
+    result.files.push(HLS_FILES.thumbnail);
   }
-  if (plan.storyboard && (await hasFile(join(outDir, 'storyboard.jpg')))) {
+  if (plan.storyboard && (await hasFile(join(outDir, HLS_FILES.storyboardImage)))) {
     await writeFile(
-      join(outDir, 'storyboard.vtt'),
+      join(outDir, HLS_FILES.storyboardVtt),
       renderStoryboardVtt(plan.storyboard, probe.durationSeconds),
     );
-    result.storyboard = { image: 'storyboard.jpg', vtt: 'storyboard.vtt' };
-    result.files.push('storyboard.jpg', 'storyboard.vtt');
+    result.storyboard = { image: HLS_FILES.storyboardImage, vtt: HLS_FILES.storyboardVtt };
+    result.files.push(HLS_FILES.storyboardImage, HLS_FILES.storyboardVtt);
   }
   opts.onProgress?.(100);
   return result;
@@ -94,7 +95,7 @@ export async function transcodeToHls(opts: TranscodeOptions): Promise<TranscodeR
 
 /**
  * Fast first play for web-compatible sources (see isWebCompatible): copies the streams into one
- * `source` rendition without re-encoding, plus a poster. Seconds instead of minutes; run the full
+ * PREVIEW_RENDITION rendition without re-encoding, plus a poster. Seconds instead of minutes; run the full
  * ladder afterwards. Throws a plain Error when called for a source that needs transcoding.
  */
 export async function remuxToHls(opts: TranscodeOptions): Promise<TranscodeResult> {
@@ -106,13 +107,13 @@ export async function remuxToHls(opts: TranscodeOptions): Promise<TranscodeResul
   if (!video || !isWebCompatible(probe)) throw new Error('source is not web compatible: use transcodeToHls');
   const videoInput = video.index === undefined ? '0:v:0' : `0:${video.index}`;
   const audioInput = audio ? (audio.index === undefined ? '0:a:0' : `0:${audio.index}`) : null;
-  await mkdir(join(outDir, 'source'), { recursive: true });
+  await mkdir(join(outDir, PREVIEW_RENDITION), { recursive: true });
   const segmentSeconds = opts.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
   const remux = buildRemuxArgs({ input, outDir, videoInput, audioInput, segmentSeconds });
   const stderr = await runFfmpeg(opts, remux, probe.durationSeconds);
 
   const spec = {
-    name: 'source',
+    name: PREVIEW_RENDITION,
     width: video.width,
     height: video.height,
     frameRate: Math.round(video.fps * 1000) / 1000,
@@ -124,13 +125,13 @@ export async function remuxToHls(opts: TranscodeOptions): Promise<TranscodeResul
   const result = await writeMaster(outDir, probe, finished);
 
   const thumbnail = planThumbnail(probe.durationSeconds, video.width, video.height);
-  const output = join(outDir, 'thumbnail.jpg');
+  const output = join(outDir, HLS_FILES.thumbnail);
   const thumbArgs = buildThumbnailArgs({ input, videoInput, output, thumbnail });
   const ffmpeg = opts.ffmpegPath ?? 'ffmpeg';
   const run = await runProcess(ffmpeg, (await argsFor(ffmpeg, thumbArgs)).args, processOptions(opts));
   if (run.code === 0 && (await hasFile(output))) {
-    result.thumbnail = 'thumbnail.jpg';
-    result.files.push('thumbnail.jpg');
+    result.thumbnail = HLS_FILES.thumbnail;
+    result.files.push(HLS_FILES.thumbnail);
   }
   opts.onProgress?.(100);
   return result;

@@ -1,3 +1,5 @@
+import type { HLS_FILES } from '../../../protocol/media.js';
+
 /** The first usable video stream, as a viewer would see it. */
 export interface VideoStreamInfo {
   /** Absolute stream index in the input, used for `-map 0:<index>`; absent means the first video stream. */
@@ -44,7 +46,7 @@ export interface FrameRate {
 
 /** One HLS rendition written by a transcode. Paths are relative to the output directory. */
 export interface RenditionResult {
-  /** `720p`, `audio` or `source`; also the rendition's directory name. */
+  /** `720p`, `audio` or PREVIEW_RENDITION; also the rendition's directory name. */
   name: string;
   width?: number;
   height?: number;
@@ -61,9 +63,9 @@ export interface RenditionResult {
 /** Everything a transcode produced; `files` lists every file, relative to the output directory. */
 export interface TranscodeResult {
   durationSeconds: number;
-  master: 'master.m3u8';
+  master: typeof HLS_FILES.master;
   renditions: RenditionResult[];
-  thumbnail?: 'thumbnail.jpg';
-  storyboard?: { image: 'storyboard.jpg'; vtt: 'storyboard.vtt' };
+  thumbnail?: typeof HLS_FILES.thumbnail;
+  storyboard?: { image: typeof HLS_FILES.storyboardImage; vtt: typeof HLS_FILES.storyboardVtt };
   files: string[];
 }

@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
 import { jobs, renditions, videos } from '../../../../db/schema/index.js';
+import { videoObjectKey } from '../../../../protocol/media.js';
 import { type PublishInput, PublishInputSchema } from '../../../../protocol/runner.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordVideoPublished } from '../videos/domain-events.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
-import { outputPrefix } from './queue.js';
 
 export type PublishOutcome = 'published' | 'duplicate';
 
@@ -16,7 +16,7 @@ async function assertFilesExist(ctx: ServiceContext, videoId: string, input: Pub
   if (input.storyboard) paths.push(input.storyboard.image, input.storyboard.vtt);
   const missing: string[] = [];
   for (const path of paths)
-    if (!(await ctx.storage.exists(`${outputPrefix(videoId)}${path}`))) missing.push(path);
+    if (!(await ctx.storage.exists(videoObjectKey(videoId, path)))) missing.push(path);
   if (missing.length) {
     throw new ValidationError(
       missing.map((path) => ({ path: 'files', message: `${path} was not uploaded` })),
@@ -25,8 +25,12 @@ async function assertFilesExist(ctx: ServiceContext, videoId: string, input: Pub
   }
 }
 
+/**
+ * Record what was published. Keys are stored relative to the video (`hls/master.m3u8`), as the
+ * runner sent them: the video's prefix is added where a file is read (`videoObjectKey`). The
+ * storyboard image is not stored: its VTT names it, and the storyboard token opens both.
+ */
 async function writeOutputs(tx: Executor, videoId: string, input: PublishInput): Promise<void> {
-  const prefix = outputPrefix(videoId);
   await tx.delete(renditions).where(eq(renditions.videoId, videoId));
   await tx.insert(renditions).values(
     input.renditions.map((r) => ({
@@ -35,7 +39,7 @@ async function writeOutputs(tx: Executor, videoId: string, input: PublishInput):
       height: r.height ?? 0,
       bitrate: r.bitrate,
       codecs: r.codecs ?? null,
-      playlistKey: `${prefix}${r.playlist}`,
+      playlistKey: r.playlist,
     })),
   );
   await tx
@@ -44,14 +48,9 @@ async function writeOutputs(tx: Executor, videoId: string, input: PublishInput):
       durationSeconds: input.durationSeconds,
       assets: {
         version: Date.now(),
-        master: `${prefix}${input.master}`,
-        ...(input.thumbnail ? { thumbnail: `${prefix}${input.thumbnail}` } : {}),
-        ...(input.storyboard
-          ? {
-              storyboardImage: `${prefix}${input.storyboard.image}`,
-              storyboardVtt: `${prefix}${input.storyboard.vtt}`,
-            }
-          : {}),
+        master: input.master,
+        ...(input.thumbnail ? { thumbnail: input.thumbnail } : {}),
+        ...(input.storyboard ? { storyboardVtt: input.storyboard.vtt } : {}),
       },
     })
     .where(eq(videos.id, videoId));

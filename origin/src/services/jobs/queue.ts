@@ -15,11 +15,6 @@ import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
 
 export type JobRow = typeof jobs.$inferSelect;
 
-/** Storage key of a video's uploaded source. */
-export const sourceKey = (videoId: string) => `sources/${videoId}/original`;
-/** Storage prefix of a video's published HLS outputs. */
-export const outputPrefix = (videoId: string) => `videos/${videoId}/`;
-
 /** Every kind the protocol knows; rows of any other kind are never offered or leased. */
 const KNOWN_KINDS = Object.values(JOB_KINDS);
 

@@ -1,7 +1,8 @@
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import { uploads } from '../../../../db/schema/index.js';
+import { sourceKey } from '../../../../protocol/media.js';
 import type { ServiceContext } from '../context.js';
-import { enqueueTranscode, sourceKey } from '../jobs/queue.js';
+import { enqueueTranscode } from '../jobs/queue.js';
 import { transitionVideo } from '../videos/lifecycle.js';
 
 /** Record a new upload and move its video to `uploading`. */

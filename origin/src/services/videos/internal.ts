@@ -3,12 +3,9 @@ import type { ServiceContext } from '../context.js';
 import { guessVideoPassword } from './password.js';
 import { loadVideo } from './read.js';
 
-/** What the edge needs to decide access and find a video's files. Keys are made relative to `videos/<id>/`. */
+/** What the edge needs to decide access and find a video's files; keys are relative to the video, as stored. */
 export async function videoAccessPolicy(ctx: ServiceContext, id: string): Promise<VideoAccessPolicy> {
   const { video, channel } = await loadVideo(ctx, id);
-  const prefix = `videos/${video.id}/`;
-  const relative = (key: string | undefined) =>
-    key?.startsWith(prefix) ? key.slice(prefix.length) : undefined;
   const assets = video.assets;
   return {
     id: video.id,
@@ -18,10 +15,9 @@ export async function videoAccessPolicy(ctx: ServiceContext, id: string): Promis
     assets: assets
       ? {
           version: assets.version ?? video.updatedAt.getTime(),
-          master: relative(assets.master) ?? 'hls/master.m3u8',
-          ...(relative(assets.thumbnail) ? { thumbnail: relative(assets.thumbnail) } : {}),
-          ...(relative(assets.storyboardImage) ? { storyboardImage: relative(assets.storyboardImage) } : {}),
-          ...(relative(assets.storyboardVtt) ? { storyboardVtt: relative(assets.storyboardVtt) } : {}),
+          master: assets.master,
+          ...(assets.thumbnail ? { thumbnail: assets.thumbnail } : {}),
+          ...(assets.storyboardVtt ? { storyboardVtt: assets.storyboardVtt } : {}),
         }
       : null,
   };
