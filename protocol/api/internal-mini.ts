@@ -16,7 +16,6 @@ export const VideoAccessPolicyMiniSchema = z.object({
       version: z.int(),
       master: z.string(),
       thumbnail: z.optional(z.string()),
-      storyboardImage: z.optional(z.string()),
       storyboardVtt: z.optional(z.string()),
     }),
   ),
