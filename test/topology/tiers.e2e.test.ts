@@ -93,9 +93,8 @@ describe('each tier starts alone from env (npm run origin | transcoder | edge)',
       INTERNAL_API_TOKEN,
       RUNNER_REGISTRATION_TOKEN,
       SCRYPT_LOG2_N: '10',
-      // Today's lease floor and sweep, so that a dead transcoder's job is back within seconds.
-      JOB_LEASE_SECONDS: '5',
-      SWEEP_INTERVAL_SECONDS: '1',
+      // The default transcode lease (15 s), watched at its expiry: a dead transcoder's job must be
+      // taken over within 20 s without any tuning.
       JOB_RETRY_BASE_SECONDS: '0',
       LOG_LEVEL: 'info',
     });
