@@ -65,9 +65,8 @@ export const jobs = pgTable(
   'jobs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    videoId: uuid('video_id')
-      .notNull()
-      .references(() => videos.id, { onDelete: 'cascade' }),
+    /** The video the job works on; null for jobs about no video (federation deliveries). */
+    videoId: uuid('video_id').references(() => videos.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     state: jobStateEnum('state').notNull().default('pending'),
     payload: jsonb('payload').notNull().default({}),

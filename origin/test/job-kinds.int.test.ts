@@ -75,6 +75,41 @@ describe.each(DRIVERS)('job kinds, per-kind leases and the lease watch on %s', (
   const jobRow = async (jobId: string) =>
     (await t.database.db.select().from(jobs).where(eq(jobs.id, jobId)))[0];
 
+  it('queues a delivery that is about no video, offers it only to delivery runners, and keeps it off video routes', async () => {
+    const job = await t.database.db.transaction((tx) =>
+      enqueueJob(tx, {
+        kind: 'deliver',
+        videoId: null,
+        payload: { inbox: 'https://peer.example/inbox', activity: ACTIVITY },
+        maxAttempts: 3,
+      }),
+    );
+    const r = await runner('deliverer');
+    expect(await r.request(['transcode'])).not.toContain(job.id);
+    expect(await r.request(['deliver'])).toEqual([job.id]);
+    const accepted = await r.post(`${job.id}/accept`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({
+      kind: 'deliver',
+      inbox: 'https://peer.example/inbox',
+      activity: ACTIVITY,
+    });
+    expect(accepted.body).not.toHaveProperty('videoId');
+    const put = await t.app.request(`/api/v1/runners/jobs/${job.id}/files/hls/x.m3u8`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${r.token}` },
+      body: '#EXTM3U\n',
+    });
+    expect(put.status).toBe(409);
+    expect(((await put.json()) as { error: { code: string } }).error.code).toBe('conflict');
+    const publish = await r.post(`${job.id}/complete`, {
+      durationSeconds: 1,
+      master: 'hls/master.m3u8',
+      renditions: [{ name: 'a', bitrate: 1, playlist: 'hls/a/index.m3u8' }],
+    });
+    expect(publish.status).toBe(409);
+  });
+
   it('offers a runner only the kinds it asked for', async () => {
     const transcode = await queue('transcode', {});
     const cleanup = await queue('cleanup', {});

@@ -5,7 +5,7 @@ import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
 import { ConflictError, ServiceError, ValidationError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
-import { findLeasedJob } from '../services/jobs/queue.js';
+import { findLeasedJob, videoOf } from '../services/jobs/queue.js';
 
 const JobId = z.string().uuid();
 
@@ -21,7 +21,7 @@ export function runnerFileRoutes() {
     const services = c.get('services');
     const job = await findLeasedJob(services, JobId.parse(c.req.param('id')), c.get('runnerId'));
     if (!job) throw new ConflictError('This runner does not hold the job');
-    const response = await storedObjectResponse(services.storage, sourceKey(job.videoId), c.req.raw);
+    const response = await storedObjectResponse(services.storage, sourceKey(videoOf(job)), c.req.raw);
     if (!response) throw new ServiceError('not_found', 'The source file of this video is missing');
     return response;
   });
@@ -34,7 +34,7 @@ export function runnerFileRoutes() {
     if (!path.success) throw new ValidationError([{ path: 'path', message: 'Not a safe relative path' }]);
     const length = Number(c.req.header('content-length') ?? Number.NaN);
     const body = c.req.raw.body ?? new Uint8Array();
-    await services.storage.put(videoObjectKey(job.videoId, path.data), body, {
+    await services.storage.put(videoObjectKey(videoOf(job), path.data), body, {
       ...(c.req.header('content-type') ? { contentType: c.req.header('content-type') } : {}),
       ...(Number.isFinite(length) ? { contentLength: length } : {}),
     });

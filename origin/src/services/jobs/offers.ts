@@ -6,7 +6,7 @@ import {
   type JobOffer,
 } from '../../../../protocol/runner.js';
 import type { ServiceContext } from '../context.js';
-import { type JobRow, offerJobs, reapExpiredLeases } from './queue.js';
+import { type JobRow, offerJobs, reapExpiredLeases, videoOf } from './queue.js';
 
 /** Longest a long-poll sleeps between looks at the table; a reap on this origin wakes it sooner. */
 const POLL_INTERVAL_MS = 250;
@@ -43,13 +43,13 @@ const ACCEPTED_VIEWS: {
 } = {
   transcode: (job) => ({
     kind: 'transcode',
-    videoId: job.videoId,
+    videoId: videoOf(job),
     sourceUrl: `${jobUrl(job)}/source`,
     filesUrl: `${jobUrl(job)}/files/`,
   }),
-  live: (job) => ({ kind: 'live', videoId: job.videoId, filesUrl: `${jobUrl(job)}/files/` }),
-  recording: (job) => ({ kind: 'recording', videoId: job.videoId, filesUrl: `${jobUrl(job)}/files/` }),
-  cleanup: (job) => ({ kind: 'cleanup', videoId: job.videoId }),
+  live: (job) => ({ kind: 'live', videoId: videoOf(job), filesUrl: `${jobUrl(job)}/files/` }),
+  recording: (job) => ({ kind: 'recording', videoId: videoOf(job), filesUrl: `${jobUrl(job)}/files/` }),
+  cleanup: (job) => ({ kind: 'cleanup', videoId: videoOf(job) }),
   deliver: (job) => ({ kind: 'deliver', ...JOB_PAYLOADS.deliver.parse(job.payload) }),
 };
 

@@ -2,11 +2,12 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
 import { jobs, renditions, videos } from '../../../../db/schema/index.js';
 import { videoObjectKey } from '../../../../protocol/media.js';
-import { type PublishInput, PublishInputSchema } from '../../../../protocol/runner.js';
+import { JOB_KINDS, type PublishInput, PublishInputSchema } from '../../../../protocol/runner.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordVideoPublished } from '../videos/domain-events.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
+import { videoOf } from './queue.js';
 
 export type PublishOutcome = 'published' | 'duplicate';
 
@@ -70,7 +71,10 @@ export async function publishJob(
   const [peek] = await ctx.db.select().from(jobs).where(eq(jobs.id, input.jobId));
   if (!peek) throw new NotFoundError('Job');
   if (peek.state === 'succeeded') return 'duplicate';
-  await assertFilesExist(ctx, peek.videoId, outputs);
+  if (peek.kind !== JOB_KINDS.transcode)
+    throw new ConflictError(`A ${peek.kind} job publishes no video outputs`);
+  const videoId = videoOf(peek);
+  await assertFilesExist(ctx, videoId, outputs);
 
   return ctx.db.transaction(async (tx) => {
     const [job] = await tx.select().from(jobs).where(eq(jobs.id, input.jobId)).for('update');
@@ -80,11 +84,11 @@ export async function publishJob(
     if (job.state !== 'leased' || job.runnerId !== input.runnerId) {
       throw new ConflictError('This runner no longer holds the job; another runner may have taken it over');
     }
-    await writeOutputs(tx, job.videoId, outputs);
-    await recordVideoPublished(tx, job, input.stage);
+    await writeOutputs(tx, videoId, outputs);
+    await recordVideoPublished(tx, { ...job, videoId }, input.stage);
     if (input.stage === 'preview') {
       await tx.update(jobs).set({ previewPublishedAt: new Date() }).where(eq(jobs.id, job.id));
-      await transitionVideo(tx, job.videoId, 'ready', { progress: job.progress });
+      await transitionVideo(tx, videoId, 'ready', { progress: job.progress });
       return 'published';
     }
     await tx
@@ -92,8 +96,8 @@ export async function publishJob(
       .set({ state: 'succeeded', progress: 100, finishedAt: new Date() })
       .where(eq(jobs.id, job.id));
     // A video made ready by its preview stays ready: the ladder replaces the renditions quietly.
-    if (!(await transitionVideo(tx, job.videoId, 'ready', { progress: 100 }))) {
-      await setVideoProgress(tx, job.videoId, 100);
+    if (!(await transitionVideo(tx, videoId, 'ready', { progress: 100 }))) {
+      await setVideoProgress(tx, videoId, 100);
     }
     return 'published';
   });

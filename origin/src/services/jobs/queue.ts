@@ -10,6 +10,7 @@ import {
   type JobOffer,
   type JobPayload,
 } from '../../../../protocol/runner.js';
+import { ConflictError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
 
@@ -20,6 +21,15 @@ const KNOWN_KINDS = Object.values(JOB_KINDS);
 
 /** Only transcode jobs move their video through queued -> transcoding -> ready | failed. */
 const drivesVideoState = (kind: string) => kind === JOB_KINDS.transcode;
+
+/**
+ * The video a job works on. Every kind but `deliver` has one; asking for the video of a job that has
+ * none is a conflict (a runner calling a video route with a delivery job), never a crash.
+ */
+export function videoOf(job: Pick<JobRow, 'videoId' | 'kind'>): string {
+  if (!job.videoId) throw new ConflictError(`A ${job.kind} job is not about a video`);
+  return job.videoId;
+}
 
 /** When a lease of this kind taken now runs out. */
 export function leaseExpiry(ctx: ServiceContext, kind: JobKind): Date {
@@ -32,7 +42,7 @@ export function leaseExpiry(ctx: ServiceContext, kind: JobKind): Date {
  */
 export async function enqueueJob<K extends JobKind>(
   tx: Executor,
-  input: { kind: K; videoId: string; payload: JobPayload<K>; maxAttempts: number },
+  input: { kind: K; videoId: string | null; payload: JobPayload<K>; maxAttempts: number },
 ): Promise<JobRow> {
   const kind = JobKindSchema.parse(input.kind);
   const payload = JOB_PAYLOADS[kind].parse(input.payload);
@@ -66,7 +76,8 @@ export async function requeueJob(
     .update(jobs)
     .set({ state: JOB_STATES.pending, runnerId: null, leaseExpiresAt: null, ...changes })
     .where(eq(jobs.id, job.id));
-  if (drivesVideoState(job.kind) && !job.previewPublishedAt) await transitionVideo(tx, job.videoId, 'queued');
+  if (drivesVideoState(job.kind) && !job.previewPublishedAt)
+    await transitionVideo(tx, videoOf(job), 'queued');
 }
 
 /**
@@ -92,7 +103,8 @@ export async function settleFailure(
     .set({ state: JOB_STATES.failed, leaseExpiresAt: null, error: failure.reason, finishedAt: now })
     .where(eq(jobs.id, job.id));
   // A video already playable from its preview stays ready (ready -> failed is not a transition).
-  if (drivesVideoState(job.kind)) await transitionVideo(tx, job.videoId, 'failed', { error: failure.reason });
+  if (drivesVideoState(job.kind))
+    await transitionVideo(tx, videoOf(job), 'failed', { error: failure.reason });
   return 'failed';
 }
 
@@ -189,7 +201,7 @@ export async function acceptJob(
       })
       .where(eq(jobs.id, job.id))
       .returning();
-    if (drivesVideoState(job.kind)) await transitionVideo(tx, job.videoId, 'transcoding', { progress: 0 });
+    if (drivesVideoState(job.kind)) await transitionVideo(tx, videoOf(job), 'transcoding', { progress: 0 });
     return leased;
   });
   if (job?.leaseExpiresAt) ctx.jobSignals.leased(job.leaseExpiresAt);
@@ -230,7 +242,7 @@ export async function heartbeat(
   const row = rows[0];
   if (!row) return false;
   ctx.jobSignals.leased(leaseExpiresAt);
-  if (drivesVideoState(row.kind)) await setVideoProgress(ctx.db, row.videoId, progress);
+  if (drivesVideoState(row.kind)) await setVideoProgress(ctx.db, videoOf(row), progress);
   return true;
 }
 

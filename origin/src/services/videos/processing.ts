@@ -25,7 +25,7 @@ export async function backgroundProcessing(
     );
   return new Map(
     running.map((job) => [
-      job.videoId,
+      job.videoId as string, // inArray(videoIds) above: never null
       { stage: 'ladder', progress: Math.max(0, Math.min(100, job.progress)) } as const,
     ]),
   );

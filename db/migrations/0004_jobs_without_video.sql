@@ -1,0 +1,1 @@
+ALTER TABLE "jobs" ALTER COLUMN "video_id" DROP NOT NULL;
