@@ -4,6 +4,7 @@ import type { ScryptParams } from '../auth/passwords.js';
 import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
+import type { Mailer } from './mail/mailer.js';
 
 /** Settings the services need, already parsed from the environment (see `env.ts`). */
 export interface ServiceConfig {
@@ -41,4 +42,5 @@ export interface ServiceContext {
   loginThrottle: Throttle;
   videoPasswordThrottle: Throttle;
   storage: Storage;
+  mailer: Mailer;
 }
