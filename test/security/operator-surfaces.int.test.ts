@@ -16,12 +16,13 @@ describe('operator surfaces on postgres', () => {
   it.each(OPERATOR)(
     '%s answers 404 to the public, through the edge too, like an unknown route',
     async (path) => {
-      for (const headers of [
+      const attempts: Array<Record<string, string>> = [
         {},
         { 'x-vidra-edge-token': TOKEN },
         { authorization: 'Bearer wrong-token-0123456789' },
         { authorization: TOKEN },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const res = await t.call('GET', path, { direct: true, headers });
         expect(res.status).toBe(404);
         expectErrorShape(res.body, 'not_found');
