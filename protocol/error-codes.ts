@@ -13,9 +13,13 @@ export const ERROR_CODES = {
   wrong_password: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
+  precondition_failed: 412,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   too_many_requests: 429,
   internal_error: 500,
+  not_implemented: 501,
   bad_gateway: 502,
   unavailable: 503,
 } as const;

@@ -14,8 +14,8 @@ export const StartEnvSchema = OriginEnvObject.extend({
   /** Or an Upstash(-compatible) REST endpoint directly. Memory limits when neither is set. */
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
-  // Behind the local edge, the origin may trust X-Forwarded-For.
-  TRUST_PROXY: OriginEnvObject.shape.TRUST_PROXY.default(true),
+  // Everything runs on this machine: curl 127.0.0.1:8080/metrics works without the token.
+  INTERNAL_ADDRESSES: OriginEnvObject.shape.INTERNAL_ADDRESSES.default(['127.0.0.1', '::1']),
 }).superRefine(requireS3Settings);
 
 export type StartEnv = z.infer<typeof StartEnvSchema>;

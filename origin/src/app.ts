@@ -1,11 +1,18 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import { ZodError } from 'zod';
 import type { Database } from '../../db/client.js';
 import { createAccessTokenVerifier } from './auth/access-tokens.js';
+import {
+  type ClientAddressPolicy,
+  decideClientAddress,
+  EDGE_TOKEN_HEADER,
+  isOperatorRequest,
+  type RequestOrigin,
+} from './auth/client-address.js';
 import { authenticate } from './auth/middleware.js';
 import { KeyRing } from './auth/signing-keys.js';
 import { Throttle } from './auth/throttle.js';
@@ -13,6 +20,7 @@ import { fieldErrorsFromIssues, ServiceError } from './lib/errors.js';
 import { type AppEnv, createRouter, errorBody, serviceErrorResponse } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
+import { publicDocument } from './lib/openapi.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { internalRoutes } from './routes/internal.js';
@@ -24,24 +32,34 @@ import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { JobSignals } from './services/jobs/signals.js';
+import { createConsoleMailer, type Mailer } from './services/mail/mailer.js';
 import type { Storage } from './storage/types.js';
 
 export interface AppOptions {
   db: Database;
   logger: Logger;
   config: ServiceConfig & {
-    /** Take the client address from `X-Forwarded-For` (set when an edge or LB is in front). */
-    trustProxy: boolean;
-    /** Shared with the edge for `/internal/*`. */
+    /** Peers whose `X-Forwarded-For` is believed; the edge is believed by its token instead. */
+    trustedProxyAddresses: readonly string[];
+    /** Peers that reach operator surfaces (/metrics, /readyz, internal docs) without the token. */
+    internalAddresses: readonly string[];
+    /** Shared with the edge for `/internal/*`, as `X-Vidra-Edge-Token`, and by operators. */
     internalApiToken: string;
   };
   metrics?: Metrics;
+  /** Defaults to the console mailer, which logs each message. */
+  mailer?: Mailer;
   storage: Storage;
   /** Where tus stages upload bytes; all origins of one server must share it. */
   uploadStagingDir: string;
 }
 
-export function createServiceContext(db: Database, config: ServiceConfig, storage: Storage): ServiceContext {
+export function createServiceContext(
+  db: Database,
+  config: ServiceConfig,
+  storage: Storage,
+  mailer: Mailer,
+): ServiceContext {
   const keys = new KeyRing(db, {
     rotateAfterSeconds: config.signingKeyRotationSeconds,
     tokenTtlSeconds: config.accessTokenTtlSeconds,
@@ -51,34 +69,78 @@ export function createServiceContext(db: Database, config: ServiceConfig, storag
     config,
     keys,
     accessTokens: createAccessTokenVerifier(keys),
-    loginThrottle: new Throttle(db, config.loginThrottle),
-    videoPasswordThrottle: new Throttle(db, config.videoPasswordThrottle),
+    loginThrottle: new Throttle(db, 'login', config.loginThrottle),
+    videoPasswordThrottle: new Throttle(db, 'video-password', config.videoPasswordThrottle),
     storage,
     jobSignals: new JobSignals(),
+    mailer,
   };
 }
 
-function clientIp(c: Context<AppEnv>, trustProxy: boolean): string {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  if (trustProxy && forwarded) return forwarded;
+function requestOrigin(c: Context<AppEnv>): RequestOrigin {
+  let socketAddress: string | undefined;
   try {
-    return getConnInfo(c as unknown as Context).remote.address ?? 'unknown';
+    socketAddress = getConnInfo(c as unknown as Context).remote.address;
   } catch {
-    return 'unknown'; // in-process requests (tests) have no socket
+    socketAddress = undefined; // in-process requests (tests) have no socket
   }
+  return {
+    socketAddress,
+    forwardedFor: c.req.header('x-forwarded-for'),
+    edgeToken: c.req.header(EDGE_TOKEN_HEADER),
+  };
 }
+
+/** `X-Content-Type-Options: nosniff` on every response, raw ones (tus, media) included. */
+function noSniff(): MiddlewareHandler<AppEnv> {
+  return async function noSniff(c, next) {
+    await next();
+    try {
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    } catch {
+      c.res = new Response(c.res.body, c.res); // immutable headers (a fetched response): copy them
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    }
+  };
+}
+
+/** Operator surfaces answer 404, like an unknown route, unless `isOperatorRequest` says otherwise. */
+function operatorOnly(policy: Parameters<typeof isOperatorRequest>[1]): MiddlewareHandler<AppEnv> {
+  return async function operatorOnly(c, next) {
+    const request = { ...requestOrigin(c), authorization: c.req.header('authorization') };
+    if (!isOperatorRequest(request, policy)) {
+      return c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`), 404);
+    }
+    await next();
+  };
+}
+
+/** Where the full OpenAPI document (internal and runner routes included) is served to operators. */
+export const INTERNAL_OPENAPI_PATH = '/internal/v1/openapi.json';
+export const OPERATOR_PATHS = ['/metrics', '/readyz', INTERNAL_OPENAPI_PATH] as const;
 
 /** The origin's Hono app. Tests build it with a real database and call `app.request()`. */
 export function createApp(options: AppOptions) {
-  const services = createServiceContext(options.db, options.config, options.storage);
+  const services = createServiceContext(
+    options.db,
+    options.config,
+    options.storage,
+    options.mailer ?? createConsoleMailer(options.logger),
+  );
+  const addressPolicy: ClientAddressPolicy = {
+    edgeToken: options.config.internalApiToken,
+    trustedProxies: new Set(options.config.trustedProxyAddresses),
+  };
+  const operatorPolicy = { ...addressPolicy, internalAddresses: new Set(options.config.internalAddresses) };
   const metrics = options.metrics ?? createMetrics({ collectDefaults: false });
   const app = createRouter();
   const userAuth = authenticate();
 
+  app.use(noSniff());
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(async function context(c, next) {
     c.set('services', services);
-    c.set('clientIp', clientIp(c, options.config.trustProxy));
+    c.set('clientIp', decideClientAddress(requestOrigin(c), addressPolicy));
     c.set('logger', options.logger.child({ requestId: c.get('requestId') }));
     const started = performance.now();
     await next();
@@ -91,6 +153,31 @@ export function createApp(options: AppOptions) {
   // Runners carry runner tokens, not user JWTs; their routes authenticate on their own.
   app.use('/api/*', async (c, next) =>
     c.req.path.startsWith('/api/v1/runners/') ? next() : userAuth(c, next),
+  );
+
+  for (const path of OPERATOR_PATHS) app.use(path, operatorOnly(operatorPolicy));
+  const info = { title: 'Vidra origin API', version: '1.0.0' };
+  // Registered before the internal router, whose bearer check would otherwise refuse internal addresses.
+  app.get(INTERNAL_OPENAPI_PATH, (c) =>
+    c.json(
+      app.getOpenAPIDocument({
+        openapi: '3.0.3',
+        info: {
+          ...info,
+          description: "Everything, including the edge's internal API and the runner protocol.",
+        },
+      }),
+    ),
+  );
+  app.get('/api/v1/openapi.json', (c) =>
+    c.json(
+      publicDocument(
+        app.getOpenAPIDocument({
+          openapi: '3.0.3',
+          info: { ...info, description: 'Accounts, channels, videos and resumable uploads.' },
+        }),
+      ),
+    ),
   );
 
   app.route('/', systemRoutes(metrics));
@@ -117,14 +204,6 @@ export function createApp(options: AppOptions) {
     type: 'http',
     scheme: 'bearer',
     description: 'Runner token from POST /api/v1/runners/register',
-  });
-  app.doc('/api/v1/openapi.json', {
-    openapi: '3.0.3',
-    info: {
-      title: 'Vidra origin API',
-      version: '1.0.0',
-      description: 'Accounts, channels, videos, resumable uploads and the transcoding runner protocol.',
-    },
   });
 
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`), 404));

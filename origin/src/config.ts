@@ -1,19 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { AppOptions } from './app.js';
+import { LOGIN_THROTTLE, VIDEO_PASSWORD_THROTTLE } from './auth/throttle-policies.js';
 import type { OriginEnv } from './env.js';
 
 /** Map the parsed environment onto the app's settings. Throttle policies are fixed on purpose. */
 export function configFromEnv(env: OriginEnv): AppOptions['config'] {
   return {
-    trustProxy: env.TRUST_PROXY,
+    trustedProxyAddresses: env.TRUSTED_PROXY_ADDRESSES,
+    internalAddresses: env.INTERNAL_ADDRESSES,
     // Without a configured token, only an edge started alongside (npm start) that was handed this one gets in.
     internalApiToken: env.INTERNAL_API_TOKEN ?? randomBytes(24).toString('base64url'),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     signingKeyRotationSeconds: env.SIGNING_KEY_ROTATION_SECONDS,
     scrypt: { N: 2 ** env.SCRYPT_LOG2_N, r: 8, p: 1 },
-    loginThrottle: { maxFailures: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 },
-    videoPasswordThrottle: { maxFailures: 10, windowSeconds: 15 * 60, lockSeconds: 15 * 60 },
+    loginThrottle: LOGIN_THROTTLE,
+    videoPasswordThrottle: VIDEO_PASSWORD_THROTTLE,
     jobs: {
       leaseSeconds: {
         transcode: env.JOB_LEASE_SECONDS,

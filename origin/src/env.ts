@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { parseEnvOrThrow } from '../../protocol/env.js';
+import { isIpAddress, normalizeAddress } from './auth/client-address.js';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const GiB = 1024 ** 3;
 /** How long a runner holds a job without a heartbeat; runners heartbeat at a third of it. */
 const leaseSeconds = z.coerce.number().int().min(1).max(3600);
+/** A comma-separated list of literal IP addresses (no ranges), normalised. */
+const addressList = z
+  .string()
+  .transform((v) => v.split(',').map(normalizeAddress).filter(Boolean))
+  .refine((list) => list.every(isIpAddress), 'use a comma-separated list of IP addresses');
 
 /**
  * Every environment variable the origin reads, with defaults for the embedded mode. This is the
@@ -23,7 +26,19 @@ export const OriginEnvObject = z.object({
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),
-  TRUST_PROXY: bool.default(false),
+  // Believing any caller's X-Forwarded-For made every per-address throttle free to bypass (issue 9).
+  TRUST_PROXY: z
+    .enum(['false', '0', 'no'], {
+      message:
+        'TRUST_PROXY was removed: the edge authenticates itself with INTERNAL_API_TOKEN; list other front proxies in TRUSTED_PROXY_ADDRESSES',
+    })
+    .optional(),
+  TRUSTED_PROXY_ADDRESSES: addressList
+    .default([])
+    .describe('Peers whose X-Forwarded-For is believed (read right to left), besides the edge'),
+  INTERNAL_ADDRESSES: addressList
+    .default([])
+    .describe('Peers that reach /metrics, /readyz and the internal OpenAPI document without a token'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce
     .number()

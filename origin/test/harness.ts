@@ -8,8 +8,11 @@ import { type DatabaseHandle, openDatabase } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
 import { JOB_KINDS, type JobKind } from '../../protocol/runner.js';
 import { createApp } from '../src/app.js';
+import { EDGE_TOKEN_HEADER } from '../src/auth/client-address.js';
+import { LOGIN_THROTTLE, VIDEO_PASSWORD_THROTTLE } from '../src/auth/throttle-policies.js';
 import { createLogger } from '../src/lib/logger.js';
 import { watchLeases } from '../src/services/jobs/lease-watch.js';
+import type { MailMessage } from '../src/services/mail/mailer.js';
 import { createLocalStorage } from '../src/storage/local.js';
 
 /** The two database drivers every integration suite runs against, with the same migrations. */
@@ -58,14 +61,15 @@ export function leases(
 
 /** Cheap scrypt for tests: the cost parameter is stored per hash, so the code path is the same. */
 export const TEST_CONFIG = {
-  trustProxy: true,
+  trustedProxyAddresses: [] as string[],
+  internalAddresses: [] as string[],
   internalApiToken: 'test-internal-token-0123456789',
   accessTokenTtlSeconds: 900,
   refreshTokenTtlSeconds: 86_400,
   signingKeyRotationSeconds: 86_400,
   scrypt: { N: 2 ** 10, r: 8, p: 1 },
-  loginThrottle: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
-  videoPasswordThrottle: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
+  loginThrottle: LOGIN_THROTTLE,
+  videoPasswordThrottle: VIDEO_PASSWORD_THROTTLE,
   jobs: { leaseSeconds: leases(30), retryBaseSeconds: 0, maxAttempts: 3 },
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
   runnerRegistrationToken: 'test-registration-token-0123456789',
@@ -86,9 +90,11 @@ export async function createTestApp(
   const dir = mkdtempSync(path.join(tmpdir(), 'vidra-origin-'));
   const storage = createLocalStorage({ root: path.join(dir, 'storage') });
   const uploadStagingDir = path.join(dir, 'uploads');
+  const mailbox: MailMessage[] = [];
   const { app, services } = createApp({
     db: database.db,
     logger: createLogger('silent'),
+    mailer: { send: async (message) => void mailbox.push(message) },
     config: { ...TEST_CONFIG, ...overrides },
     storage,
     uploadStagingDir,
@@ -99,10 +105,19 @@ export async function createTestApp(
   async function call(
     method: string,
     url: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string>; ip?: string } = {},
+    options: {
+      token?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      ip?: string;
+      /** Call as a client straight to the origin, without the edge's token vouching for X-Forwarded-For. */
+      direct?: boolean;
+    } = {},
   ) {
+    // Like the edge: the client's address in X-Forwarded-For, vouched for by the internal token.
     const headers: Record<string, string> = {
       'x-forwarded-for': options.ip ?? randomIp(),
+      ...(options.direct ? {} : { [EDGE_TOKEN_HEADER]: TEST_CONFIG.internalApiToken }),
       ...options.headers,
     };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -118,7 +133,7 @@ export async function createTestApp(
     return { status: res.status, body, headers: res.headers };
   }
 
-  /** Register a user with unique credentials and return its session. */
+  /** Register a user with unique credentials, sign in, and return its session. */
   async function signUp(prefix = 'user') {
     const id = randomUUID().slice(0, 8);
     const credentials = {
@@ -126,8 +141,13 @@ export async function createTestApp(
       username: `${prefix}_${id}`,
       password: `pw-${id}-long-enough`,
     };
-    const res = await call('POST', '/api/v1/auth/register', { body: credentials });
-    if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const registered = await call('POST', '/api/v1/auth/register', { body: credentials });
+    if (registered.status !== 202)
+      throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+    const res = await call('POST', '/api/v1/auth/login', {
+      body: { email: credentials.email, password: credentials.password },
+    });
+    if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
     return {
       ...credentials,
       session: res.body,
@@ -152,7 +172,19 @@ export async function createTestApp(
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { app, services, database, storage, uploadStagingDir, leaseWatch, call, signUp, signUpAdmin, close };
+  return {
+    app,
+    services,
+    database,
+    storage,
+    uploadStagingDir,
+    leaseWatch,
+    mailbox,
+    call,
+    signUp,
+    signUpAdmin,
+    close,
+  };
 }
 
 /** A random documentation-range address, so throttles keyed by IP do not collide across tests. */

@@ -1,6 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './harness.js';
+import { createTestApp, TEST_CONFIG, type TestApp } from './harness.js';
+
+/** Operator surfaces answer only the internal token (or an internal address); see test/security/. */
+const OPERATOR = { headers: { authorization: `Bearer ${TEST_CONFIG.internalApiToken}` } };
 
 describe('system endpoints and the OpenAPI document', () => {
   let t: TestApp;
@@ -11,20 +14,20 @@ describe('system endpoints and the OpenAPI document', () => {
 
   it('answers liveness and readiness', async () => {
     expect((await t.call('GET', '/healthz')).body).toEqual({ ok: true });
-    expect((await t.call('GET', '/readyz')).body).toEqual({ ok: true, checks: { database: 'ok' } });
+    expect((await t.call('GET', '/readyz', OPERATOR)).body).toEqual({ ok: true, checks: { database: 'ok' } });
   });
 
   it('reports not ready once the database is gone', async () => {
     const broken = await createTestApp('pglite');
     await broken.close();
-    const res = await broken.call('GET', '/readyz');
+    const res = await broken.call('GET', '/readyz', OPERATOR);
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ ok: false, checks: { database: 'unreachable' } });
   });
 
   it('exposes Prometheus metrics labelled by route pattern', async () => {
     await t.call('GET', '/api/v1/videos/6f1c5a8e-0000-4000-8000-000000000000');
-    const res = await t.call('GET', '/metrics');
+    const res = await t.call('GET', '/metrics', OPERATOR);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     expect(res.body).toContain(
@@ -43,8 +46,8 @@ describe('system endpoints and the OpenAPI document', () => {
     });
   });
 
-  it('serves a valid OpenAPI document that lists every route', async () => {
-    const res = await t.call('GET', '/api/v1/openapi.json');
+  it('serves operators a valid OpenAPI document that lists every route', async () => {
+    const res = await t.call('GET', '/internal/v1/openapi.json', OPERATOR);
     expect(res.status).toBe(200);
     const document = structuredClone(res.body);
     await expect(SwaggerParser.validate(document)).resolves.toBeTruthy();
@@ -56,7 +59,7 @@ describe('system endpoints and the OpenAPI document', () => {
     }
     const served = new Set(
       t.app.routes
-        .filter((r) => r.method !== 'ALL' && r.path !== '/api/v1/openapi.json')
+        .filter((r) => r.method !== 'ALL' && !r.path.endsWith('/openapi.json'))
         .map((r) => `${r.method} ${r.path.replace(/\{[^}]+\}/g, '')}`),
     );
     expect(served.size).toBeGreaterThanOrEqual(28);

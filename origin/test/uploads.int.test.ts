@@ -162,7 +162,7 @@ describe.each(DRIVERS)('tus uploads on %s', (driver) => {
     expect((await over.json()).error.message).toMatch(/exceed your quota: 3 MiB of 3 MiB used/);
   });
 
-  it("refuses uploads to someone else's video (403), anonymous ones (401) and unknown videos (404)", async () => {
+  it("refuses uploads to someone else's public video (403), anonymous ones (401) and unknown videos (404)", async () => {
     const videoId = await newVideo();
     const stranger = await t.signUp('stranger');
     const foreign = await create(stranger.token, videoId, 100);
@@ -174,11 +174,11 @@ describe.each(DRIVERS)('tus uploads on %s', (driver) => {
     expect((await create(undefined, videoId, 100)).status).toBe(401);
     expect((await create(owner.token, '6f1c5a8e-0000-4000-8000-000000000000', 100)).status).toBe(404);
 
-    // Nor may a stranger resume or read someone else's upload.
+    // Nor may a stranger resume or read someone else's upload: it answers like one that does not exist.
     const mine = await create(owner.token, videoId, 100);
     const url = mine.headers.get('location') as string;
-    expect((await head(url, t.app, stranger.token)).status).toBe(403);
-    expect((await patch(url, 0, new Uint8Array(10), t.app, stranger.token)).status).toBe(403);
+    expect((await head(url, t.app, stranger.token)).status).toBe(404);
+    expect((await patch(url, 0, new Uint8Array(10), t.app, stranger.token)).status).toBe(404);
   });
 
   it('refuses a second upload to a video that already has one (409), and a deferred length (400)', async () => {

@@ -20,6 +20,15 @@ export const RegisterInputSchema = z.object({
 });
 export type RegisterInput = z.infer<typeof RegisterInputSchema>;
 
+/**
+ * What registration answers, whether or not the email already had an account (so it cannot be used
+ * to find out which emails do). The client signs in next.
+ */
+export const RegistrationAcceptedSchema = z
+  .object({ message: z.string() })
+  .meta({ id: 'RegistrationAccepted' });
+export type RegistrationAccepted = z.infer<typeof RegistrationAcceptedSchema>;
+
 export const LoginInputSchema = z.object({
   email: EmailSchema,
   password: z.string().min(1, 'Enter your password').max(256),

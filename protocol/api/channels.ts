@@ -1,22 +1,34 @@
 import { z } from 'zod';
+import { isBlankLooking, isDotSegment } from '../text.js';
 
 export const HandleSchema = z
   .string()
   .trim()
   .min(2, 'Use at least 2 characters')
   .max(40, 'Use at most 40 characters')
-  .regex(/^[a-zA-Z0-9_.-]+$/, 'Use only letters, digits, dots, dashes and underscores');
+  .regex(/^[a-zA-Z0-9_.-]+$/, 'Use only letters, digits, dots, dashes and underscores')
+  // A handle is a URL path segment: `..` would be resolved away, `--` reads as nothing.
+  .refine((handle) => !isDotSegment(handle), 'A handle cannot be . or ..')
+  .regex(/[a-zA-Z0-9]/, 'Use at least one letter or digit');
+
+/** A name shown in lists: must show at least one visible character. */
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a display name')
+  .max(100)
+  .refine((name) => name === '' || !isBlankLooking(name), 'Enter a display name with visible characters');
 
 export const CreateChannelInputSchema = z.object({
   handle: HandleSchema,
-  displayName: z.string().trim().min(1, 'Enter a display name').max(100),
+  displayName: DisplayNameSchema,
   description: z.string().max(5000).optional(),
 });
 export type CreateChannelInput = z.infer<typeof CreateChannelInputSchema>;
 
 export const UpdateChannelInputSchema = z
   .object({
-    displayName: z.string().trim().min(1, 'Enter a display name').max(100),
+    displayName: DisplayNameSchema,
     description: z.string().max(5000),
   })
   .partial()

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { isBlankLooking } from '../text.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
 
-const TitleSchema = z.string().trim().min(1, 'Enter a title').max(200);
+const TitleSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a title')
+  .max(200)
+  .refine((title) => title === '' || !isBlankLooking(title), 'Enter a title with visible characters');
 const DescriptionSchema = z.string().max(10_000);
 const VideoPasswordSchema = z.string().min(4, 'Use at least 4 characters').max(200);
 

@@ -134,7 +134,8 @@ describe('each tier starts alone from env (npm run origin | transcoder | edge)',
   }, 60_000);
 
   it('serves the origin on its fresh PostgreSQL database', async () => {
-    expect(await (await fetch(`${originUrl}/readyz`)).json()).toMatchObject({ ok: true });
+    const operator = { headers: { authorization: `Bearer ${INTERNAL_API_TOKEN}` } };
+    expect(await (await fetch(`${originUrl}/readyz`, operator)).json()).toMatchObject({ ok: true });
   });
 
   it('serves the edge under workerd serve: health, static assets, and API calls proxied to the origin', async () => {

@@ -3,6 +3,7 @@ import {
   LoginInputSchema,
   RefreshInputSchema,
   RegisterInputSchema,
+  RegistrationAcceptedSchema,
   SessionSchema,
 } from '../../../protocol/api/accounts.js';
 import { createRouter, errorResponses } from '../lib/http.js';
@@ -20,9 +21,15 @@ const registerRoute = createRoute({
   method: 'post',
   path: '/api/v1/auth/register',
   tags: ['auth'],
-  summary: 'Create an account and sign in',
+  summary: 'Create an account, then sign in; the answer is the same whether or not the email is taken',
   request: { body: json(RegisterInputSchema) },
-  responses: { 201: session('Account created'), ...errorResponses(400, 409) },
+  responses: {
+    202: {
+      description: 'Accepted: a new account was created, or the existing account was sent a notice',
+      content: { 'application/json': { schema: RegistrationAcceptedSchema } },
+    },
+    ...errorResponses(400, 409),
+  },
 });
 
 const loginRoute = createRoute({
@@ -55,7 +62,7 @@ const logoutRoute = createRoute({
 /** Account sign-up, sign-in and token rotation. */
 export function authRoutes() {
   return createRouter()
-    .openapi(registerRoute, async (c) => c.json(await register(c.get('services'), c.req.valid('json')), 201))
+    .openapi(registerRoute, async (c) => c.json(await register(c.get('services'), c.req.valid('json')), 202))
     .openapi(loginRoute, async (c) =>
       c.json(await login(c.get('services'), c.req.valid('json'), { ip: c.get('clientIp') }), 200),
     )

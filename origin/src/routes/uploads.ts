@@ -1,27 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
-import { ERROR_CODES } from '../../../protocol/errors.js';
+import type { Context } from 'hono';
 import { type Viewer, viewerOfToken } from '../auth/access-tokens.js';
-import { ServiceError, UnauthorizedError } from '../lib/errors.js';
-import { createRouter, errorResponses } from '../lib/http.js';
+import { UnauthorizedError } from '../lib/errors.js';
+import { type AppEnv, createRouter, errorResponses } from '../lib/http.js';
 import type { ServiceContext } from '../services/context.js';
 import { abandonUpload, finalizeUpload, startUpload } from '../services/uploads/lifecycle.js';
 import { assertOwnsUpload, authorizeUpload } from '../services/uploads/policy.js';
+import { toJsonErrorResponse, tusError } from './tus-errors.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
-
-/** tus wants `{ status_code, body }` thrown from hooks; we send our one JSON error shape in it. */
-function tusError(error: unknown, requestId: string): { status_code: number; body: string } {
-  const known = error instanceof ServiceError ? error : undefined;
-  const code = known?.code ?? 'internal_error';
-  const message = known?.message ?? 'Something went wrong on our side';
-  const fields = known?.extra.fields;
-  return {
-    status_code: ERROR_CODES[code],
-    body: JSON.stringify({ error: { code, message, requestId, ...(fields ? { fields } : {}) } }),
-  };
-}
 
 async function viewerOf(services: ServiceContext, req: Request): Promise<Viewer> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
@@ -29,7 +18,9 @@ async function viewerOf(services: ServiceContext, req: Request): Promise<Viewer>
   return viewerOfToken(services.accessTokens, match[1]);
 }
 
-const requestIdOf = (req: Request) => req.headers.get('x-request-id') ?? 'unknown';
+/** The id our request-id middleware settled on, for hooks that only see the raw request. */
+const requestIds = new WeakMap<Request, string>();
+const requestIdOf = (req: Request) => requestIds.get(req) ?? req.headers.get('x-request-id') ?? 'unknown';
 
 /**
  * tus 1.0.0 resumable uploads (creation, creation-with-upload, termination, expiration) with
@@ -81,21 +72,8 @@ export function uploadRoutes(services: ServiceContext, options: { stagingDir: st
       }
     },
     onResponseError(req, error) {
-      if ('status_code' in error && error.body.startsWith('{')) return error;
-      if ('status_code' in error) {
-        const code =
-          error.status_code === 413
-            ? 'payload_too_large'
-            : error.status_code === 404
-              ? 'not_found'
-              : 'bad_request';
-        const message = error.body.trim() || 'The upload request was rejected';
-        const status = error.status_code;
-        return {
-          status_code: status,
-          body: JSON.stringify({ error: { code, message, requestId: requestIdOf(req) } }),
-        };
-      }
+      // Our hooks already threw the JSON shape; tus's own plain-text errors are mapped in `handle`.
+      if ('status_code' in error) return error;
       return tusError(error, requestIdOf(req));
     },
   });
@@ -104,14 +82,9 @@ export function uploadRoutes(services: ServiceContext, options: { stagingDir: st
   });
 
   const router = createRouter();
-  const handle = async (c: { req: { raw: Request } }) => {
-    const res = await tus.handleWeb(c.req.raw);
-    if (res.headers.get('content-type') === null && res.status >= 400) {
-      const headers = new Headers(res.headers);
-      headers.set('content-type', 'application/json');
-      return new Response(res.body, { status: res.status, headers });
-    }
-    return res;
+  const handle = async (c: Context<AppEnv>) => {
+    requestIds.set(c.req.raw, c.get('requestId'));
+    return toJsonErrorResponse(await tus.handleWeb(c.req.raw), c.get('requestId'));
   };
   router.all(UPLOADS_PATH, handle);
   router.all(`${UPLOADS_PATH}/*`, handle);
@@ -134,6 +107,7 @@ function registerUploadDocs(router: ReturnType<typeof createRouter>) {
     responses: {
       201: { description: 'Created; Location names the upload' },
       ...errorResponses(400, 401, 403, 404, 409),
+      412: { description: 'Tus-Resumable missing' },
       413: { description: 'Over the size limit or quota' },
     },
   });
@@ -152,7 +126,8 @@ function registerUploadDocs(router: ReturnType<typeof createRouter>) {
       responses: {
         204: { description: 'Done' },
         200: { description: 'Offset in Upload-Offset' },
-        ...errorResponses(401, 403, 404),
+        ...errorResponses(401, 404),
+        415: { description: 'PATCH without Content-Type: application/offset+octet-stream' },
       },
     });
   }

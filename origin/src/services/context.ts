@@ -6,6 +6,7 @@ import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
 import type { JobSignals } from './jobs/signals.js';
+import type { Mailer } from './mail/mailer.js';
 
 /** Settings the services need, already parsed from the environment (see `env.ts`). */
 export interface ServiceConfig {
@@ -48,4 +49,5 @@ export interface ServiceContext {
   storage: Storage;
   /** In-process news about the job queue: leases taken, jobs back on offer. */
   jobSignals: JobSignals;
+  mailer: Mailer;
 }

@@ -1,14 +1,9 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { uploads, users, videos } from '../../../../db/schema/index.js';
 import type { Viewer } from '../../auth/access-tokens.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ServiceError,
-  ValidationError,
-} from '../../lib/errors.js';
+import { ConflictError, NotFoundError, ServiceError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
+import { refusalToManage } from '../videos/access.js';
 import { loadVideo } from '../videos/read.js';
 
 const MiB = 1024 * 1024;
@@ -54,8 +49,10 @@ export async function authorizeUpload(
   const row = await loadVideo(ctx, input.videoId).catch(() => {
     throw new NotFoundError('Video');
   });
-  if (viewer.userId !== row.channel.ownerId)
-    throw new ForbiddenError('You can only upload to your own videos');
+  if (viewer.userId !== row.channel.ownerId) {
+    const video = { privacy: row.video.privacy, ownerId: row.channel.ownerId };
+    throw refusalToManage(viewer, video, 'You can only upload to your own videos');
+  }
   if (row.video.state !== 'created') {
     throw new ConflictError(
       `This video already has a file (it is ${row.video.state}); create a new video instead`,
@@ -90,5 +87,6 @@ export async function assertOwnsUpload(ctx: ServiceContext, viewer: Viewer, uplo
     .from(uploads)
     .where(eq(uploads.id, uploadId));
   if (!upload) throw new NotFoundError('Upload');
-  if (upload.userId !== viewer.userId) throw new ForbiddenError('This upload belongs to someone else');
+  // Upload ids are unguessable; someone else's answers like one that does not exist.
+  if (upload.userId !== viewer.userId) throw new NotFoundError('Upload');
 }

@@ -15,6 +15,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../../lib/errors
 import { canManageChannel, findChannelById } from '../channels.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
+import { refusalToManage } from './access.js';
 import { loadVideo } from './read.js';
 import { toVideoDto, type VideoRow } from './serialize.js';
 
@@ -47,8 +48,10 @@ export async function createVideo(
 
 async function loadManagedVideo(ctx: ServiceContext, viewer: Viewer, id: string) {
   const row = await loadVideo(ctx, id);
-  if (!canManageChannel(viewer, row.channel))
-    throw new ForbiddenError('Only the video owner or an admin can do this');
+  if (!canManageChannel(viewer, row.channel)) {
+    const video = { privacy: row.video.privacy, ownerId: row.channel.ownerId };
+    throw refusalToManage(viewer, video, 'Only the video owner or an admin can do this');
+  }
   return row;
 }
 
