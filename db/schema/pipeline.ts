@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   index,
@@ -82,7 +83,14 @@ export const jobs = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('jobs_claimable_idx').on(t.state, t.runAfter), index('jobs_video_idx').on(t.videoId)],
+  (t) => [
+    index('jobs_claimable_idx').on(t.state, t.runAfter),
+    index('jobs_video_idx').on(t.videoId),
+    // What the admin cleanup list and the quota look at: cleanups not done yet.
+    index('jobs_open_cleanup_idx')
+      .on(t.videoId)
+      .where(sql`${t.kind} = 'cleanup' and ${t.state} <> 'succeeded'`),
+  ],
 );
 
 /** Transcoders that registered with the registration token. Only a hash of their token is kept. */

@@ -54,6 +54,8 @@ export const videos = pgTable(
     assets: jsonb('assets').$type<VideoAssets>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the video was deleted; its files stay until its `cleanup` job succeeds. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     index('videos_seq_idx').on(t.seq),

@@ -21,6 +21,7 @@ import { type AppEnv, createRouter, errorBody, serviceErrorResponse } from './li
 import type { Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { publicDocument } from './lib/openapi.js';
+import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { internalRoutes } from './routes/internal.js';
@@ -188,6 +189,7 @@ export function createApp(options: AppOptions) {
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
   app.route('/', runnerRoutes());
   app.route('/', runnerFileRoutes());
+  app.route('/', adminRoutes());
   app.route('/', internalRoutes(options.config.internalApiToken));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -7,6 +7,7 @@ import { configFromEnv } from './config.js';
 import { type OriginEnv, parseOriginEnv } from './env.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { startCleanupWorker } from './services/cleanup/worker.js';
 import { watchLeases } from './services/jobs/lease-watch.js';
 import { createOutboxDispatcher } from './services/outbox/dispatcher.js';
 import { OUTBOX_CHANNEL } from './services/outbox/record.js';
@@ -72,6 +73,8 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   logger.info({ url, database: database.driver, storage: env.STORAGE_DRIVER }, 'origin listening');
 
   const leaseWatch = watchLeases(services, { logger });
+  // Removes the files of deleted videos; this origin has the storage, so it is the cleanup runner.
+  const cleanup = startCleanupWorker(services, { logger: logger.child({ component: 'cleanup' }) });
 
   const sweeper = setInterval(() => {
     sweep(services, uploadStagingDir).then(
@@ -93,6 +96,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
       await unlisten();
       await outbox.stop();
       await leaseWatch.stop();
+      await cleanup.stop();
       await database.close();
     },
   };

@@ -11,6 +11,7 @@ import { createApp } from '../src/app.js';
 import { EDGE_TOKEN_HEADER } from '../src/auth/client-address.js';
 import { LOGIN_THROTTLE, VIDEO_PASSWORD_THROTTLE } from '../src/auth/throttle-policies.js';
 import { createLogger } from '../src/lib/logger.js';
+import { type CleanupWorker, startCleanupWorker } from '../src/services/cleanup/worker.js';
 import { watchLeases } from '../src/services/jobs/lease-watch.js';
 import type { MailMessage } from '../src/services/mail/mailer.js';
 import { createLocalStorage } from '../src/storage/local.js';
@@ -80,11 +81,12 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 /**
  * An origin app on a fresh database, plus a small JSON client for it. `watchLeases` starts the
  * lease watch `main.ts` runs (stopped by `close()`); suites that do not test leases leave it off.
+ * `cleanupWorker` likewise starts the in-process runner of `cleanup` jobs (polling every 100 ms).
  */
 export async function createTestApp(
   driver: Driver,
   overrides: Partial<typeof TEST_CONFIG> = {},
-  options: { watchLeases?: boolean } = {},
+  options: { watchLeases?: boolean; cleanupWorker?: boolean } = {},
 ) {
   const database = await createTestDatabase(driver);
   const dir = mkdtempSync(path.join(tmpdir(), 'vidra-origin-'));
@@ -101,6 +103,9 @@ export async function createTestApp(
   });
   const logger = createLogger('silent');
   const leaseWatch = options.watchLeases ? watchLeases(services, { logger }) : undefined;
+  const cleanupWorker: CleanupWorker | undefined = options.cleanupWorker
+    ? startCleanupWorker(services, { logger, pollMs: 100 })
+    : undefined;
 
   async function call(
     method: string,
@@ -168,6 +173,7 @@ export async function createTestApp(
 
   async function close() {
     await leaseWatch?.stop();
+    await cleanupWorker?.stop();
     await database.dispose();
     rmSync(dir, { recursive: true, force: true });
   }

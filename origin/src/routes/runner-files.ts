@@ -5,6 +5,7 @@ import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
 import { ConflictError, ServiceError, ValidationError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
+import { removeFilesIfDeleted } from '../services/cleanup/queue.js';
 import { findLeasedJob, videoOf } from '../services/jobs/queue.js';
 
 const JobId = z.string().uuid();
@@ -34,10 +35,18 @@ export function runnerFileRoutes() {
     if (!path.success) throw new ValidationError([{ path: 'path', message: 'Not a safe relative path' }]);
     const length = Number(c.req.header('content-length') ?? Number.NaN);
     const body = c.req.raw.body ?? new Uint8Array();
-    await services.storage.put(videoObjectKey(videoOf(job), path.data), body, {
+    const key = videoObjectKey(videoOf(job), path.data);
+    await services.storage.put(key, body, {
       ...(c.req.header('content-type') ? { contentType: c.req.header('content-type') } : {}),
       ...(Number.isFinite(length) ? { contentLength: length } : {}),
     });
+    // The job may have been cancelled (its video deleted) while the bytes streamed in, and its
+    // cleanup may have run already: take the file back out rather than leave it behind.
+    if (!(await findLeasedJob(services, job.id, c.get('runnerId')))) {
+      if (await removeFilesIfDeleted(services, videoOf(job)))
+        throw new ConflictError('The video of this job was deleted; the file was not kept');
+      throw new ConflictError('This runner no longer holds the job');
+    }
     return c.body(null, 204);
   });
 

@@ -11,6 +11,8 @@ import { videoOf } from './queue.js';
 
 export type PublishOutcome = 'published' | 'duplicate';
 
+const CANCELLED = 'This job was cancelled (its video was deleted); stop working on it';
+
 async function assertFilesExist(ctx: ServiceContext, videoId: string, input: PublishInput): Promise<void> {
   const paths = [input.master, ...input.renditions.map((r) => r.playlist)];
   if (input.thumbnail) paths.push(input.thumbnail);
@@ -73,6 +75,8 @@ export async function publishJob(
   if (peek.state === 'succeeded') return 'duplicate';
   if (peek.kind !== JOB_KINDS.transcode)
     throw new ConflictError(`A ${peek.kind} job publishes no video outputs`);
+  // Before looking at storage: a deleted video's files may already be gone, and that is a 409, not a 400.
+  if (peek.state === 'cancelled') throw new ConflictError(CANCELLED);
   const videoId = videoOf(peek);
   await assertFilesExist(ctx, videoId, outputs);
 
@@ -80,10 +84,18 @@ export async function publishJob(
     const [job] = await tx.select().from(jobs).where(eq(jobs.id, input.jobId)).for('update');
     if (!job) throw new NotFoundError('Job');
     if (job.state === 'succeeded') return 'duplicate';
+    if (job.state === 'cancelled') throw new ConflictError(CANCELLED);
     if (input.stage === 'preview' && job.previewPublishedAt) return 'duplicate';
     if (job.state !== 'leased' || job.runnerId !== input.runnerId) {
       throw new ConflictError('This runner no longer holds the job; another runner may have taken it over');
     }
+    // Locked after the job, like deleteVideo does: nothing is ever published onto a deleted video.
+    const [video] = await tx
+      .select({ state: videos.state })
+      .from(videos)
+      .where(eq(videos.id, videoId))
+      .for('update');
+    if (!video || video.state === 'deleted') throw new ConflictError(CANCELLED);
     await writeOutputs(tx, videoId, outputs);
     await recordVideoPublished(tx, { ...job, videoId }, input.stage);
     if (input.stage === 'preview') {

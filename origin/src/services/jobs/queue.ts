@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, min, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
-import { jobs } from '../../../../db/schema/index.js';
+import { jobs, videos } from '../../../../db/schema/index.js';
 import {
   JOB_KINDS,
   JOB_PAYLOADS,
@@ -30,6 +30,13 @@ export function videoOf(job: Pick<JobRow, 'videoId' | 'kind'>): string {
   if (!job.videoId) throw new ConflictError(`A ${job.kind} job is not about a video`);
   return job.videoId;
 }
+
+/**
+ * A job may run unless it works on a deleted video: only the `cleanup` of a deleted video does.
+ * Deleting cancels such jobs, so this is the backstop for a row that slipped past (a job queued by a
+ * transaction racing the delete): it is never offered nor leased.
+ */
+const notOfDeletedVideo = sql`(${jobs.kind} = ${JOB_KINDS.cleanup} or not exists (select 1 from ${videos} where ${videos.id} = ${jobs.videoId} and ${videos.state} = 'deleted'))`;
 
 /** When a lease of this kind taken now runs out. */
 export function leaseExpiry(ctx: ServiceContext, kind: JobKind): Date {
@@ -160,7 +167,12 @@ export async function offerJobs(
     .select({ id: jobs.id, kind: jobs.kind })
     .from(jobs)
     .where(
-      and(eq(jobs.state, JOB_STATES.pending), lte(jobs.runAfter, new Date()), inArray(jobs.kind, wanted)),
+      and(
+        eq(jobs.state, JOB_STATES.pending),
+        lte(jobs.runAfter, new Date()),
+        inArray(jobs.kind, wanted),
+        notOfDeletedVideo,
+      ),
     )
     .orderBy(asc(jobs.runAfter), asc(jobs.createdAt))
     .limit(limit);
@@ -186,6 +198,7 @@ export async function acceptJob(
           eq(jobs.state, JOB_STATES.pending),
           lte(jobs.runAfter, new Date()),
           inArray(jobs.kind, KNOWN_KINDS),
+          notOfDeletedVideo,
         ),
       )
       .for('update', { skipLocked: true });
@@ -246,13 +259,38 @@ export async function heartbeat(
   return true;
 }
 
-/** Jobs of these videos that are still waiting or running; used to cancel on delete. */
-export async function cancelJobsOf(tx: Executor, videoIds: string[]): Promise<void> {
-  if (videoIds.length === 0) return;
-  await tx
+/**
+ * Cancel the jobs of these videos that are still waiting or running, in the caller's transaction
+ * (deleting a video). A runner holding one learns it at its next heartbeat (the lease is gone) and
+ * its `complete`, `preview` and file uploads are refused. `cleanup` jobs are spared: they are what
+ * a deletion queues. Returns how many were cancelled.
+ */
+export async function cancelJobsOf(tx: Executor, videoIds: string[]): Promise<number> {
+  if (videoIds.length === 0) return 0;
+  const cancelled = await tx
     .update(jobs)
     .set({ state: JOB_STATES.cancelled, leaseExpiresAt: null, finishedAt: new Date() })
     .where(
-      and(inArray(jobs.videoId, videoIds), inArray(jobs.state, [JOB_STATES.pending, JOB_STATES.leased])),
-    );
+      and(
+        inArray(jobs.videoId, videoIds),
+        inArray(jobs.state, [JOB_STATES.pending, JOB_STATES.leased]),
+        ne(jobs.kind, JOB_KINDS.cleanup),
+      ),
+    )
+    .returning({ id: jobs.id });
+  return cancelled.length;
+}
+
+/**
+ * Finish a job that publishes nothing (a `cleanup`): true when `runnerId` held its lease and it is
+ * now `succeeded`, false when the lease was lost meanwhile (the work will be redone, so it must be
+ * idempotent).
+ */
+export async function succeedJob(ctx: ServiceContext, jobId: string, runnerId: string): Promise<boolean> {
+  const rows = await ctx.db
+    .update(jobs)
+    .set({ state: JOB_STATES.succeeded, progress: 100, leaseExpiresAt: null, finishedAt: new Date() })
+    .where(and(eq(jobs.id, jobId), eq(jobs.runnerId, runnerId), eq(jobs.state, JOB_STATES.leased)))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
 }

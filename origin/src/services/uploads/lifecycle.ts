@@ -1,6 +1,8 @@
 import { and, eq, inArray, lt } from 'drizzle-orm';
+import type { Executor } from '../../../../db/client.js';
 import { uploads } from '../../../../db/schema/index.js';
 import { sourceKey } from '../../../../protocol/media.js';
+import { removeFilesIfDeleted } from '../cleanup/queue.js';
 import type { ServiceContext } from '../context.js';
 import { enqueueTranscode } from '../jobs/queue.js';
 import { transitionVideo } from '../videos/lifecycle.js';
@@ -48,8 +50,23 @@ export async function finalizeUpload(
     }
     return true;
   });
+  // The video was deleted while its last bytes were stored: its cleanup may already have run, so
+  // remove what this call just wrote instead of leaving a source nobody will ever delete.
+  if (!finished) await removeFilesIfDeleted(ctx, upload.videoId);
   // The staged copy stays until the sweeper's next pass: tus still answers HEAD from it.
   return finished;
+}
+
+/**
+ * Stop the unfinished uploads of a video being deleted, in the deleting transaction: they no
+ * longer count against the quota, their staged bytes go at the sweeper's next pass, and a
+ * completion that arrives later finds nothing to finalize.
+ */
+export async function terminateUploadsOf(tx: Executor, videoId: string): Promise<void> {
+  await tx
+    .update(uploads)
+    .set({ state: 'terminated' })
+    .where(and(eq(uploads.videoId, videoId), eq(uploads.state, 'pending')));
 }
 
 /** An upload was cancelled (tus termination) or expired: free the quota and let the video take a new file. */

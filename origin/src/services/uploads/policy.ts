@@ -1,5 +1,6 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { uploads, users, videos } from '../../../../db/schema/index.js';
+import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { jobs, uploads, users, videos } from '../../../../db/schema/index.js';
+import { JOB_KINDS } from '../../../../protocol/runner.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { ConflictError, NotFoundError, ServiceError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
@@ -7,10 +8,17 @@ import { refusalToManage } from '../videos/access.js';
 import { loadVideo } from '../videos/read.js';
 
 const MiB = 1024 * 1024;
+
+/** The video (deleted) has a cleanup job that has not succeeded yet. */
+const filesNotRemovedYet = sql`exists (select 1 from ${jobs} where ${jobs.videoId} = ${videos.id} and ${jobs.kind} = ${JOB_KINDS.cleanup} and ${jobs.state} <> 'succeeded')`;
 const formatBytes = (bytes: number) =>
   bytes >= 1024 * MiB ? `${(bytes / 1024 / MiB).toFixed(1)} GiB` : `${Math.ceil(bytes / MiB)} MiB`;
 
-/** Bytes of sources the user stores now, counting unfinished uploads at their declared size. */
+/**
+ * Bytes of sources the user stores now, counting unfinished uploads at their declared size. A deleted
+ * video still counts until its cleanup job has succeeded: its files are stored until then, and
+ * giving the quota back at the delete would let storage grow without limit.
+ */
 export async function usedQuotaBytes(ctx: ServiceContext, userId: string): Promise<number> {
   const [row] = await ctx.db
     .select({ used: sql<string>`coalesce(sum(${uploads.size}), 0)` })
@@ -20,7 +28,7 @@ export async function usedQuotaBytes(ctx: ServiceContext, userId: string): Promi
       and(
         eq(uploads.userId, userId),
         inArray(uploads.state, ['pending', 'complete']),
-        ne(videos.state, 'deleted'),
+        or(ne(videos.state, 'deleted'), filesNotRemovedYet),
       ),
     );
   return Number(row?.used ?? 0);

@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
 import { videos } from '../../../../db/schema/index.js';
 import {
@@ -13,9 +13,13 @@ import type { Viewer } from '../../auth/access-tokens.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../lib/errors.js';
 import { canManageChannel, findChannelById } from '../channels.js';
+import { enqueueCleanup } from '../cleanup/queue.js';
 import type { ServiceContext } from '../context.js';
+import { cancelJobsOf } from '../jobs/queue.js';
 import { recordEvent } from '../outbox/record.js';
+import { terminateUploadsOf } from '../uploads/lifecycle.js';
 import { refusalToManage } from './access.js';
+import { transitionVideo } from './lifecycle.js';
 import { loadVideo } from './read.js';
 import { toVideoDto, type VideoRow } from './serialize.js';
 
@@ -111,23 +115,36 @@ async function recordVideoChanges(tx: Executor, before: VideoRow, after: VideoRo
 }
 
 /**
- * Soft-delete: the row moves to `deleted` and disappears from every read. Storage cleanup is
- * the pipeline's job, so deleting never blocks on file removal.
+ * Delete a video, in one transaction: its jobs are cancelled (a runner holding one loses its lease,
+ * and nothing it sends is published), its unfinished uploads stopped, the video moves to `deleted`
+ * through the state machine (a `video_events` row), `video.deleted` goes to the outbox, and a
+ * `cleanup` job is queued to remove its files. The quota stays used until that job succeeds.
+ *
+ * Locks are taken jobs -> uploads -> video, the order accept, publish and finalize use, so a delete
+ * racing them waits instead of deadlocking.
  */
 export async function deleteVideo(ctx: ServiceContext, viewer: Viewer, id: string): Promise<void> {
   const row = await loadManagedVideo(ctx, viewer, id);
   if (!canTransition(row.video.state, 'deleted')) throw new ConflictError('This video cannot be deleted now');
-  await ctx.db.transaction(async (tx) => {
-    const deleted = await tx
-      .update(videos)
-      .set({ state: 'deleted', updatedAt: new Date() })
-      .where(and(eq(videos.id, id), ne(videos.state, 'deleted')))
-      .returning({ id: videos.id });
-    // A concurrent delete already recorded the event.
-    if (deleted.length === 0) return;
+  const deleted = await ctx.db.transaction(async (tx) => {
+    await cancelJobsOf(tx, [id]);
+    await terminateUploadsOf(tx, id);
+    if (!(await transitionVideo(tx, id, 'deleted'))) {
+      // A concurrent delete already did all of this; anything else is a state that cannot be deleted.
+      const [current] = await tx.select({ state: videos.state }).from(videos).where(eq(videos.id, id));
+      if (current?.state === 'deleted') return false;
+      throw new ConflictError('This video cannot be deleted now');
+    }
+    // Again, now that the video is locked: a transcode queued by an upload finishing meanwhile.
+    await cancelJobsOf(tx, [id]);
+    await tx.update(videos).set({ deletedAt: new Date() }).where(eq(videos.id, id));
     await recordEvent(tx, {
       type: 'video.deleted',
       payload: { videoId: id, channelId: row.video.channelId },
     });
+    await enqueueCleanup(tx, id);
+    return true;
   });
+  // Wake this origin's cleanup worker now rather than at its next poll.
+  if (deleted) ctx.jobSignals.available();
 }
