@@ -12,10 +12,14 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * A real origin on a loopback port, on a fresh database, for processes (transcoders) to talk to.
- * Like `main.ts`, it runs the lease watch.
+ * Like `main.ts`, it runs the lease watch, and the cleanup worker when `cleanupWorker` is set.
  */
-export async function startOriginServer(driver: Driver, overrides: Partial<typeof TEST_CONFIG> = {}) {
-  const t = await createTestApp(driver, overrides, { watchLeases: true });
+export async function startOriginServer(
+  driver: Driver,
+  overrides: Partial<typeof TEST_CONFIG> = {},
+  options: { cleanupWorker?: boolean } = {},
+) {
+  const t = await createTestApp(driver, overrides, { watchLeases: true, ...options });
   const server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
