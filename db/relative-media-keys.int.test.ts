@@ -1,50 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_TEST_URL } from '../origin/test/harness.js';
-import { MIGRATIONS_FOLDER, openDatabase } from './client.js';
+import { databaseBefore } from './migrations-before.js';
 
 const MIGRATION = '0003_relative_media_keys';
 
-/** The migrations folder as wave 1 shipped it: everything before MIGRATION. */
-function migrationsBefore(tag: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'vidra-migrations-'));
-  cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
-  const journalPath = path.join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-  const index = journal.entries.findIndex((entry) => entry.tag === tag);
-  expect(index).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, index);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
-
 describe(`migration ${MIGRATION} on PostgreSQL`, () => {
-  const name = `vidra_m_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = postgres(POSTGRES_TEST_URL, { max: 1, onnotice: () => {} });
-  const url = new URL(POSTGRES_TEST_URL);
-  url.pathname = `/${name}`;
+  let db: Awaited<ReturnType<typeof databaseBefore>>;
   let sql: postgres.Sql;
-  let oldMigrations: string;
 
   beforeAll(async () => {
-    await admin.unsafe(`create database ${name}`);
-    sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
-    oldMigrations = migrationsBefore(MIGRATION);
-    await migrate(drizzle(sql), { migrationsFolder: oldMigrations });
+    db = await databaseBefore(POSTGRES_TEST_URL, MIGRATION);
+    sql = db.sql;
   });
-
-  afterAll(async () => {
-    await sql?.end();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    if (oldMigrations) rmSync(oldMigrations, { recursive: true, force: true });
-  });
+  afterAll(() => db?.dispose());
 
   it('rewrites wave-1 absolute keys relative to the video and drops the storyboard image', async () => {
     const [user] = await sql`insert into users (email, username, password_hash)
@@ -75,12 +45,7 @@ describe(`migration ${MIGRATION} on PostgreSQL`, () => {
       (${old}, 640, 360, 800000, ${`${p}hls/360p/index.m3u8`}),
       (${relative}, 640, 360, 800000, 'hls/360p/index.m3u8')`;
 
-    const handle = openDatabase({ url: url.toString(), maxConnections: 1 });
-    try {
-      await handle.migrate();
-    } finally {
-      await handle.close();
-    }
+    await db.migrateAll();
 
     const assets = Object.fromEntries(
       (await sql`select id, assets from videos`).map((row) => [row.id as string, row.assets]),
