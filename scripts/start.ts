@@ -13,6 +13,7 @@ import { nodeVersionProblem } from '../protocol/runtime.js';
 import { parseTranscoderEnv } from '../transcoder/src/env.js';
 import { startTranscoder } from '../transcoder/src/main.js';
 import { buildWebAssets } from './build-web-assets.js';
+import { edgeVarsFromEnv } from './edge/env.js';
 import { writeEdgeVarsFile } from './edge-vars-file.js';
 import { parseStartEnv } from './env.js';
 import { loadOrCreateSecrets } from './secrets.js';
@@ -106,6 +107,10 @@ const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, path.resolve(env.DATA_DIR),
   // Under wrangler dev a client-sent CF-Connecting-IP is kept as is, so it is never the source here.
   CLIENT_IP_SOURCE: env.CLIENT_IP_SOURCE,
   ...upstash,
+  // Tuning the edge validates itself (RATE_LIMIT_AUTH=100/60 ...), passed through when set.
+  ...Object.fromEntries(
+    Object.entries(edgeVarsFromEnv()).filter(([name]) => /^(RATE_LIMIT_|PLAYBACK_(?!KEYS))/.test(name)),
+  ),
 });
 const edgeUrl = `http://${env.EDGE_HOST}:${env.EDGE_PORT}`;
 
