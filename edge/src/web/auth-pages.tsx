@@ -95,7 +95,8 @@ export function crossSiteRefusal(c: Context<EdgeEnv>) {
 }
 
 /**
- * `POST /login` and `POST /register`: forward the credentials to the API and, on success, keep
+ * `POST /login` and `POST /register`: forward the credentials to the API (registration, then a
+ * sign-in with the same credentials, since registering opens no session) and, on success, keep
  * the tokens in HttpOnly cookies and go on to `next`. On failure the form comes back filled in
  * (except the password) with the API's messages next to the fields.
  */
