@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseClientIpSource } from '../edge/src/env.js';
 import { OriginEnvObject, requireS3Settings } from '../origin/src/env.js';
 import { parseEnvOrThrow } from '../protocol/env.js';
 
@@ -14,6 +15,18 @@ export const StartEnvSchema = OriginEnvObject.extend({
   /** Or an Upstash(-compatible) REST endpoint directly. Memory limits when neither is set. */
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  /**
+   * Where the edge reads client addresses: `none` (default) or `header:<name>` set by a proxy in
+   * front. Never `cf-connecting-ip`: `wrangler dev` keeps a client-sent one as it is.
+   */
+  CLIENT_IP_SOURCE: z
+    .string()
+    .default('none')
+    .refine((value) => parseClientIpSource(value)?.kind !== undefined, 'must be none or header:<name>')
+    .refine(
+      (value) => parseClientIpSource(value)?.kind !== 'cf-connecting-ip',
+      'cf-connecting-ip is forgeable under wrangler dev; use none or header:<name>',
+    ),
   // Everything runs on this machine: curl 127.0.0.1:8080/metrics works without the token.
   INTERNAL_ADDRESSES: OriginEnvObject.shape.INTERNAL_ADDRESSES.default(['127.0.0.1', '::1']),
 }).superRefine(requireS3Settings);

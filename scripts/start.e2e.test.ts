@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, startPlatform } from '../test/support/platform.js';
-import { generateClip, waitFor } from '../test/support/stack.js';
+import { commandLines, generateClip, waitFor } from '../test/support/stack.js';
 import { uploadWhole } from '../test/support/tus.js';
 
 /** Runs `npm start`'s entry exactly as a newcomer would, on fresh embedded data. */
@@ -45,8 +45,16 @@ describe('npm start', () => {
         password: 'a long password',
       }),
     });
-    expect(register.status).toBe(201);
-    const session = await register.json();
+    // Registration opens no session, whether or not the email was taken: sign in afterwards.
+    expect(register.status).toBe(202);
+    expect(await register.json()).toEqual({ message: expect.any(String) });
+    const login = await fetch(`${edge}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'first@example.com', password: 'a long password' }),
+    });
+    expect(login.status).toBe(200);
+    const session = await login.json();
     expect(session.user.role).toBe('admin');
     const me = await fetch(`${edge}/api/v1/users/me`, {
       headers: { authorization: `Bearer ${session.accessToken}` },
@@ -117,6 +125,23 @@ describe('npm start', () => {
     const refused = await fetch(tampered);
     expect(refused.status).toBe(403);
     expect((await refused.json()).error.code).toBe('forbidden');
+  });
+
+  it('hands wrangler its secrets in a 0600 file, never on its command line', () => {
+    const secrets = JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8'));
+    const wrangler = commandLines().filter((argv) => argv.some((arg) => arg.includes('wrangler')));
+    expect(wrangler.length).toBeGreaterThan(0);
+    for (const argv of commandLines()) {
+      const line = argv.join(' ');
+      expect(line).not.toContain(secrets.internalApiToken);
+      expect(line).not.toContain(secrets.playbackKeys);
+      expect(line).not.toContain(secrets.playbackKeys.split(':')[1]);
+    }
+    const file = path.join(dataDir, 'edge-secrets', '.dev.vars');
+    expect(wrangler.some((argv) => argv.includes(file))).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    expect(readFileSync(file, 'utf8')).toContain(`PLAYBACK_KEYS='${secrets.playbackKeys}'`);
   });
 
   it('stops cleanly on SIGTERM', async () => {

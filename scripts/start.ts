@@ -2,7 +2,8 @@
  * `npm start`: the whole platform on embedded defaults, in one terminal.
  * - origin in this process, on PGlite under DATA_DIR and local disk storage;
  * - a transcoder in this process, pulling jobs from the origin like a remote one would;
- * - the edge worker under `wrangler dev` (real workerd), pointed at the origin.
+ * - the edge worker under `wrangler dev` (real workerd), pointed at the origin, its vars and
+ *   secrets in a 0600 file under DATA_DIR (never on the command line).
  * Ctrl-C stops both.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -12,6 +13,8 @@ import { nodeVersionProblem } from '../protocol/runtime.js';
 import { parseTranscoderEnv } from '../transcoder/src/env.js';
 import { startTranscoder } from '../transcoder/src/main.js';
 import { buildWebAssets } from './build-web-assets.js';
+import { edgeVarsFromEnv } from './edge/env.js';
+import { writeEdgeVarsFile } from './edge-vars-file.js';
 import { parseStartEnv } from './env.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { startUpstashBridge } from './upstash-bridge/server.js';
@@ -35,8 +38,8 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
 
 function startEdge(host: string, port: number, dataDir: string, vars: Record<string, string>): ChildProcess {
   const wrangler = wranglerBin();
-  const args = ['dev', '--ip', host, '--port', String(port)];
-  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
+  // Vars and secrets go through a 0600 file, never argv, where any local user could read them.
+  const args = ['dev', '--ip', host, '--port', String(port), '--env-file', writeEdgeVarsFile(dataDir, vars)];
   args.push(
     '--persist-to',
     path.join(dataDir, 'wrangler'),
@@ -47,7 +50,13 @@ function startEdge(host: string, port: number, dataDir: string, vars: Record<str
   return spawn(process.execPath, [wrangler, ...args], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+    // CLOUDFLARE_INCLUDE_PROCESS_ENV would add this whole environment to the worker's bindings.
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CI: 'true',
+      CLOUDFLARE_INCLUDE_PROCESS_ENV: 'false',
+    },
   });
 }
 
@@ -83,7 +92,7 @@ const bridge =
   env.REDIS_URL && !env.UPSTASH_REDIS_REST_URL
     ? await startUpstashBridge({ redisUrl: env.REDIS_URL, token: secrets.internalApiToken })
     : undefined;
-const upstash = bridge
+const upstash: Record<string, string> = bridge
   ? { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: secrets.internalApiToken }
   : env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
     ? {
@@ -95,12 +104,13 @@ const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, path.resolve(env.DATA_DIR),
   ORIGINS: origin.url,
   INTERNAL_API_TOKEN: origin.internalApiToken,
   PLAYBACK_KEYS: secrets.playbackKeys,
-  ...(env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
-    ? {
-        UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
-        UPSTASH_REDIS_REST_TOKEN: env.UPSTASH_REDIS_REST_TOKEN,
-      }
-    : {}),
+  // Under wrangler dev a client-sent CF-Connecting-IP is kept as is, so it is never the source here.
+  CLIENT_IP_SOURCE: env.CLIENT_IP_SOURCE,
+  ...upstash,
+  // Tuning the edge validates itself (RATE_LIMIT_AUTH=100/60 ...), passed through when set.
+  ...Object.fromEntries(
+    Object.entries(edgeVarsFromEnv()).filter(([name]) => /^(RATE_LIMIT_|PLAYBACK_(?!KEYS))/.test(name)),
+  ),
 });
 const edgeUrl = `http://${env.EDGE_HOST}:${env.EDGE_PORT}`;
 

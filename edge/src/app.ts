@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { KeySetUnavailableError } from '../../protocol/access-token-verifier.js';
 import { hlsKey } from '../../protocol/media.js';
 import { verifyAccessToken } from './auth/middleware.js';
-import type { EdgeEnv } from './context.js';
+import { clientIp, type EdgeEnv } from './context.js';
 import { loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
 import { OriginAnswerError } from './origin-answer.js';
@@ -15,6 +15,29 @@ import { fetchWithFailover } from './routing.js';
 import { createEdgeState, type EdgeState } from './state.js';
 import { webRoutes } from './web/routes.js';
 
+/**
+ * Operator surfaces of the origins: metrics, readiness and the internal API (with its OpenAPI
+ * document). They are for the internal network; through the edge they do not exist.
+ */
+export const OPERATOR_PATHS = ['/metrics', '/readyz', '/internal/*'] as const;
+
+/**
+ * `X-Content-Type-Options: nosniff` on every answer: pages, API JSON, `/play/` files, errors. A
+ * response built from a fetch or a cache hit has immutable headers, so it is copied first.
+ */
+function noSniff(): MiddlewareHandler<EdgeEnv> {
+  return async function noSniff(c, next) {
+    await next();
+    try {
+      c.res.headers.set('x-content-type-options', 'nosniff');
+    } catch {
+      const res = new Response(c.res.body, c.res);
+      res.headers.set('x-content-type-options', 'nosniff');
+      c.res = res;
+    }
+  };
+}
+
 /** Paths the edge answers itself. Namespaced under `/edge/` so they can never shadow an origin route. */
 export const EDGE_HEALTH_PATH = '/edge/healthz';
 
@@ -22,10 +45,10 @@ export const EDGE_HEALTH_PATH = '/edge/healthz';
  * Build the edge worker's Hono app. It only mounts: handlers take their types from `context.ts`.
  *
  * The pipeline, in order:
- * 1. request id (every answer, errors included, must be traceable);
+ * 1. request id (every answer, errors included, must be traceable) and nosniff on every answer;
  * 2. config and per-isolate state (a misconfigured edge answers 500 and logs why);
  * 3. the edge's own routes: its health check and the server-rendered web pages;
- * 4. `/internal/*` closed to clients, and `/play/*` served from signed tokens: token check, then
+ * 4. the origins' operator surfaces (`OPERATOR_PATHS`) closed to clients, and `/play/*` served from signed tokens: token check, then
  *    the edge cache, then storage;
  * 5. for `/api/*`: access-token verification against the origin's JWKS, then per-class rate
  *    limits, then playback issuance, decided at the edge;
@@ -40,6 +63,7 @@ export function createApp(): Hono<EdgeEnv> {
   // Honours a well-formed incoming X-Request-Id (so a client or an upstream load balancer can
   // correlate), otherwise mints a UUID.
   app.use(requestId());
+  app.use(noSniff());
 
   app.use(async (c, next) => {
     const result = loadConfig(c.env);
@@ -71,8 +95,10 @@ export function createApp(): Hono<EdgeEnv> {
   });
   app.route('/', webRoutes());
 
-  // The origins' internal API is for the edge alone.
-  app.all('/internal/*', (c) => errorResponse('not_found', 'Not found', c.var.requestId));
+  // The origins' internal API, metrics and readiness are for the edge and the operator alone.
+  for (const path of OPERATOR_PATHS) {
+    app.all(path, (c) => errorResponse('not_found', 'Not found', c.var.requestId));
+  }
 
   app.on(['GET', 'HEAD'], '/play/*', servePlayback);
   // bench/edge compares signed serving with this unverified twin; it exists only when the
@@ -97,7 +123,12 @@ export function createApp(): Hono<EdgeEnv> {
 
   app.all('*', (c) =>
     fetchWithFailover(c.var.state.pool, c.req.method, (origin) =>
-      proxyToOrigin(c.req.raw, { origin, requestId: c.var.requestId }),
+      proxyToOrigin(c.req.raw, {
+        origin,
+        requestId: c.var.requestId,
+        clientIp: clientIp(c),
+        edgeToken: c.var.config.internalApiToken,
+      }),
     ),
   );
 

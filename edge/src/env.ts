@@ -35,6 +35,12 @@ export type EdgeBindings = {
   S3_REGION?: unknown;
   S3_ACCESS_KEY_ID?: unknown;
   S3_SECRET_ACCESS_KEY?: unknown;
+  /**
+   * The one source of the client's address: `cf-connecting-ip` (on Cloudflare, where the platform
+   * sets it), `header:<name>` (self-hosted: the header the operator's front proxy overwrites, e.g.
+   * `header:x-real-ip`) or `none` (the default: nothing a client sends is believed).
+   */
+  CLIENT_IP_SOURCE?: unknown;
   /** "true" only in bench/edge: enables the unverified `/bench-raw/` twin of `/play/`. */
   BENCH_UNVERIFIED_ROUTES?: unknown;
   /** Optional R2 bucket binding holding published files. */
@@ -64,6 +70,37 @@ const OriginSchema = z.pipe(
       ctx.issues.push({ code: 'custom', input: raw, message: 'must not embed credentials' });
     }
     return url.origin;
+  }),
+);
+
+/** Where the edge reads the client's address from; see `EdgeBindings.CLIENT_IP_SOURCE`. */
+export type ClientIpSource =
+  | { kind: 'cf-connecting-ip' }
+  | { kind: 'header'; name: string }
+  | { kind: 'none' };
+
+/** A header name as RFC 9110 allows it (a token), lower-cased. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/** Parse `CLIENT_IP_SOURCE`; undefined when it names no valid source. Unset means `none`. */
+export function parseClientIpSource(raw: string | undefined): ClientIpSource | undefined {
+  const value = (raw ?? 'none').trim().toLowerCase();
+  if (value === 'none' || value === 'cf-connecting-ip') return { kind: value };
+  const name = value.startsWith('header:') ? value.slice('header:'.length).trim() : undefined;
+  return name && HEADER_NAME.test(name) ? { kind: 'header', name } : undefined;
+}
+
+const ClientIpSourceSchema = z.pipe(
+  z.optional(z.string()),
+  z.transform((raw: string | undefined, ctx) => {
+    const source = parseClientIpSource(raw);
+    if (source) return source;
+    ctx.issues.push({
+      code: 'custom',
+      input: raw,
+      message: 'must be cf-connecting-ip, header:<name> or none',
+    });
+    return { kind: 'none' } as ClientIpSource;
   }),
 );
 
@@ -100,10 +137,12 @@ export const EdgeEnvSchema = z.pipe(
     S3_REGION: z.optional(z.string()),
     S3_ACCESS_KEY_ID: z.optional(z.string()),
     S3_SECRET_ACCESS_KEY: z.optional(z.string()),
+    CLIENT_IP_SOURCE: ClientIpSourceSchema,
   }),
   z.transform((env) => ({
     origins: env.ORIGINS,
     internalApiToken: env.INTERNAL_API_TOKEN,
+    clientIpSource: env.CLIENT_IP_SOURCE,
     playback: {
       keys: env.PLAYBACK_KEYS,
       activeKid: env.PLAYBACK_ACTIVE_KID,

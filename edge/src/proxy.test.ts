@@ -54,7 +54,7 @@ describe('proxy: request to the origin', () => {
     }
   });
 
-  it('drops X-Forwarded-For when there is no CF-Connecting-IP to vouch for the client', async () => {
+  it('drops X-Forwarded-For when the edge decided no client address', async () => {
     const { echo } = await echoThroughEdge('/xff', { headers: { 'x-forwarded-for': '6.6.6.6' } });
     expect(echo.headers['x-forwarded-for']).toBeUndefined();
   });

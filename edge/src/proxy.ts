@@ -1,3 +1,4 @@
+import { constantTimeEqual, EDGE_TOKEN_HEADER } from '../../protocol/client-address.js';
 import { errorResponse } from './errors.js';
 
 /**
@@ -28,7 +29,20 @@ export type ProxyOptions = {
   origin: string;
   /** The id the request-id middleware settled on; forwarded so origin logs line up with edge logs. */
   requestId: string;
+  /** The client address the edge decided (`clientIp`), '' when unknown; sent as X-Forwarded-For. */
+  clientIp: string;
+  /** INTERNAL_API_TOKEN: vouches for X-Forwarded-For (X-Vidra-Edge-Token), never forwarded from a client. */
+  edgeToken: string | undefined;
 };
+
+/** Client-sent address headers: the origin must hear about the client only from the edge. */
+const CLIENT_ADDRESS_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded', 'cf-connecting-ip'];
+
+/** True when `authorization` is `Bearer <internal token>`: the operator's key, which no client may relay. */
+export function isInternalBearer(authorization: string | null, internalToken: string | undefined): boolean {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  return bearer !== undefined && internalToken !== undefined && constantTimeEqual(bearer, internalToken);
+}
 
 /**
  * Choose the origin for a request. Deliberately pure and trivial for now (first entry): it is the
@@ -64,7 +78,11 @@ export function upstreamUrl(incoming: URL, origin: string): URL {
 }
 
 /** Build the headers the origin sees: the client's, minus hop-by-hop, plus the forwarding set. */
-export function upstreamHeaders(request: Request, incoming: URL, requestId: string): Headers {
+export function upstreamHeaders(
+  request: Request,
+  incoming: URL,
+  options: Pick<ProxyOptions, 'requestId' | 'clientIp' | 'edgeToken'>,
+): Headers {
   const headers = stripHopByHop(request.headers);
   // fetch() derives Host from the target URL; a stale client Host would confuse virtual hosting.
   headers.delete('host');
@@ -72,15 +90,18 @@ export function upstreamHeaders(request: Request, incoming: URL, requestId: stri
   // worker runs. Forwarded, it makes the origin answer an interim 100, which fetch() surfaces as the
   // final response and which a Worker cannot relay (Response statuses must be 200-599).
   headers.delete('expect');
-  // CF-Connecting-IP is set by Cloudflare and cannot be forged by the client, whereas an incoming
-  // X-Forwarded-For can. The edge is the trust boundary, so it replaces the header instead of
-  // appending to it, and drops it when there is no trustworthy client address to report.
-  const clientIp = request.headers.get('cf-connecting-ip');
-  if (clientIp) headers.set('x-forwarded-for', clientIp);
-  else headers.delete('x-forwarded-for');
+  // The edge is the trust boundary: whatever address headers the client sent are dropped, and
+  // X-Forwarded-For carries the one address the edge decided (never appended to the client's).
+  // The edge token tells the origin that this X-Forwarded-For is the edge's, not a client's.
+  for (const name of CLIENT_ADDRESS_HEADERS) headers.delete(name);
+  headers.delete(EDGE_TOKEN_HEADER);
+  if (options.clientIp) headers.set('x-forwarded-for', options.clientIp);
+  if (options.edgeToken) headers.set(EDGE_TOKEN_HEADER, options.edgeToken);
+  // A client holding the internal token must not reach operator surfaces through the edge.
+  if (isInternalBearer(headers.get('authorization'), options.edgeToken)) headers.delete('authorization');
   headers.set('x-forwarded-host', incoming.host);
   headers.set('x-forwarded-proto', incoming.protocol.replace(/:$/, ''));
-  headers.set('x-request-id', requestId);
+  headers.set('x-request-id', options.requestId);
   return headers;
 }
 
@@ -101,7 +122,7 @@ export async function proxyToOrigin(request: Request, options: ProxyOptions): Pr
   try {
     upstream = await fetch(target, {
       method: request.method,
-      headers: upstreamHeaders(request, incoming, options.requestId),
+      headers: upstreamHeaders(request, incoming, options),
       body: hasBody ? request.body : null,
       redirect: 'manual',
     });

@@ -7,7 +7,7 @@ import type { Echo } from './provided.js';
 export const ORIGIN_URL = inject('originUrl');
 
 /** Bindings pointing the edge at the fake origin, shared so the per-env config cache is exercised. */
-export const ORIGIN_ENV: EdgeBindings = { ORIGINS: ORIGIN_URL };
+export const ORIGIN_ENV: EdgeBindings = { ORIGINS: ORIGIN_URL, CLIENT_IP_SOURCE: 'cf-connecting-ip' };
 
 /** Bindings pointing the edge at a loopback port nothing listens on. */
 export const DEAD_ENV: EdgeBindings = { ORIGINS: inject('deadOriginUrl') };

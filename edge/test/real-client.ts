@@ -8,7 +8,14 @@ export const PLAYBACK_KEYS = `k2:${'s'.repeat(40)},k1:${'r'.repeat(40)}`;
 
 /** Bindings for an edge in front of the real origin. Fresh objects get fresh per-isolate state. */
 export function realEnv(extra: EdgeBindings = {}): EdgeBindings {
-  return { ORIGINS: REAL.url, INTERNAL_API_TOKEN: REAL.internalToken, PLAYBACK_KEYS, ...extra };
+  // As on Cloudflare, where the platform sets CF-Connecting-IP.
+  return {
+    ORIGINS: REAL.url,
+    INTERNAL_API_TOKEN: REAL.internalToken,
+    PLAYBACK_KEYS,
+    CLIENT_IP_SOURCE: 'cf-connecting-ip',
+    ...extra,
+  };
 }
 
 export const SHARED_ENV = realEnv();

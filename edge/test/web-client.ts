@@ -10,6 +10,8 @@ export const WEB_ENV: EdgeBindings = {
   ORIGINS: WEB.url,
   INTERNAL_API_TOKEN: WEB.internalToken,
   PLAYBACK_KEYS: `web:${'w'.repeat(40)}`,
+  // As on Cloudflare, where the platform sets CF-Connecting-IP.
+  CLIENT_IP_SOURCE: 'cf-connecting-ip',
 };
 
 /** Where the tests pretend the edge is served; https, so session cookies must be Secure. */

@@ -25,17 +25,27 @@ export const EDGE_VARS = [
   'S3_REGION',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
+  'CLIENT_IP_SOURCE',
 ] as const;
 
 /** What `npm run edge` reads besides the worker's own vars (which the worker validates itself). */
 export const EdgeLauncherEnvSchema = z.object({
   EDGE_HOST: z.string().default('127.0.0.1'),
   EDGE_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
-  /** Header a trusted reverse proxy in front of the edge sets to the client address (e.g. x-real-ip). */
+  /** Replaced by the worker's own CLIENT_IP_SOURCE=header:<name>; refused so a stale setting is seen. */
   EDGE_CLIENT_IP_HEADER: z
-    .string()
-    .regex(/^[A-Za-z0-9-]+$/, 'must be a header name')
+    .undefined({ error: 'replaced by CLIENT_IP_SOURCE=header:<name> (e.g. header:x-real-ip)' })
     .optional(),
+  /**
+   * Nothing sets CF-Connecting-IP under `workerd serve` (the front worker drops a client's), so
+   * that source would mean "no address" in disguise: refused, `none` or `header:<name>` instead.
+   */
+  CLIENT_IP_SOURCE: z
+    .string()
+    .optional()
+    .refine((value) => value?.trim().toLowerCase() !== 'cf-connecting-ip', {
+      error: 'nothing sets CF-Connecting-IP under workerd serve; use header:<name> or none',
+    }),
   /** Where the bundle and the generated config go; a fresh temp folder when unset. */
   EDGE_BUILD_DIR: z.string().optional(),
 });

@@ -4,12 +4,13 @@
  * 1. Static assets first, like Workers Static Assets: a GET or HEAD for a file listed in
  *    ASSET_TYPES (wrangler.toml's `[assets]` directory, listed at start-up) is read from the
  *    read-only disk service, with its content type; nothing else reaches the disk.
- * 2. Everything else goes to the edge worker. Cloudflare sets CF-Connecting-IP itself; here a
- *    client could forge it, so it is dropped, and refilled only from the header a trusted reverse
- *    proxy names (CLIENT_IP_HEADER; the last, proxy-appended entry of a list).
+ *    Like every edge answer, they carry `X-Content-Type-Options: nosniff`.
+ * 2. Everything else goes to the edge worker. Cloudflare sets CF-Connecting-IP itself; here only
+ *    a client could, so it is dropped. The edge reads the client address from the one source its
+ *    CLIENT_IP_SOURCE names (e.g. `header:x-real-ip`, set by the operator's reverse proxy).
  *
  * @typedef {{ fetch(request: Request): Promise<Response> }} Fetcher
- * @typedef {{ EDGE: Fetcher, ASSETS: Fetcher, ASSET_TYPES: Record<string, string>, CLIENT_IP_HEADER?: string }} FrontEnv
+ * @typedef {{ EDGE: Fetcher, ASSETS: Fetcher, ASSET_TYPES: Record<string, string> }} FrontEnv
  */
 export default {
   /**
@@ -28,6 +29,7 @@ export default {
           const headers = new Headers({
             'content-type': type,
             'cache-control': 'public, max-age=0, must-revalidate',
+            'x-content-type-options': 'nosniff',
           });
           for (const name of ['content-length', 'last-modified']) {
             const value = file.headers.get(name);
@@ -39,9 +41,6 @@ export default {
     }
     const headers = new Headers(request.headers);
     headers.delete('cf-connecting-ip');
-    const forwarded = env.CLIENT_IP_HEADER ? request.headers.get(env.CLIENT_IP_HEADER) : null;
-    const clientIp = forwarded?.split(',').at(-1)?.trim();
-    if (clientIp) headers.set('cf-connecting-ip', clientIp);
     return env.EDGE.fetch(new Request(request, { headers }));
   },
 };

@@ -106,7 +106,6 @@ writeFileSync(
     host: env.EDGE_HOST,
     port: env.EDGE_PORT,
     assets: { directory: assetsDir, files: listAssets(assetsDir) },
-    clientIpHeader: env.EDGE_CLIENT_IP_HEADER,
     outboundAllow: networkAllow(
       [...checked.config.origins, checked.config.upstash?.url, checked.config.s3?.endpoint].filter(
         (url): url is string => url !== undefined,

@@ -62,14 +62,20 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
   };
 }
 
-/** Register a user through the edge and return its access token plus a helper for JSON calls. */
+/** Register a user through the edge, then sign in (registration opens no session); a JSON-call helper. */
 export async function apiUser(edgeUrl: string, name: string) {
-  const res = await fetch(`${edgeUrl}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `${name}@example.com`, username: name, password: 'a long password' }),
-  });
-  if (res.status !== 201) throw new Error(`register ${name}: ${res.status} ${await res.text()}`);
+  const post = (route: string, body: Record<string, string>) =>
+    fetch(`${edgeUrl}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const credentials = { email: `${name}@example.com`, password: 'a long password' };
+  const registered = await post('/api/v1/auth/register', { ...credentials, username: name });
+  if (registered.status !== 202)
+    throw new Error(`register ${name}: ${registered.status} ${await registered.text()}`);
+  const res = await post('/api/v1/auth/login', credentials);
+  if (res.status !== 200) throw new Error(`login ${name}: ${res.status} ${await res.text()}`);
   const session = await res.json();
   const token = session.accessToken as string;
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers

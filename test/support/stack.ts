@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -136,4 +136,16 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out: ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** The argument vectors of every process on the machine. */
+export function commandLines(): string[][] {
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      return [readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean)];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/edge/load.js';
 import { POSTGRES_TEST_URL } from '../../origin/test/harness.js';
-import { generateClip, killGroup, ROOT, spawnTranscoder, waitFor } from '../support/stack.js';
+import { commandLines, generateClip, killGroup, ROOT, spawnTranscoder, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
 
 const INTERNAL_API_TOKEN = 'tiers-internal-token-0123456789';
@@ -44,18 +44,6 @@ function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
       return Number(ppid) === pid && state !== 'Z' ? [{ pid: Number(entry), comm }] : [];
     } catch {
       return []; // exited while we looked
-    }
-  });
-}
-
-/** The argument vectors of every process on the machine. */
-function commandLines(): string[][] {
-  return readdirSync('/proc').flatMap((entry) => {
-    if (!/^\d+$/.test(entry)) return [];
-    try {
-      return [readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean)];
-    } catch {
-      return [];
     }
   });
 }
@@ -177,8 +165,13 @@ describe('each tier starts alone from env (npm run origin | transcoder | edge)',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'tiers@example.com', username: 'tiers', password: 'a long password' }),
     });
-    expect(register.status).toBe(201);
-    const token = (await register.json()).accessToken as string;
+    expect(register.status).toBe(202);
+    const login = await fetch(`${edgeUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'tiers@example.com', password: 'a long password' }),
+    });
+    const token = (await login.json()).accessToken as string;
     const api = async (method: string, route: string, body?: unknown) => {
       const response = await fetch(`${edgeUrl}${route}`, {
         method,

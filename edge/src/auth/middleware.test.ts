@@ -65,20 +65,26 @@ describe('access tokens verified at the edge', () => {
       env,
     );
     expect(login.status).toBe(401);
-    const register = await edge(
-      '/api/v1/auth/register',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.200' },
-        body: JSON.stringify({
-          email: `rot-${Date.now()}@example.com`,
-          username: `rot_${Date.now() % 1e6}`,
-          password: 'a long password',
-        }),
-      },
-      env,
-    );
-    const { accessToken } = await register.json<{ accessToken: string }>();
+    const email = `rot-${Date.now()}@example.com`;
+    const auth = (route: string, body: Record<string, string>) =>
+      edge(
+        route,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'cf-connecting-ip': '198.51.100.200' },
+          body: JSON.stringify(body),
+        },
+        env,
+      );
+    // Registration opens no session (issue 9): the client signs in afterwards.
+    const registered = await auth('/api/v1/auth/register', {
+      email,
+      username: `rot_${Date.now() % 1e6}`,
+      password: 'a long password',
+    });
+    expect(registered.status).toBe(202);
+    const signedIn = await auth('/api/v1/auth/login', { email, password: 'a long password' });
+    const { accessToken } = await signedIn.json<{ accessToken: string }>();
     expect((await me(accessToken, env)).status).toBe(200);
     // The old key stays published until its tokens expire.
     expect((await me(REAL.tokens.owner, env)).status).toBe(200);

@@ -41,8 +41,6 @@ export async function callApi<T>(
 ): Promise<ApiResult<T>> {
   const method = call.method ?? 'GET';
   const headers = new Headers({ accept: 'application/json', ...call.headers });
-  const ip = clientIp(c);
-  if (ip) headers.set('cf-connecting-ip', ip);
   if (call.token) headers.set('authorization', `Bearer ${call.token}`);
   let body: string | undefined;
   if (call.body !== undefined) {
@@ -54,6 +52,8 @@ export async function callApi<T>(
     proxyToOrigin(new Request(url, { method, headers, body: body ?? null }), {
       origin,
       requestId: c.var.requestId,
+      clientIp: clientIp(c),
+      edgeToken: c.var.config.internalApiToken,
     }),
   );
   const text = await res.text();

@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import type { EdgeEnv } from '../context.js';
 import { type ApiError, callApi, fieldErrors } from './api.js';
 import { isSameOrigin } from './bridge.js';
-import { authRateLimited, Field, FormError, formFields, safeNext } from './forms.js';
+import { authRateLimited, Field, FormError, formFields, nextPath } from './forms.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { clearedCookies, getSession, REFRESH_COOKIE, type SessionTokens, sessionCookies } from './session.js';
 
@@ -69,7 +69,7 @@ function AuthForm(props: { mode: Mode; next: string; values: Record<string, stri
 export function authPage(mode: Mode) {
   return async (c: Context<EdgeEnv>) => {
     const session = await getSession(c);
-    const next = safeNext(c.req.query('next'), mode === 'register' ? '/channels/new' : '/');
+    const next = nextPath(c, c.req.query('next'), mode === 'register' ? '/channels/new' : '/');
     if (session.viewer) return c.redirect(next, 303);
     const title = mode === 'login' ? 'Sign in' : 'Register';
     return sendPage(
@@ -95,7 +95,8 @@ export function crossSiteRefusal(c: Context<EdgeEnv>) {
 }
 
 /**
- * `POST /login` and `POST /register`: forward the credentials to the API and, on success, keep
+ * `POST /login` and `POST /register`: forward the credentials to the API (registration, then a
+ * sign-in with the same credentials, since registering opens no session) and, on success, keep
  * the tokens in HttpOnly cookies and go on to `next`. On failure the form comes back filled in
  * (except the password) with the API's messages next to the fields.
  */
@@ -103,7 +104,7 @@ export function authSubmit(mode: Mode) {
   return async (c: Context<EdgeEnv>) => {
     if (!isSameOrigin(c)) return crossSiteRefusal(c);
     const form = await formFields(c);
-    const next = safeNext(form.next, mode === 'register' ? '/channels/new' : '/');
+    const next = nextPath(c, form.next, mode === 'register' ? '/channels/new' : '/');
     const values = { email: form.email ?? '', username: form.username ?? '' };
     const title = mode === 'login' ? 'Sign in' : 'Register';
     const again = (error: ApiError, status: 400 | 401 | 429 | 502) =>
@@ -120,18 +121,46 @@ export function authSubmit(mode: Mode) {
         429,
       );
     }
-    const body =
-      mode === 'login'
-        ? { email: values.email, password: form.password ?? '' }
-        : { ...values, password: form.password ?? '' };
-    const res = await callApi<SessionTokens>(c, `/api/v1/auth/${mode}`, { method: 'POST', body });
+    if (mode === 'register') {
+      // The API accepts a registration the same way whether or not the email is taken (no session,
+      // so no account oracle); signing in with the same credentials tells the two apart for the
+      // one person who may know: whoever holds the password.
+      const registered = await callApi(c, '/api/v1/auth/register', {
+        method: 'POST',
+        body: { ...values, password: form.password ?? '' },
+      });
+      if (!registered.ok) return again(registered.error, apiStatus(registered.status));
+    }
+    const res = await callApi<SessionTokens>(c, '/api/v1/auth/login', {
+      method: 'POST',
+      body: { email: values.email, password: form.password ?? '' },
+    });
     if (!res.ok) {
-      const status = res.status === 429 ? 429 : res.status === 401 ? 401 : res.status >= 500 ? 502 : 400;
-      return again(res.error, status);
+      if (mode === 'login') return again(res.error, apiStatus(res.status));
+      return sendPage(
+        c,
+        <Layout title="Sign in" viewer={undefined} path="/login">
+          <AuthForm
+            mode="login"
+            next={next}
+            values={values}
+            error={{
+              code: res.error.code,
+              message: 'Your registration was received. Sign in to continue.',
+            }}
+          />
+        </Layout>,
+        res.status === 429 ? 429 : 200,
+      );
     }
     for (const cookie of sessionCookies(c, res.data)) c.header('set-cookie', cookie, { append: true });
     return c.redirect(next, 303);
   };
+}
+
+/** The status a form page answers with when the API refused it. */
+function apiStatus(status: number): 400 | 401 | 429 | 502 {
+  return status === 429 ? 429 : status === 401 ? 401 : status >= 500 ? 502 : 400;
 }
 
 /** `GET /logout`: a confirmation button, since a plain link must not sign anyone out (CSRF). */

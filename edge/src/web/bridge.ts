@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { EdgeEnv } from '../context.js';
-import { ACCESS_COOKIE, freshAccessToken, REFRESH_COOKIE } from './session.js';
+import { ACCESS_COOKIE, freshAccessToken, REFRESH_COOKIE, SESSION_COOKIES } from './session.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -30,10 +30,7 @@ function withoutSessionCookies(header: string): string {
   return header
     .split(';')
     .map((part) => part.trim())
-    .filter(
-      (part) =>
-        part !== '' && !part.startsWith(`${ACCESS_COOKIE}=`) && !part.startsWith(`${REFRESH_COOKIE}=`),
-    )
+    .filter((part) => part !== '' && !SESSION_COOKIES.some((name) => part.startsWith(`${name}=`)))
     .join('; ');
 }
 

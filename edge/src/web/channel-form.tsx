@@ -4,7 +4,7 @@ import type { EdgeEnv } from '../context.js';
 import { type ApiError, callApi, fieldErrors } from './api.js';
 import { crossSiteRefusal } from './auth-pages.js';
 import { isSameOrigin } from './bridge.js';
-import { Field, FormError, formFields, safeNext } from './forms.js';
+import { Field, FormError, formFields, nextPath } from './forms.js';
 import { Layout, sendPage } from './layout.js';
 import { getSession } from './session.js';
 
@@ -71,7 +71,7 @@ export async function newChannelPage(c: Context<EdgeEnv>) {
   const session = await getSession(c);
   if (!session.viewer) return c.redirect(`/login?next=${encodeURIComponent('/channels/new')}`, 303);
   const next = c.req.query('next');
-  return sendPage(c, page(session.viewer, next ? { next: safeNext(next) } : {}));
+  return sendPage(c, page(session.viewer, next ? { next: nextPath(c, next) } : {}));
 }
 
 /** `POST /channels/new`: create it through the API, then go to `next` or the new channel. */
@@ -96,8 +96,8 @@ export async function newChannelSubmit(c: Context<EdgeEnv>) {
   });
   if (!res.ok) {
     const status = res.status >= 500 ? 502 : 400;
-    const next = form.next ? safeNext(form.next) : undefined;
+    const next = form.next ? nextPath(c, form.next) : undefined;
     return sendPage(c, page(session.viewer, { values, error: res.error, ...(next ? { next } : {}) }), status);
   }
-  return c.redirect(safeNext(form.next, `/c/${encodeURIComponent(res.data.handle)}`), 303);
+  return c.redirect(nextPath(c, form.next, `/c/${encodeURIComponent(res.data.handle)}`), 303);
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import type { EdgeEnv } from '../context.js';
+import { clientIp, type EdgeEnv } from '../context.js';
+import { safeNext } from './next-path.js';
 
 /** Props of one labelled form control. */
 export interface FieldProps {
@@ -75,12 +76,9 @@ export function FormError(props: { message: string | undefined }) {
   );
 }
 
-/** A same-site path to go to after a form, or `fallback`; anything else could be an open redirect. */
-export function safeNext(value: unknown, fallback = '/'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) {
-    return fallback;
-  }
-  return value;
+/** `next` from a query or a form, checked against this site's origin (see `safeNext`). */
+export function nextPath(c: Context<EdgeEnv>, value: unknown, fallback = '/'): string {
+  return safeNext(value, new URL(c.req.url).origin, fallback);
 }
 
 /** Text fields of a urlencoded or multipart form post, as strings (files are ignored). */
@@ -97,7 +95,7 @@ export async function formFields(c: Context<EdgeEnv>): Promise<Record<string, st
  */
 export async function authRateLimited(c: Context<EdgeEnv>): Promise<boolean> {
   try {
-    const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
+    const ip = clientIp(c) || 'unknown';
     return !(await c.var.state.limiter.limit('auth', `ip:${ip}`)).success;
   } catch {
     return false;

@@ -3,6 +3,19 @@ import type { PlaybackAnswer } from '../../test/real-client.js';
 import { BASE, cookiesOf, postForm, signIn, WEB, web } from '../../test/web-client.js';
 import { jwtExpiry } from './session.js';
 
+/** The `next` values of issue 9 that must never leave the site. */
+const OFF_SITE_NEXT = [
+  '/\t/evil.example/',
+  '/\\evil.example/',
+  '//evil.example/',
+  'https://evil.example/',
+  '/x%0d%0aSet-Cookie:a=1',
+  '/x\r\nSet-Cookie:a=1',
+  '%2F%2Fevil.example',
+  '/%5Cevil.example',
+  'javascript:alert(1)',
+];
+
 const cookieValue = (cookie: string, name: string) => new RegExp(`${name}=([^;]+)`).exec(cookie)?.[1] ?? '';
 
 describe('sessions at the edge', () => {
@@ -15,10 +28,11 @@ describe('sessions at the edge', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/upload');
     const cookies = res.headers.getSetCookie();
-    expect(cookies).toHaveLength(2);
+    expect(cookies).toHaveLength(3);
     for (const [name, cookie] of [
       ['vidra_at', cookies[0]],
       ['vidra_rt', cookies[1]],
+      ['vidra_sid', cookies[2]],
     ]) {
       expect(cookie).toMatch(
         new RegExp(`^${name}=[^;]+; Max-Age=\\d+; Path=/; HttpOnly; Secure; SameSite=Lax$`),
@@ -65,11 +79,21 @@ describe('sessions at the edge', () => {
     expect(page).toContain('value="fresh@example.com"');
   });
 
-  it('never redirects off-site after signing in', async () => {
-    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
-      const res = await postForm('/login', { email: WEB.other.email, password: WEB.other.password, next });
-      expect(res.headers.get('location'), next).toBe('/');
+  it('never redirects off-site, nor answers 5xx, whatever `next` is (GET and POST /login, /channels/new)', async () => {
+    const cookie = await signIn('other');
+    for (const next of OFF_SITE_NEXT) {
+      const query = `next=${encodeURIComponent(next)}`;
+      const signedIn = await web(`/login?${query}`, { headers: { cookie } });
+      expect(signedIn.status, next).toBe(303);
+      expect(signedIn.headers.get('location'), next).toBe('/');
+      const posted = await postForm('/login', { email: WEB.other.email, password: WEB.other.password, next });
+      expect(posted.headers.get('location'), next).toBe('/');
+      const channel = await web(`/channels/new?${query}`, { headers: { cookie } });
+      expect(channel.status, next).toBe(200);
+      expect(await channel.text()).not.toMatch(/name="next" value="[^/]/);
     }
+    const good = await web('/login?next=%2Fw%2Fabc%3Ft%3D1', { headers: { cookie } });
+    expect(good.headers.get('location')).toBe('/w/abc?t=1');
   });
 
   it('refreshes an expired session from the refresh cookie and rotates both cookies', async () => {
@@ -84,6 +108,36 @@ describe('sessions at the edge', () => {
     expect(cookieValue(rotated, 'vidra_rt')).not.toBe(cookieValue(cookie, 'vidra_rt'));
   });
 
+  it('shares one refresh between racing requests of the same browser', async () => {
+    const cookie = await signIn('other');
+    const stale = `vidra_rt=${cookieValue(cookie, 'vidra_rt')}; vidra_sid=${cookieValue(cookie, 'vidra_sid')}`;
+    const [first, second] = await Promise.all([
+      web('/', { headers: { cookie: stale } }),
+      web('/', { headers: { cookie: stale } }),
+    ]);
+    for (const res of [first, second])
+      expect(await res.text()).toContain('Sign out <span class="username">@other_');
+    expect(cookieValue(cookiesOf(second), 'vidra_rt')).toBe(cookieValue(cookiesOf(first), 'vidra_rt'));
+    expect(cookieValue(cookiesOf(first), 'vidra_sid')).toBe(cookieValue(cookie, 'vidra_sid'));
+  });
+
+  it("never hands a browser's rotated tokens to someone else presenting the spent refresh token", async () => {
+    const cookie = await signIn('other');
+    const spent = cookieValue(cookie, 'vidra_rt');
+    const victim = await web('/', {
+      headers: { cookie: `vidra_rt=${spent}; vidra_sid=${cookieValue(cookie, 'vidra_sid')}` },
+    });
+    expect(await victim.text()).toContain('Sign out');
+    for (const attacker of [`vidra_rt=${spent}`, `vidra_rt=${spent}; vidra_sid=guessed-browser-id`]) {
+      const page = await web('/', { headers: { cookie: attacker } });
+      expect(await page.text()).toContain('>Sign in</a>');
+      expect(cookiesOf(page)).not.toContain(cookieValue(cookiesOf(victim), 'vidra_rt'));
+      const api = await web('/api/v1/users/me', { headers: { cookie: attacker } });
+      expect(api.status).toBe(401);
+      expect(api.headers.getSetCookie()).toEqual([]);
+    }
+  });
+
   it('clears the cookies when the refresh token is no good', async () => {
     const res = await web('/', { headers: { cookie: 'vidra_rt=bogus-refresh-token' } });
     expect(res.status).toBe(200);
@@ -96,8 +150,8 @@ describe('sessions at the edge', () => {
     const res = await web('/logout', { method: 'POST', headers: { cookie, origin: BASE } });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/');
-    expect(res.headers.getSetCookie()).toHaveLength(2);
-    expect(res.headers.getSetCookie().every((c) => /^vidra_(at|rt)=; Max-Age=0;/.test(c))).toBe(true);
+    expect(res.headers.getSetCookie()).toHaveLength(3);
+    expect(res.headers.getSetCookie().every((c) => /^vidra_(at|rt|sid)=; Max-Age=0;/.test(c))).toBe(true);
     const refresh = await web('/api/v1/auth/refresh', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
+import { constantTimeEqual } from '../../../protocol/client-address.js';
 import type { EdgeEnv, EdgeViewer } from '../context.js';
 import { callApi } from './api.js';
 
@@ -7,6 +8,13 @@ import { callApi } from './api.js';
 export const ACCESS_COOKIE = 'vidra_at';
 /** Cookie holding the single-use refresh token. */
 export const REFRESH_COOKIE = 'vidra_rt';
+/**
+ * Cookie naming the browser a session was signed in on: a random id, minted at sign-in and kept
+ * across refreshes. It binds the refresh memo to the browser whose refresh it remembers.
+ */
+export const BROWSER_COOKIE = 'vidra_sid';
+/** The cookies the edge keeps for itself (never forwarded to the API). */
+export const SESSION_COOKIES = [ACCESS_COOKIE, REFRESH_COOKIE, BROWSER_COOKIE] as const;
 
 /** What the auth endpoints answer (register, login, refresh). */
 export interface SessionTokens {
@@ -29,10 +37,24 @@ const EXPIRY_MARGIN_MS = 30_000;
 /**
  * Recent refreshes by the refresh token they spent. Refresh tokens are single-use and reusing one
  * revokes the whole session, so requests that arrive together with the same old cookie (two tabs,
- * an upload chunk and an SSE stream) must share one refresh instead of racing. Per isolate only.
+ * an upload chunk and an SSE stream) must share one refresh instead of racing. The outcome is
+ * only ever handed to the browser that did the refresh (same `vidra_sid`): someone else holding
+ * the spent refresh token gets nothing, not the victim's new tokens. Per isolate only.
  */
-const recentRefreshes = new Map<string, { result: Promise<SessionTokens | undefined>; until: number }>();
+const recentRefreshes = new Map<
+  string,
+  { browser: string; result: Promise<SessionTokens | undefined>; until: number }
+>();
 const REFRESH_MEMORY_MS = 60_000;
+
+/** A fresh browser id: 256 random bits, URL-safe. */
+export function newBrowserId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
 
 /** Unix milliseconds at which a JWT expires, read without verifying it (the origin verifies). */
 export function jwtExpiry(token: string): number | undefined {
@@ -50,33 +72,49 @@ function maxAge(isoDate: string): number {
   return Math.max(0, Math.floor((Date.parse(isoDate) - Date.now()) / 1000));
 }
 
-/** `Set-Cookie` values storing a session: HttpOnly (no script reads them), SameSite=Lax against CSRF. */
-export function sessionCookies(c: Context<EdgeEnv>, tokens: SessionTokens): string[] {
+/**
+ * `Set-Cookie` values storing a session on browser `browser`: HttpOnly (no script reads them),
+ * SameSite=Lax against CSRF. The browser id lives as long as the refresh token.
+ */
+export function sessionCookies(
+  c: Context<EdgeEnv>,
+  tokens: SessionTokens,
+  browser = newBrowserId(),
+): string[] {
   const base = { path: '/', httpOnly: true, sameSite: 'Lax', secure: secure(c) } as const;
+  const refreshAge = maxAge(tokens.refreshTokenExpiresAt);
   return [
     generateCookie(ACCESS_COOKIE, tokens.accessToken, {
       ...base,
       maxAge: maxAge(tokens.accessTokenExpiresAt),
     }),
-    generateCookie(REFRESH_COOKIE, tokens.refreshToken, {
-      ...base,
-      maxAge: maxAge(tokens.refreshTokenExpiresAt),
-    }),
+    generateCookie(REFRESH_COOKIE, tokens.refreshToken, { ...base, maxAge: refreshAge }),
+    generateCookie(BROWSER_COOKIE, browser, { ...base, maxAge: refreshAge }),
   ];
 }
 
-/** `Set-Cookie` values that delete both session cookies. */
+/** `Set-Cookie` values that delete the session cookies. */
 export function clearedCookies(c: Context<EdgeEnv>): string[] {
   const base = { path: '/', httpOnly: true, sameSite: 'Lax', secure: secure(c), maxAge: 0 } as const;
-  return [generateCookie(ACCESS_COOKIE, '', base), generateCookie(REFRESH_COOKIE, '', base)];
+  return SESSION_COOKIES.map((name) => generateCookie(name, '', base));
 }
 
-/** Spend a refresh token, or reuse the outcome of a refresh of the same token a moment ago. */
-function refresh(c: Context<EdgeEnv>, refreshToken: string): Promise<SessionTokens | undefined> {
+/**
+ * Spend a refresh token, or reuse the outcome of a refresh of the same token a moment ago by this
+ * same browser. `'not-yours'` when that token was just spent by another browser (or by a request
+ * that carried no browser id): the caller then gets no session, and no cookie is touched.
+ */
+function refresh(
+  c: Context<EdgeEnv>,
+  refreshToken: string,
+  browser: string | undefined,
+): { browser: string; result: Promise<SessionTokens | undefined> } | 'not-yours' {
   const now = Date.now();
   for (const [key, entry] of recentRefreshes) if (entry.until < now) recentRefreshes.delete(key);
   const known = recentRefreshes.get(refreshToken);
-  if (known) return known.result;
+  if (known) {
+    return browser !== undefined && constantTimeEqual(known.browser, browser) ? known : 'not-yours';
+  }
   const result = callApi<SessionTokens>(c, '/api/v1/auth/refresh', { method: 'POST', body: { refreshToken } })
     .then((res) => (res.ok ? res.data : undefined))
     .catch(() => undefined);
@@ -86,8 +124,10 @@ function refresh(c: Context<EdgeEnv>, refreshToken: string): Promise<SessionToke
   } catch {
     // No execution context outside a real request (unit tests call the app directly).
   }
-  recentRefreshes.set(refreshToken, { result, until: now + REFRESH_MEMORY_MS });
-  return result;
+  // A session from before browser ids existed gets one now; its racing twins cannot share it.
+  const entry = { browser: browser ?? newBrowserId(), result, until: now + REFRESH_MEMORY_MS };
+  recentRefreshes.set(refreshToken, entry);
+  return entry;
 }
 
 /**
@@ -105,9 +145,12 @@ export async function freshAccessToken(
     return { token: access, cookies: [] };
   }
   if (!refreshToken) return { token: undefined, cookies: access ? clearedCookies(c) : [] };
-  const tokens = await refresh(c, refreshToken);
+  const spent = refresh(c, refreshToken, getCookie(c, BROWSER_COOKIE) || undefined);
+  // Not this browser's refresh: anonymous, and the cookies stay (a racing twin sets the new ones).
+  if (spent === 'not-yours') return { token: undefined, cookies: [] };
+  const tokens = await spent.result;
   if (!tokens) return { token: undefined, cookies: clearedCookies(c) };
-  return { token: tokens.accessToken, cookies: sessionCookies(c, tokens) };
+  return { token: tokens.accessToken, cookies: sessionCookies(c, tokens, spent.browser) };
 }
 
 const sessions = new WeakMap<Context<EdgeEnv>, Promise<Session>>();
