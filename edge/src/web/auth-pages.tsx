@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { SessionMiniSchema } from '../../../protocol/api/accounts-mini.js';
 import type { EdgeEnv } from '../context.js';
-import { type ApiError, callApi, fieldErrors } from './api.js';
+import { type ApiError, callApi, fieldErrors, NO_CONTENT } from './api.js';
 import { isSameOrigin } from './bridge.js';
 import { authRateLimited, Field, FormError, formFields, safeNext } from './forms.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
-import { clearedCookies, getSession, REFRESH_COOKIE, type SessionTokens, sessionCookies } from './session.js';
+import { clearedCookies, getSession, REFRESH_COOKIE, sessionCookies } from './session.js';
 
 type Mode = 'login' | 'register';
 
@@ -124,7 +125,7 @@ export function authSubmit(mode: Mode) {
       mode === 'login'
         ? { email: values.email, password: form.password ?? '' }
         : { ...values, password: form.password ?? '' };
-    const res = await callApi<SessionTokens>(c, `/api/v1/auth/${mode}`, { method: 'POST', body });
+    const res = await callApi(c, `/api/v1/auth/${mode}`, SessionMiniSchema, { method: 'POST', body });
     if (!res.ok) {
       const status = res.status === 429 ? 429 : res.status === 401 ? 401 : res.status >= 500 ? 502 : 400;
       return again(res.error, status);
@@ -160,7 +161,7 @@ export async function logoutSubmit(c: Context<EdgeEnv>) {
   const refreshToken = getCookie(c, REFRESH_COOKIE);
   if (refreshToken) {
     // Best effort: the cookies go either way, and an unused refresh token expires on its own.
-    await callApi(c, '/api/v1/auth/logout', { method: 'POST', body: { refreshToken } }).catch(
+    await callApi(c, '/api/v1/auth/logout', NO_CONTENT, { method: 'POST', body: { refreshToken } }).catch(
       () => undefined,
     );
   }

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
+import type { SessionDto } from '../../../protocol/api/accounts.js';
+import { SessionMiniSchema } from '../../../protocol/api/accounts-mini.js';
 import type { EdgeEnv, EdgeViewer } from '../context.js';
 import { callApi } from './api.js';
 
@@ -8,13 +10,8 @@ export const ACCESS_COOKIE = 'vidra_at';
 /** Cookie holding the single-use refresh token. */
 export const REFRESH_COOKIE = 'vidra_rt';
 
-/** What the auth endpoints answer (register, login, refresh). */
-export interface SessionTokens {
-  accessToken: string;
-  accessTokenExpiresAt: string;
-  refreshToken: string;
-  refreshTokenExpiresAt: string;
-}
+/** The tokens of what the auth endpoints answer (register, login, refresh): all the cookies need. */
+export type SessionTokens = Omit<SessionDto, 'user'>;
 
 /** The viewer of a page: their access token for API calls and who they are, both absent when signed out. */
 export interface Session {
@@ -77,7 +74,10 @@ function refresh(c: Context<EdgeEnv>, refreshToken: string): Promise<SessionToke
   for (const [key, entry] of recentRefreshes) if (entry.until < now) recentRefreshes.delete(key);
   const known = recentRefreshes.get(refreshToken);
   if (known) return known.result;
-  const result = callApi<SessionTokens>(c, '/api/v1/auth/refresh', { method: 'POST', body: { refreshToken } })
+  const result = callApi(c, '/api/v1/auth/refresh', SessionMiniSchema, {
+    method: 'POST',
+    body: { refreshToken },
+  })
     .then((res) => (res.ok ? res.data : undefined))
     .catch(() => undefined);
   try {
