@@ -46,3 +46,6 @@ export const ChannelSchema = z
   })
   .meta({ id: 'Channel' });
 export type ChannelDto = z.infer<typeof ChannelSchema>;
+
+/** What `GET /api/v1/users/me/channels` answers: the user's channels, oldest first. */
+export const ChannelListSchema = z.object({ items: z.array(ChannelSchema) });

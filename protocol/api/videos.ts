@@ -87,3 +87,4 @@ export const VideoPageSchema = z.object({
   items: z.array(VideoSchema),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null at the end'),
 });
+export type VideoPage = z.infer<typeof VideoPageSchema>;

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import * as z from 'zod/mini';
 import { decideVideoAccess } from '../../../protocol/access.js';
 import { playbackPath } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
@@ -8,6 +9,9 @@ import { checkPassword, getPolicy } from './policy.js';
 import { type Audience, mintPlaybackToken } from './token.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The optional JSON body of a playback request; a body that is not JSON at all counts as empty. */
+const PlaybackRequestSchema = z.object({ password: z.optional(z.string().check(z.maxLength(200))) });
 
 /**
  * `POST /api/v1/videos/:id/playback`: decide at the edge whether the caller may watch, then hand
@@ -24,11 +28,9 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
   }
   let password: string | undefined;
   if (c.req.header('content-type')?.includes('application/json')) {
-    const body = (await c.req.json().catch(() => ({}))) as { password?: unknown };
-    if (body.password !== undefined && (typeof body.password !== 'string' || body.password.length > 200)) {
-      return errorResponse('validation_failed', 'password must be a string', requestId);
-    }
-    password = body.password as string | undefined;
+    const body = PlaybackRequestSchema.safeParse(await c.req.json().catch(() => ({})));
+    if (!body.success) return errorResponse('validation_failed', 'password must be a string', requestId);
+    password = body.data.password;
   }
 
   const policy = await getPolicy(state, id);

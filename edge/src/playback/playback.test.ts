@@ -58,6 +58,14 @@ describe('playback issuance at the edge', () => {
     expect((await wrong.json<ErrorBody>()).error.code).toBe('wrong_password');
   });
 
+  it('refuses a password that is not a string of at most 200 characters', async () => {
+    for (const password of [42, 'x'.repeat(201)]) {
+      const res = await playback(REAL.videos.password, 'other', { password });
+      expect(res.status).toBe(400);
+      expect((await res.json<ErrorBody>()).error.code).toBe('validation_failed');
+    }
+  });
+
   it('answers 409 for a video that is not playable yet, 404 for unknown ids, 400 for malformed ones', async () => {
     expect((await playback(REAL.videos.processing, 'owner')).status).toBe(409);
     expect((await playback('6f1c5a8e-0000-4000-8000-000000000000')).status).toBe(404);

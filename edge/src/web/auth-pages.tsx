@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { RegistrationAcceptedMiniSchema, SessionMiniSchema } from '../../../protocol/api/accounts-mini.js';
 import type { EdgeEnv } from '../context.js';
-import { type ApiError, callApi, fieldErrors } from './api.js';
+import { type ApiError, callApi, fieldErrors, NO_CONTENT } from './api.js';
 import { isSameOrigin } from './bridge.js';
 import { authRateLimited, Field, FormError, formFields, nextPath } from './forms.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
-import { clearedCookies, getSession, REFRESH_COOKIE, type SessionTokens, sessionCookies } from './session.js';
+import { clearedCookies, getSession, REFRESH_COOKIE, sessionCookies } from './session.js';
 
 type Mode = 'login' | 'register';
 
@@ -125,13 +126,13 @@ export function authSubmit(mode: Mode) {
       // The API accepts a registration the same way whether or not the email is taken (no session,
       // so no account oracle); signing in with the same credentials tells the two apart for the
       // one person who may know: whoever holds the password.
-      const registered = await callApi(c, '/api/v1/auth/register', {
+      const registered = await callApi(c, '/api/v1/auth/register', RegistrationAcceptedMiniSchema, {
         method: 'POST',
         body: { ...values, password: form.password ?? '' },
       });
       if (!registered.ok) return again(registered.error, apiStatus(registered.status));
     }
-    const res = await callApi<SessionTokens>(c, '/api/v1/auth/login', {
+    const res = await callApi(c, '/api/v1/auth/login', SessionMiniSchema, {
       method: 'POST',
       body: { email: values.email, password: form.password ?? '' },
     });
@@ -189,7 +190,7 @@ export async function logoutSubmit(c: Context<EdgeEnv>) {
   const refreshToken = getCookie(c, REFRESH_COOKIE);
   if (refreshToken) {
     // Best effort: the cookies go either way, and an unused refresh token expires on its own.
-    await callApi(c, '/api/v1/auth/logout', { method: 'POST', body: { refreshToken } }).catch(
+    await callApi(c, '/api/v1/auth/logout', NO_CONTENT, { method: 'POST', body: { refreshToken } }).catch(
       () => undefined,
     );
   }

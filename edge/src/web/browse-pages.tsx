@@ -1,18 +1,12 @@
 import type { Context } from 'hono';
-import type { ChannelDto } from '../../../protocol/api/channels.js';
-import type { VideoDto } from '../../../protocol/api/videos.js';
+import { ChannelMiniSchema } from '../../../protocol/api/channels-mini.js';
+import { VideoPageMiniSchema } from '../../../protocol/api/videos-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
 import { thumbnailUrls } from './thumbnails.js';
 import { Pager, VideoGrid } from './video-list.js';
-
-/** One page of `GET /api/v1/videos`. */
-export interface VideoPage {
-  items: VideoDto[];
-  nextCursor: string | null;
-}
 
 const PAGE_SIZE = 24;
 
@@ -47,7 +41,7 @@ function apiTrouble(c: Context<EdgeEnv>, status: number, viewer: Parameters<type
  */
 export async function homePage(c: Context<EdgeEnv>) {
   const session = await getSession(c);
-  const res = await callApi<VideoPage>(c, `/api/v1/videos?${listQuery(c)}`);
+  const res = await callApi(c, `/api/v1/videos?${listQuery(c)}`, VideoPageMiniSchema);
   if (!res.ok) return apiTrouble(c, res.status, session.viewer);
   const videos = res.data.items.filter((video) => video.state === 'ready');
   const thumbnails = await thumbnailUrls(c, videos);
@@ -76,7 +70,7 @@ export async function channelPage(c: Context<EdgeEnv>) {
   const session = await getSession(c);
   const handle = c.req.param('handle') ?? '';
   const path = `/c/${encodeURIComponent(handle)}`;
-  const channel = await callApi<ChannelDto>(c, `/api/v1/channels/${encodeURIComponent(handle)}`, {
+  const channel = await callApi(c, `/api/v1/channels/${encodeURIComponent(handle)}`, ChannelMiniSchema, {
     token: session.token,
   });
   if (!channel.ok) {
@@ -94,9 +88,14 @@ export async function channelPage(c: Context<EdgeEnv>) {
     return sendPage(c, page, 404);
   }
   const isOwner = session.viewer?.userId === channel.data.ownerId;
-  const list = await callApi<VideoPage>(c, `/api/v1/videos?${listQuery(c, { channelId: channel.data.id })}`, {
-    token: session.token,
-  });
+  const list = await callApi(
+    c,
+    `/api/v1/videos?${listQuery(c, { channelId: channel.data.id })}`,
+    VideoPageMiniSchema,
+    {
+      token: session.token,
+    },
+  );
   if (!list.ok) return apiTrouble(c, list.status, session.viewer);
   const videos = isOwner ? list.data.items : list.data.items.filter((video) => video.state === 'ready');
   const thumbnails = await thumbnailUrls(c, videos);

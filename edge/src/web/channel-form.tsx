@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { ChannelDto } from '../../../protocol/api/channels.js';
+import { ChannelMiniSchema } from '../../../protocol/api/channels-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { type ApiError, callApi, fieldErrors } from './api.js';
 import { crossSiteRefusal } from './auth-pages.js';
@@ -85,7 +85,7 @@ export async function newChannelSubmit(c: Context<EdgeEnv>) {
     displayName: form.displayName ?? '',
     description: form.description ?? '',
   };
-  const res = await callApi<ChannelDto>(c, '/api/v1/channels', {
+  const res = await callApi(c, '/api/v1/channels', ChannelMiniSchema, {
     method: 'POST',
     token: session.token,
     body: {

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
+import type { SessionDto } from '../../../protocol/api/accounts.js';
+import { SessionMiniSchema } from '../../../protocol/api/accounts-mini.js';
 import { constantTimeEqual } from '../../../protocol/client-address.js';
 import type { EdgeEnv, EdgeViewer } from '../context.js';
 import { callApi } from './api.js';
@@ -16,13 +18,8 @@ export const BROWSER_COOKIE = 'vidra_sid';
 /** The cookies the edge keeps for itself (never forwarded to the API). */
 export const SESSION_COOKIES = [ACCESS_COOKIE, REFRESH_COOKIE, BROWSER_COOKIE] as const;
 
-/** What the auth endpoints answer (register, login, refresh). */
-export interface SessionTokens {
-  accessToken: string;
-  accessTokenExpiresAt: string;
-  refreshToken: string;
-  refreshTokenExpiresAt: string;
-}
+/** The tokens of what the auth endpoints answer (register, login, refresh): all the cookies need. */
+export type SessionTokens = Omit<SessionDto, 'user'>;
 
 /** The viewer of a page: their access token for API calls and who they are, both absent when signed out. */
 export interface Session {
@@ -115,7 +112,10 @@ function refresh(
   if (known) {
     return browser !== undefined && constantTimeEqual(known.browser, browser) ? known : 'not-yours';
   }
-  const result = callApi<SessionTokens>(c, '/api/v1/auth/refresh', { method: 'POST', body: { refreshToken } })
+  const result = callApi(c, '/api/v1/auth/refresh', SessionMiniSchema, {
+    method: 'POST',
+    body: { refreshToken },
+  })
     .then((res) => (res.ok ? res.data : undefined))
     .catch(() => undefined);
   try {

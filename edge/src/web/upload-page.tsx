@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { ChannelDto } from '../../../protocol/api/channels.js';
+import { ChannelListMiniSchema } from '../../../protocol/api/channels-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { ChannelForm } from './channel-form.js';
@@ -101,7 +102,7 @@ function UploadProgress() {
 export async function uploadPage(c: Context<EdgeEnv>) {
   const session = await getSession(c);
   if (!session.viewer) return c.redirect(`/login?next=${encodeURIComponent('/upload')}`, 303);
-  const channels = await callApi<{ items: ChannelDto[] }>(c, '/api/v1/users/me/channels', {
+  const channels = await callApi(c, '/api/v1/users/me/channels', ChannelListMiniSchema, {
     token: session.token,
   });
   if (!channels.ok) {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { VideoDto } from '../../../protocol/api/videos.js';
+import { VideoMiniSchema } from '../../../protocol/api/videos-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
@@ -40,7 +40,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
     );
   if (!UUID.test(id)) return notFound();
 
-  const res = await callApi<VideoDto>(c, `/api/v1/videos/${id}`, { token: session.token });
+  const res = await callApi(c, `/api/v1/videos/${id}`, VideoMiniSchema, { token: session.token });
   if (!res.ok) {
     if (res.status === 404 || res.status === 400) return notFound();
     if (res.status === 401) {

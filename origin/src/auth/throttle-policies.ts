@@ -11,7 +11,7 @@ const keycloakDelay = (failureFactor: number): DelayPolicy => ({
 
 /**
  * Sign-in: 5 tries per (email, address) before the first minute's wait, 20 per address across
- * emails, 50 per email across unfamiliar addresses. Numbers and trade-offs: docs/adr/0005-brute-force.md.
+ * emails, 50 per email across unfamiliar addresses. Numbers and trade-offs: docs/adr/0008-brute-force.md.
  */
 export const LOGIN_THROTTLE: ThrottlePolicy = {
   pair: keycloakDelay(5),

@@ -7,7 +7,7 @@ import { TooManyRequestsError } from '../lib/errors.js';
  * Keycloak's brute-force detection, per counter: once `failureFactor` failures have been counted,
  * every further failure makes the key wait `waitIncrementSeconds * floor(failures / failureFactor)`,
  * at most `maxWaitSeconds`. The count starts over `failureResetSeconds` after its first failure.
- * A wait is a delay, never a permanent lock. See docs/adr/0005-brute-force.md.
+ * A wait is a delay, never a permanent lock. See docs/adr/0008-brute-force.md.
  */
 export interface DelayPolicy {
   failureFactor: number;

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { UserSchema } from '../../../protocol/api/accounts.js';
 import {
+  ChannelListSchema,
   ChannelSchema,
   CreateChannelInputSchema,
   UpdateChannelInputSchema,
@@ -71,7 +72,7 @@ const myChannelsRoute = createRoute({
   responses: {
     200: {
       description: 'Channels, oldest first',
-      content: { 'application/json': { schema: z.object({ items: z.array(ChannelSchema) }) } },
+      content: { 'application/json': { schema: ChannelListSchema } },
     },
     ...errorResponses(401),
   },

@@ -10,7 +10,7 @@ const THROTTLED = 'Too many failed sign-in attempts. Wait a while and try again.
 /**
  * Check credentials and start a session. Failures delay the (email, address) pair, the address and,
  * past a high ceiling, the email from unfamiliar addresses: nobody can lock the owner out from
- * elsewhere, and rotating addresses does not buy a guesser more tries (docs/adr/0005-brute-force.md).
+ * elsewhere, and rotating addresses does not buy a guesser more tries (docs/adr/0008-brute-force.md).
  */
 export async function login(
   ctx: ServiceContext,

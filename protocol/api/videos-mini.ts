@@ -1,0 +1,54 @@
+// The zod/mini twin of the response schemas in `videos.ts` (and `RenditionSchema` of `video.ts`)
+// that the edge's pages read. Classic zod would add ~450 KB to the worker, and the origin's OpenAPI
+// routes cannot read mini schemas; `videos.test.ts` holds each twin to the JSON Schema of its
+// original, ids and descriptions included, so they cannot drift (docs/adr/0007-zod-mini-twins.md).
+import * as z from 'zod/mini';
+import { PRIVACY_LEVELS, VIDEO_STATES } from '../video-enums.js';
+
+const RenditionMiniSchema = z.object({
+  width: z.int().check(z.positive()),
+  height: z.int().check(z.positive()),
+  bitrate: z.int().check(z.positive(), z.describe('Peak video+audio bitrate in bits per second')),
+  codecs: z.optional(z.string()),
+});
+
+/** Twin of `VideoProcessingSchema`. */
+export const VideoProcessingMiniSchema = z
+  .object({
+    stage: z
+      .enum(['ladder'])
+      .check(z.describe('ladder: playable from its fast-first-play rendition while the full ladder encodes')),
+    progress: z.int().check(z.minimum(0), z.maximum(100)),
+  })
+  .check(z.meta({ id: 'VideoProcessing' }));
+
+/** Twin of `VideoSchema`: what `GET /api/v1/videos/:id` answers. */
+export const VideoMiniSchema = z
+  .object({
+    id: z.uuid(),
+    channel: z.object({ id: z.uuid(), handle: z.string(), displayName: z.string() }),
+    title: z.string(),
+    description: z.string(),
+    privacy: z.enum(PRIVACY_LEVELS),
+    state: z.enum(VIDEO_STATES),
+    progress: z.int().check(z.minimum(0), z.maximum(100)),
+    error: z.optional(z.string()).check(z.describe('Why the video failed; present when state is failed')),
+    durationSeconds: z.nullable(z.number()),
+    renditions: z.optional(z.array(RenditionMiniSchema)).check(z.describe('Present when state is ready')),
+    processing: z
+      .optional(VideoProcessingMiniSchema)
+      .check(
+        z.describe(
+          'Present while a ready video still encodes more renditions; absent once the ladder landed',
+        ),
+      ),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .check(z.meta({ id: 'Video' }));
+
+/** Twin of `VideoPageSchema`: what `GET /api/v1/videos` answers. */
+export const VideoPageMiniSchema = z.object({
+  items: z.array(VideoMiniSchema),
+  nextCursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` for the next page; null at the end')),
+});
