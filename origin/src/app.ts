@@ -21,6 +21,7 @@ import { type AppEnv, createRouter, errorBody, serviceErrorResponse } from './li
 import type { Logger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { publicDocument } from './lib/openapi.js';
+import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { internalRoutes } from './routes/internal.js';
@@ -182,6 +183,7 @@ export function createApp(options: AppOptions) {
 
   app.route('/', systemRoutes(metrics));
   app.route('/', authRoutes());
+  app.route('/', adminRoutes());
   app.route('/', channelRoutes());
   app.route('/', videoRoutes());
   app.route('/', videoEventRoutes());
