@@ -8,10 +8,39 @@ export interface CachedObject {
 export interface EdgeCache {
   /** Requests collapsed onto an in-flight fetch, per cache key, in this isolate. */
   inflight: Map<string, Promise<CachedObject>>;
+  /**
+   * Cache keys this isolate stored, per group (a video id), so a deleted video's copies can be
+   * deleted: the Cache API has no prefix purge. Bounded; copies it forgot are unreachable anyway,
+   * since no token of a revoked video passes the check that comes before the cache.
+   */
+  stored: Map<string, Set<string>>;
 }
 
+const STORED_GROUPS = 10_000;
+const CACHE_NAME = 'vidra-playback';
+
 export function createEdgeCache(): EdgeCache {
-  return { inflight: new Map() };
+  return { inflight: new Map(), stored: new Map() };
+}
+
+/** Delete every copy this isolate stored for `group`. Returns how many the cache still held. */
+export async function purgeGroup(cache: EdgeCache, group: string): Promise<number> {
+  const keys = cache.stored.get(group);
+  cache.stored.delete(group);
+  if (!keys?.size) return 0;
+  const store = await caches.open(CACHE_NAME);
+  const deleted = await Promise.all([...keys].map((key) => store.delete(new Request(key))));
+  return deleted.filter(Boolean).length;
+}
+
+function remember(cache: EdgeCache, group: string, key: string): void {
+  let keys = cache.stored.get(group);
+  if (!keys) {
+    if (cache.stored.size >= STORED_GROUPS) cache.stored.delete(cache.stored.keys().next().value as string);
+    keys = new Set();
+    cache.stored.set(group, keys);
+  }
+  keys.add(key);
 }
 
 /**
@@ -25,13 +54,17 @@ export async function cachedLoad(
   ttlSeconds: number,
   load: () => Promise<Response>,
   waitUntil: (promise: Promise<unknown>) => void,
+  group?: string,
 ): Promise<{ object: CachedObject; hit: boolean }> {
   const joined = cache.inflight.get(key);
   if (joined) return { object: await joined, hit: false };
-  const store = await caches.open('vidra-playback');
+  const store = await caches.open(CACHE_NAME);
   const cacheKey = new Request(key);
   const cached = await store.match(cacheKey);
-  if (cached) return { object: await buffer(cached), hit: true };
+  if (cached) {
+    if (group) remember(cache, group, key); // another isolate stored it; this one can purge it too
+    return { object: await buffer(cached), hit: true };
+  }
 
   let pending = cache.inflight.get(key);
   if (!pending) {
@@ -42,6 +75,7 @@ export async function cachedLoad(
     // in between still join it instead of going to the origin again.
     pending.then((object) => {
       if (object.status !== 200) return forget();
+      if (group) remember(cache, group, key);
       const headers = new Headers(object.headers);
       headers.set('cache-control', `public, max-age=${ttlSeconds}`);
       waitUntil(
