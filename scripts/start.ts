@@ -95,6 +95,8 @@ const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, path.resolve(env.DATA_DIR),
   ORIGINS: origin.url,
   INTERNAL_API_TOKEN: origin.internalApiToken,
   PLAYBACK_KEYS: secrets.playbackKeys,
+  // Issued playback URLs name the edge as configured (the origin uses the same), never the Host header.
+  PUBLIC_URL: env.PUBLIC_URL,
   ...(env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
     ? {
         UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL,
