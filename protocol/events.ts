@@ -38,6 +38,11 @@ export const VideoPrivacyChangedEventSchema = event('video.privacy_changed', {
 
 export const VideoDeletedEventSchema = event('video.deleted', VideoRef);
 
+/** An admin suspended an account: its sessions end and its videos stop playing everywhere. */
+export const UserSuspendedEventSchema = event('user.suspended', { userId: Id, actorId: Id });
+/** An admin lifted a suspension: sign-in and new playback tokens work again (old ones stay revoked). */
+export const UserUnsuspendedEventSchema = event('user.unsuspended', { userId: Id, actorId: Id });
+
 // Declared now so subscribers can be written against them; nothing records them yet.
 export const CommentCreatedEventSchema = event('comment.created', {
   ...VideoRef,
@@ -55,6 +60,8 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   VideoUpdatedEventSchema,
   VideoPrivacyChangedEventSchema,
   VideoDeletedEventSchema,
+  UserSuspendedEventSchema,
+  UserUnsuspendedEventSchema,
   CommentCreatedEventSchema,
   LikeCreatedEventSchema,
   FollowCreatedEventSchema,
@@ -74,6 +81,11 @@ export const EVENT_CATALOG: Record<DomainEventType, { description: string; emitt
   'video.updated': { description: 'Title, description or viewing password changed.', emitted: true },
   'video.privacy_changed': { description: 'Privacy level changed (from, to).', emitted: true },
   'video.deleted': { description: 'A video was deleted.', emitted: true },
+  'user.suspended': {
+    description: "An admin suspended an account (its sessions end, its videos' playback is revoked).",
+    emitted: true,
+  },
+  'user.unsuspended': { description: 'An admin lifted an account suspension.', emitted: true },
   'comment.created': { description: 'A comment was posted on a video.', emitted: false },
   'like.created': { description: 'A user liked a video.', emitted: false },
   'follow.created': { description: 'A user or remote actor followed a channel.', emitted: false },

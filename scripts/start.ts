@@ -106,6 +106,8 @@ const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, path.resolve(env.DATA_DIR),
   PLAYBACK_KEYS: secrets.playbackKeys,
   // Under wrangler dev a client-sent CF-Connecting-IP is kept as is, so it is never the source here.
   CLIENT_IP_SOURCE: env.CLIENT_IP_SOURCE,
+  // Issued playback URLs name the edge as configured (the origin uses the same), never the Host header.
+  PUBLIC_URL: env.PUBLIC_URL,
   ...upstash,
   // Tuning the edge validates itself (RATE_LIMIT_AUTH=100/60 ...), passed through when set.
   ...Object.fromEntries(

@@ -144,6 +144,7 @@ try {
     videoId: hot,
     audience: 'hls',
     version: 1,
+    revocation: 0,
     expiresAt: Math.floor(Date.now() / 1000) + 3600,
   });
   for (let i = 0; i < 2000; i++) await verifyPlaybackToken(ring, token, {});

@@ -28,6 +28,8 @@ export const users = pgTable(
     role: roleEnum('role').notNull().default('user'),
     /** Bytes of source video this user may store; null means the instance default. */
     videoQuotaBytes: integer('video_quota_bytes'),
+    /** Set while an admin has suspended the account: no sign-in, no refresh, no writes, no playback. */
+    suspendedAt: timestamp('suspended_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [

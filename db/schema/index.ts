@@ -2,4 +2,5 @@ export * from './accounts.js';
 export * from './channels.js';
 export * from './outbox.js';
 export * from './pipeline.js';
+export * from './revocations.js';
 export * from './videos.js';

@@ -14,6 +14,19 @@ export type EdgeBindings = {
   /** Secret: `kid:secret,kid:secret` HMAC keys for playback tokens; the first signs. */
   PLAYBACK_KEYS?: unknown;
   PLAYBACK_ACTIVE_KID?: unknown;
+  /**
+   * The edge's public base URL (`https://video.example.com`): issued playback URLs start with it.
+   * Unset, they use the request's own origin, which behind a proxy that passes any `Host` through
+   * lets a caller choose it; `npm start` and `npm run edge` always set it.
+   */
+  PUBLIC_URL?: unknown;
+  /** Seconds between refreshes of the playback revocation list per isolate (default 10). */
+  REVOCATION_SYNC_SECONDS?: unknown;
+  /**
+   * Seconds an isolate may go on with a list it cannot refresh before refusing every token
+   * (fail closed; default 20). Bounds how late a revocation can take effect.
+   */
+  REVOCATION_MAX_STALE_SECONDS?: unknown;
   /** Default lifetime of playback tokens, in seconds (at most 24 h). */
   PLAYBACK_TTL_SECONDS?: unknown;
   /** `true` to bind playback tokens to the viewer's address. */
@@ -104,6 +117,19 @@ const ClientIpSourceSchema = z.pipe(
   }),
 );
 
+/** Default seconds between revocation syncs, and how long an unrefreshable list is still trusted. */
+export const REVOCATION_DEFAULTS = { syncSeconds: 10, maxStaleSeconds: 20 } as const;
+
+/**
+ * Revocation timing in milliseconds. The staleness bound is `maxStale` (never below one sync
+ * interval) plus the outbox's delivery delay; docs/adr/0004-edge-playback.md keeps it under 30 s.
+ */
+function revocationTiming(sync: string | undefined, maxStale: string | undefined) {
+  const syncMs = Number(sync ?? REVOCATION_DEFAULTS.syncSeconds) * 1000;
+  const maxStaleMs = Math.max(syncMs, Number(maxStale ?? REVOCATION_DEFAULTS.maxStaleSeconds) * 1000);
+  return { syncMs, maxStaleMs };
+}
+
 /** Zod schema for the edge bindings; its output is the typed, normalised `EdgeConfig`. */
 export const EdgeEnvSchema = z.pipe(
   z.object({
@@ -120,6 +146,9 @@ export const EdgeEnvSchema = z.pipe(
       z.array(OriginSchema).check(z.minLength(1, { error: 'must list at least one origin' })),
     ),
     INTERNAL_API_TOKEN: z.optional(z.string().check(z.minLength(16))),
+    PUBLIC_URL: z.optional(OriginSchema),
+    REVOCATION_SYNC_SECONDS: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
+    REVOCATION_MAX_STALE_SECONDS: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
     PLAYBACK_KEYS: z.optional(z.string()),
     PLAYBACK_ACTIVE_KID: z.optional(z.string()),
     PLAYBACK_TTL_SECONDS: z.optional(z.string().check(z.regex(/^\d+$/))),
@@ -143,6 +172,8 @@ export const EdgeEnvSchema = z.pipe(
     origins: env.ORIGINS,
     internalApiToken: env.INTERNAL_API_TOKEN,
     clientIpSource: env.CLIENT_IP_SOURCE,
+    publicUrl: env.PUBLIC_URL,
+    revocations: revocationTiming(env.REVOCATION_SYNC_SECONDS, env.REVOCATION_MAX_STALE_SECONDS),
     playback: {
       keys: env.PLAYBACK_KEYS,
       activeKid: env.PLAYBACK_ACTIVE_KID,

@@ -3,6 +3,7 @@ import type { VideoAccessPolicy } from '../../protocol/api/internal.js';
 import type { EdgeBindings, EdgeConfig } from './env.js';
 import { createEdgeCache, type EdgeCache } from './playback/cache.js';
 import { type MediaSource, originSource, r2Source, s3Source } from './playback/media.js';
+import { createRevocationList, type RevocationList } from './playback/revocations.js';
 import { type PlaybackClaims, type PlaybackKeyRing, parsePlaybackKeys } from './playback/token.js';
 import {
   createMemoryLimiter,
@@ -32,6 +33,8 @@ export interface EdgeState {
   policies: Map<string, { policy: VideoAccessPolicy | 'missing'; until: number }>;
   /** Tokens whose signature already checked out: a player sends one token per segment. */
   verifiedTokens: Map<string, PlaybackClaims>;
+  /** Per-video revocation epochs synced from the origins (playback/revocations.ts). */
+  revocations: RevocationList;
 }
 
 export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): EdgeState {
@@ -62,5 +65,6 @@ export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): Edg
       : undefined,
     policies: new Map(),
     verifiedTokens: new Map(),
+    revocations: createRevocationList(),
   };
 }

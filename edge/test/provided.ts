@@ -35,7 +35,8 @@ declare module 'vitest' {
       internalToken: string;
       tokens: { owner: string; other: string; admin: string };
       ownerId: string;
-      videos: Record<Privacy | 'processing', string>;
+      /** `revocable`: a public video only the revocation tests revoke (through `/__revoke`). */
+      videos: Record<Privacy | 'processing' | 'revocable', string>;
       /** Expected bytes of the public video's master playlist and first segment. */
       master: string;
       /** The project's Upstash REST bridge in front of the real Redis. */

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import type { TestProject } from 'vitest/node';
 import { videos } from '../../db/schema/index.js';
+import { recordRevocations } from '../../origin/src/services/playback/revocations.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
 import { videoObjectKey } from '../../protocol/media.js';
 import type { Privacy } from '../../protocol/video.js';
@@ -34,6 +35,15 @@ export default async function setup(project: TestProject) {
         delayMs = Number(url.searchParams.get('ms') ?? 0);
         return Response.json({ delayMs });
       }
+      if (url.pathname === '/__revoke') {
+        // What the edge-cache-purge subscriber writes for an event, without waiting on the outbox.
+        const added = await recordRevocations(t.database.db, {
+          eventKey: crypto.randomUUID(),
+          reason: url.searchParams.get('reason') ?? 'video.privacy_changed',
+          videoIds: [url.searchParams.get('video') ?? ''],
+        });
+        return Response.json({ added });
+      }
       if (url.pathname === '/__rotate') {
         await t.services.keys.rotate();
         return Response.json({ ok: true });
@@ -56,14 +66,15 @@ export default async function setup(project: TestProject) {
     token: owner.token,
     body: { handle: `edge_${owner.userId.slice(0, 6)}`, displayName: 'Edge tests' },
   });
-  const ids = {} as Record<Privacy | 'processing', string>;
-  for (const privacy of ['public', 'unlisted', 'private', 'internal', 'password', 'processing'] as const) {
+  const ids = {} as Record<Privacy | 'processing' | 'revocable', string>;
+  const cases = ['public', 'unlisted', 'private', 'internal', 'password', 'processing', 'revocable'] as const;
+  for (const privacy of cases) {
     const res = await t.call('POST', '/api/v1/videos', {
       token: owner.token,
       body: {
         channelId: channel.body.id,
         title: privacy,
-        privacy: privacy === 'processing' ? 'public' : privacy,
+        privacy: privacy === 'processing' || privacy === 'revocable' ? 'public' : privacy,
         ...(privacy === 'password' ? { password: 'open sesame' } : {}),
       },
     });

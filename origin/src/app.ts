@@ -183,13 +183,13 @@ export function createApp(options: AppOptions) {
 
   app.route('/', systemRoutes(metrics));
   app.route('/', authRoutes());
+  app.route('/', adminRoutes());
   app.route('/', channelRoutes());
   app.route('/', videoRoutes());
   app.route('/', videoEventRoutes());
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
   app.route('/', runnerRoutes());
   app.route('/', runnerFileRoutes());
-  app.route('/', adminRoutes());
   app.route('/', internalRoutes(options.config.internalApiToken));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

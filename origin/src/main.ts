@@ -61,7 +61,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   const outbox = createOutboxDispatcher({
     db: database.db,
     logger: logger.child({ component: 'outbox' }),
-    subscribers: defaultSubscribers(logger.child({ component: 'outbox' })),
+    subscribers: defaultSubscribers(database.db, logger.child({ component: 'outbox' })),
   });
   outbox.start();
   const unlisten = await database.listen(OUTBOX_CHANNEL, () => outbox.nudge());

@@ -41,6 +41,8 @@ describe.each(DRIVERS)('internal API for the edge on %s', (driver) => {
       id,
       privacy: 'private',
       ownerId: owner.userId,
+      ownerSuspended: false,
+      revocation: 0,
       state: 'created',
       assets: null,
     });

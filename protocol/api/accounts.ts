@@ -61,3 +61,13 @@ export const SessionSchema = z
   })
   .meta({ id: 'Session' });
 export type SessionDto = z.infer<typeof SessionSchema>;
+
+/** What `POST /api/v1/admin/users/:id/suspend` and `/unsuspend` answer. */
+export const AccountSuspensionSchema = z
+  .object({
+    userId: z.string().uuid(),
+    /** When the suspension began; null once lifted. */
+    suspendedAt: z.string().datetime().nullable(),
+  })
+  .meta({ id: 'AccountSuspension' });
+export type AccountSuspensionDto = z.infer<typeof AccountSuspensionSchema>;

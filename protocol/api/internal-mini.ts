@@ -9,6 +9,10 @@ export const VideoAccessPolicyMiniSchema = z.object({
   id: z.uuid(),
   privacy: z.enum(PRIVACY_LEVELS),
   ownerId: z.uuid(),
+  /** The owner's account is suspended: the edge issues playback to nobody but admins. */
+  ownerSuspended: z.boolean(),
+  /** The video's playback revocation epoch (latest revocation `seq`, 0 when none). */
+  revocation: z.int().check(z.minimum(0)),
   state: z.enum(VIDEO_STATES),
   /** Present once something is playable; every key is relative to `videos/<id>/`. */
   assets: z.nullable(
@@ -23,3 +27,16 @@ export const VideoAccessPolicyMiniSchema = z.object({
 
 /** What the origin answers to `POST /internal/v1/videos/:id/password-check`. */
 export const PasswordCheckResultMiniSchema = z.object({ ok: z.boolean() });
+
+/** What the origin answers to `GET /internal/v1/revocations?after=<seq>`. */
+export const RevocationFeedMiniSchema = z.object({
+  revocations: z.array(
+    z.object({
+      videoId: z.uuid(),
+      seq: z.int().check(z.minimum(1)),
+      revokedAt: z.string(),
+      reason: z.string(),
+    }),
+  ),
+  more: z.boolean(),
+});

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { toJSONSchema } from 'zod';
-import { PasswordCheckResultSchema, type VideoAccessPolicy, VideoAccessPolicySchema } from './internal.js';
-import { PasswordCheckResultMiniSchema, VideoAccessPolicyMiniSchema } from './internal-mini.js';
+import {
+  PasswordCheckResultSchema,
+  RevocationFeedSchema,
+  type VideoAccessPolicy,
+  VideoAccessPolicySchema,
+} from './internal.js';
+import {
+  PasswordCheckResultMiniSchema,
+  RevocationFeedMiniSchema,
+  VideoAccessPolicyMiniSchema,
+} from './internal-mini.js';
 
 describe('internal API contracts', () => {
   it('the zod/mini twins the edge parses with describe exactly what the origin publishes', () => {
     expect(toJSONSchema(VideoAccessPolicyMiniSchema)).toEqual(toJSONSchema(VideoAccessPolicySchema));
     expect(toJSONSchema(PasswordCheckResultMiniSchema)).toEqual(toJSONSchema(PasswordCheckResultSchema));
+    expect(toJSONSchema(RevocationFeedMiniSchema)).toEqual(toJSONSchema(RevocationFeedSchema));
   });
 
   it('both accept what the origin sends and refuse what breaks the contract', () => {
@@ -14,6 +24,8 @@ describe('internal API contracts', () => {
       id: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
       privacy: 'password',
       ownerId: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6b',
+      ownerSuspended: false,
+      revocation: 0,
       state: 'ready',
       assets: { version: 2, master: 'hls/master.m3u8', thumbnail: 'thumbnail.jpg' },
     };
@@ -23,6 +35,8 @@ describe('internal API contracts', () => {
       for (const broken of [
         { ...policy, privacy: 'secret' },
         { ...policy, ownerId: 'nobody' },
+        { ...policy, revocation: -1 },
+        { ...policy, ownerSuspended: undefined },
         { ...policy, assets: { master: 'hls/master.m3u8' } },
         { method: 'GET', url: '/internal/v1/videos/x/access' },
       ]) {

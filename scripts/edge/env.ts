@@ -8,6 +8,9 @@ import { parseEnvOrThrow } from '../../protocol/env.js';
 export const EDGE_VARS = [
   'ORIGINS',
   'INTERNAL_API_TOKEN',
+  'PUBLIC_URL',
+  'REVOCATION_SYNC_SECONDS',
+  'REVOCATION_MAX_STALE_SECONDS',
   'PLAYBACK_KEYS',
   'PLAYBACK_ACTIVE_KID',
   'PLAYBACK_TTL_SECONDS',

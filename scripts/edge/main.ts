@@ -82,7 +82,9 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
-const vars = edgeVarsFromEnv();
+const url = `http://${env.EDGE_HOST.includes(':') ? `[${env.EDGE_HOST}]` : env.EDGE_HOST}:${env.EDGE_PORT}`;
+// Issued playback URLs start with PUBLIC_URL, never the request's Host header: default to where we listen.
+const vars = { PUBLIC_URL: url, ...edgeVarsFromEnv() };
 // The worker validates its bindings itself, but only on the first request: refuse to start instead.
 const checked = loadConfig(vars);
 if (!checked.ok)
@@ -126,7 +128,6 @@ workerd.once('exit', (code, signal) => {
   process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
 });
 
-const url = `http://${env.EDGE_HOST.includes(':') ? `[${env.EDGE_HOST}]` : env.EDGE_HOST}:${env.EDGE_PORT}`;
 for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
   const healthy = await fetch(`${url}/edge/healthz`).then(
     (response) => response.ok,

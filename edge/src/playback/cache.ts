@@ -8,10 +8,103 @@ export interface CachedObject {
 export interface EdgeCache {
   /** Requests collapsed onto an in-flight fetch, per cache key, in this isolate. */
   inflight: Map<string, Promise<CachedObject>>;
+  /**
+   * Cache keys this isolate stored, per group (a video id), so a deleted video's copies can be
+   * deleted: the Cache API has no prefix purge. Bounded; copies it forgot are unreachable anyway,
+   * since no token of a revoked video passes the check that comes before the cache.
+   */
+  stored: Map<string, Set<string>>;
+  /** Where copies live: the Cache API, or this isolate's memory where the runtime has none. */
+  store: Promise<CacheStore> | undefined;
 }
 
+/** The part of the Cache API the edge uses. */
+interface CacheStore {
+  match(request: Request): Promise<Response | undefined>;
+  put(request: Request, response: Response): Promise<void>;
+  delete(request: Request): Promise<boolean>;
+}
+
+const MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Per-isolate stand-in for the Cache API, for `workerd serve` without a cache service (`npm run
+ * edge`), where `caches.open` throws "No Cache was configured". Honours max-age; evicts oldest first.
+ */
+function memoryStore(): CacheStore {
+  const entries = new Map<string, { body: ArrayBuffer; headers: Headers; until: number }>();
+  let bytes = 0;
+  const drop = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return false;
+    bytes -= entry.body.byteLength;
+    entries.delete(key);
+    return true;
+  };
+  return {
+    async match(request) {
+      const entry = entries.get(request.url);
+      if (!entry) return undefined;
+      if (entry.until <= Date.now()) return void drop(request.url);
+      return new Response(entry.body.slice(0), { status: 200, headers: entry.headers });
+    },
+    async put(request, response) {
+      const maxAge = /max-age=(\d+)/.exec(response.headers.get('cache-control') ?? '')?.[1];
+      const body = await response.arrayBuffer();
+      if (body.byteLength > MEMORY_BUDGET_BYTES / 4) return;
+      drop(request.url);
+      while (bytes + body.byteLength > MEMORY_BUDGET_BYTES) drop(entries.keys().next().value as string);
+      entries.set(request.url, {
+        body,
+        headers: response.headers,
+        until: Date.now() + Number(maxAge ?? 0) * 1000,
+      });
+      bytes += body.byteLength;
+    },
+    async delete(request) {
+      return drop(request.url);
+    },
+  };
+}
+
+function openStore(cache: EdgeCache): Promise<CacheStore> {
+  cache.store ??= (async () => {
+    try {
+      const store = await caches.open(CACHE_NAME);
+      await store.match(new Request('https://playback-cache.vidra.invalid/probe')); // throws when unconfigured
+      return store as CacheStore;
+    } catch {
+      return memoryStore();
+    }
+  })();
+  return cache.store;
+}
+
+const STORED_GROUPS = 10_000;
+const CACHE_NAME = 'vidra-playback';
+
 export function createEdgeCache(): EdgeCache {
-  return { inflight: new Map() };
+  return { inflight: new Map(), stored: new Map(), store: undefined };
+}
+
+/** Delete every copy this isolate stored for `group`. Returns how many the cache still held. */
+export async function purgeGroup(cache: EdgeCache, group: string): Promise<number> {
+  const keys = cache.stored.get(group);
+  cache.stored.delete(group);
+  if (!keys?.size) return 0;
+  const store = await openStore(cache);
+  const deleted = await Promise.all([...keys].map((key) => store.delete(new Request(key))));
+  return deleted.filter(Boolean).length;
+}
+
+function remember(cache: EdgeCache, group: string, key: string): void {
+  let keys = cache.stored.get(group);
+  if (!keys) {
+    if (cache.stored.size >= STORED_GROUPS) cache.stored.delete(cache.stored.keys().next().value as string);
+    keys = new Set();
+    cache.stored.set(group, keys);
+  }
+  keys.add(key);
 }
 
 /**
@@ -25,13 +118,17 @@ export async function cachedLoad(
   ttlSeconds: number,
   load: () => Promise<Response>,
   waitUntil: (promise: Promise<unknown>) => void,
+  group?: string,
 ): Promise<{ object: CachedObject; hit: boolean }> {
   const joined = cache.inflight.get(key);
   if (joined) return { object: await joined, hit: false };
-  const store = await caches.open('vidra-playback');
+  const store = await openStore(cache);
   const cacheKey = new Request(key);
   const cached = await store.match(cacheKey);
-  if (cached) return { object: await buffer(cached), hit: true };
+  if (cached) {
+    if (group) remember(cache, group, key); // another isolate stored it; this one can purge it too
+    return { object: await buffer(cached), hit: true };
+  }
 
   let pending = cache.inflight.get(key);
   if (!pending) {
@@ -42,6 +139,7 @@ export async function cachedLoad(
     // in between still join it instead of going to the origin again.
     pending.then((object) => {
       if (object.status !== 200) return forget();
+      if (group) remember(cache, group, key);
       const headers = new Headers(object.headers);
       headers.set('cache-control', `public, max-age=${ttlSeconds}`);
       waitUntil(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { playbackClaims } from './claims.js';
 
-const video = { id: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90', version: 3 };
+const video = { id: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90', version: 3, revocation: 7 };
 const NOW = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
 const base = { ttlSeconds: 14_400, bindIp: false, countries: undefined };
 
@@ -11,6 +11,7 @@ describe('playbackClaims', () => {
       videoId: video.id,
       audience: 'hls',
       version: 3,
+      revocation: 7,
       expiresAt: Math.floor(NOW / 1000) + 14_400,
     });
   });
@@ -21,6 +22,7 @@ describe('playbackClaims', () => {
       videoId: video.id,
       audience: 'thumbnail',
       version: 3,
+      revocation: 7,
       expiresAt: Math.floor(NOW / 1000) + 14_400,
       ip: '2001:db8::1',
     });
@@ -42,6 +44,7 @@ describe('playbackClaims', () => {
         videoId: video.id,
         audience,
         version: 3,
+        revocation: 7,
         expiresAt: Math.floor(NOW / 1000) + 60,
         countries: { allow: ['DE', 'FR'], deny: ['FR'] },
       });

@@ -8,7 +8,8 @@ import type { Audience, PlaybackClaims } from './token.js';
  */
 export function playbackClaims(input: {
   playback: Pick<EdgeConfig['playback'], 'ttlSeconds' | 'bindIp' | 'countries'>;
-  video: { id: string; version: number };
+  /** `revocation`: the video's revocation epoch from its (fresh) policy. */
+  video: { id: string; version: number; revocation: number };
   audience: Audience;
   now: number;
   ip: string;
@@ -18,6 +19,7 @@ export function playbackClaims(input: {
     videoId: video.id,
     audience,
     version: video.version,
+    revocation: video.revocation,
     expiresAt: Math.floor(now / 1000) + playback.ttlSeconds,
     ...(playback.bindIp && ip ? { ip } : {}),
     ...(playback.countries ? { countries: playback.countries } : {}),

@@ -33,9 +33,14 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
     password = body.data.password;
   }
 
-  const policy = await getPolicy(state, id);
+  // Always asked afresh (one internal call per issuance): a deleted video, or one whose owner was
+  // just suspended, gets no new token, with no cache window.
+  const policy = await getPolicy(state, id, { fresh: true });
   if (!policy) return errorResponse('not_found', 'Video not found', requestId);
   const viewer = c.var.viewer;
+  // A suspended owner's videos play for nobody but admins (moderation), and look like no video.
+  if (policy.ownerSuspended && viewer?.role !== 'admin')
+    return errorResponse('not_found', 'Video not found', requestId);
   const isPasswordGuess = policy.privacy === 'password' && password !== undefined;
   let check: { given: false } | { given: true; matches: boolean } = { given: false };
   if (isPasswordGuess && !(viewer && (viewer.role === 'admin' || viewer.userId === policy.ownerId))) {
@@ -67,8 +72,9 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
     return errorResponse('conflict', `This video is not playable yet (it is ${policy.state})`, requestId);
 
   const now = Date.now();
-  const video = { id, version: assets.version };
-  const base = `${new URL(c.req.url).origin}/play`;
+  const video = { id, version: assets.version, revocation: policy.revocation };
+  // The configured public URL, never the Host header, unless none is configured (dev, tests).
+  const base = `${state.config.publicUrl ?? new URL(c.req.url).origin}/play`;
   const claims = (audience: Audience) =>
     playbackClaims({ playback: state.config.playback, video, audience, now, ip: clientIp(c) });
   const mint = (audience: Audience) => mintPlaybackToken(ring, claims(audience), now);

@@ -12,11 +12,16 @@ const POLICY_TTL_MS = 10_000;
 /**
  * A video's access policy from the origin's internal API, cached briefly per isolate: a privacy
  * change reaches the edge within seconds, while a burst of viewers costs one origin call.
- * Undefined when the video does not exist (or is deleted); an answer that breaks the contract
- * throws `OriginAnswerError` (a 502) and is not cached.
+ * `fresh` skips the cache (and refreshes it): playback issuance always asks, so a delete or a
+ * suspension refuses new tokens at once. Undefined when the video does not exist (or is deleted);
+ * an answer that breaks the contract throws `OriginAnswerError` (a 502) and is not cached.
  */
-export async function getPolicy(state: EdgeState, videoId: string): Promise<VideoAccessPolicy | undefined> {
-  const cached = state.policies.get(videoId);
+export async function getPolicy(
+  state: EdgeState,
+  videoId: string,
+  options: { fresh?: boolean } = {},
+): Promise<VideoAccessPolicy | undefined> {
+  const cached = options.fresh ? undefined : state.policies.get(videoId);
   if (cached && cached.until > Date.now()) return cached.policy === 'missing' ? undefined : cached.policy;
   const res = await fetchWithFailover(state.pool, 'GET', (origin) =>
     fetch(`${origin}/internal/v1/videos/${videoId}/access`, {

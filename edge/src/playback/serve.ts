@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { contentTypeOf, isPlaylist, playbackObjectKey, videoObjectKey } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
-import { cachedLoad, sliceRange } from './cache.js';
+import { cachedLoad, purgeGroup, sliceRange } from './cache.js';
+import { isRevoked, isTrusted, syncRevocations } from './revocations.js';
 import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
 
 const PLAYLIST_TTL = 86_400;
@@ -37,10 +38,53 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
   const verdict = await verifyCached(state, ring, token, request);
   if (!verdict.ok) return forbidden(verdict.reason, requestId);
   const { claims } = verdict;
+  // Before the cache: a revoked token gets no byte, cached or not.
+  const revocation = await checkRevocation(c);
+  if (revocation === 'unknown') {
+    const res = errorResponse(
+      'unavailable',
+      'Playback is paused: the edge cannot check revocations',
+      requestId,
+    );
+    res.headers.set('access-control-allow-origin', '*');
+    res.headers.set('retry-after', '5');
+    return res;
+  }
+  if (isRevoked(state.revocations, claims)) return forbidden('token revoked', requestId);
   const key = playbackObjectKey(claims.audience, requested);
   if (!key) return forbidden("path outside this video's files", requestId);
 
   return serveObject(c, claims.videoId, claims.version, key);
+}
+
+/**
+ * Refresh the revocation list when due (one origin call per sync interval per isolate, joined by
+ * every request meanwhile) and say whether it can be trusted: 'unknown' once it could not be
+ * refreshed for longer than the configured bound (fail closed). Deleted videos' cached copies are
+ * purged in the background.
+ */
+async function checkRevocation(c: Context<EdgeEnv>): Promise<'known' | 'unknown'> {
+  const state = c.var.state;
+  const timing = state.config.revocations;
+  await syncRevocations(
+    state.revocations,
+    { pool: state.pool, internalApiToken: state.config.internalApiToken ?? '' },
+    timing,
+    (videoIds) => {
+      const purge = Promise.all(videoIds.map((id) => purgeGroup(state.cache, id)));
+      background(c, purge);
+    },
+  );
+  return isTrusted(state.revocations, Date.now(), timing) ? 'known' : 'unknown';
+}
+
+/** Run `promise` past the response when there is an execution context (unit tests have none). */
+function background(c: Context<EdgeEnv>, promise: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(promise);
+  } catch {
+    void promise.catch(() => {});
+  }
 }
 
 const VERIFIED_CACHE_SIZE = 10_000;
@@ -92,14 +136,8 @@ export async function serveObject(
     cacheKey,
     playlist ? PLAYLIST_TTL : IMMUTABLE_TTL,
     () => media.get(videoObjectKey(videoId, key)),
-    (promise) => {
-      // Outside a real request (unit tests calling fetch directly) there is no execution context.
-      try {
-        c.executionCtx.waitUntil(promise);
-      } catch {
-        void promise;
-      }
-    },
+    (promise) => background(c, promise),
+    videoId,
   );
   if (object.status === 404) return errorResponse('not_found', 'No such file for this video', requestId);
   if (object.status !== 200)

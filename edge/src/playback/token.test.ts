@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { mintPlaybackToken, parsePlaybackKeys, verifyPlaybackToken } from './token.js';
 
@@ -7,6 +8,7 @@ const claims = (extra = {}) => ({
   videoId: VIDEO,
   audience: 'hls' as const,
   version: 3,
+  revocation: 0,
   expiresAt: Math.floor(Date.now() / 1000) + 60,
   ...extra,
 });
@@ -20,6 +22,29 @@ describe('playback tokens', () => {
     expect(result).toMatchObject({
       ok: true,
       claims: { videoId: VIDEO, audience: 'hls', version: 3, ip: '203.0.113.1' },
+    });
+  });
+
+  it('carries the revocation epoch and the issue time; tokens without an epoch count as epoch 0', async () => {
+    const keys = await ring();
+    const now = Date.now();
+    const token = await mintPlaybackToken(keys, claims({ revocation: 42 }), now);
+    const result = await verifyPlaybackToken(keys, token, {});
+    expect(result).toMatchObject({
+      ok: true,
+      claims: { revocation: 42, issuedAt: Math.floor(now / 1000) },
+    });
+    // A token minted before epochs existed: same key, no `rv` claim.
+    const legacy = await new SignJWT({ v: 3 })
+      .setProtectedHeader({ alg: 'HS256', kid: 'a' })
+      .setSubject(VIDEO)
+      .setAudience('hls')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(keys.active.key);
+    expect(await verifyPlaybackToken(keys, legacy, {})).toMatchObject({
+      ok: true,
+      claims: { revocation: 0 },
     });
   });
 

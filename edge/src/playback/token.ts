@@ -14,6 +14,13 @@ export interface PlaybackClaims {
   version: number;
   /** Unix seconds. */
   expiresAt: number;
+  /**
+   * The video's revocation epoch at issuance (`rv`; see `revocations.ts`): the token dies once the
+   * video has a newer one. Tokens without the claim count as epoch 0.
+   */
+  revocation: number;
+  /** Unix seconds (`iat`), set by `mintPlaybackToken`; only read back from verified tokens. */
+  issuedAt?: number;
   /** When set, only requests from this client address may use the token. */
   ip?: string;
   /** ISO country codes: when `allow` is set, only those; `deny` always wins. */
@@ -77,7 +84,7 @@ export async function mintPlaybackToken(
 ): Promise<string> {
   const issuedAt = Math.floor(now / 1000);
   const expiresAt = Math.min(claims.expiresAt, issuedAt + MAX_TOKEN_SECONDS);
-  const payload: Record<string, unknown> = { v: claims.version };
+  const payload: Record<string, unknown> = { v: claims.version, rv: claims.revocation };
   if (claims.ip) payload.ip = claims.ip;
   if (claims.countries) payload.geo = claims.countries;
   return (
@@ -133,6 +140,8 @@ export async function verifyPlaybackToken(
     audience: payload.aud as Audience,
     version: Number(payload.v),
     expiresAt: Number(payload.exp),
+    revocation: typeof payload.rv === 'number' && Number.isSafeInteger(payload.rv) ? payload.rv : 0,
+    ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}),
     ...(typeof payload.ip === 'string' ? { ip: payload.ip } : {}),
     ...(payload.geo ? { countries: payload.geo as PlaybackClaims['countries'] } : {}),
   };

@@ -30,10 +30,10 @@ export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoDto[]): Pr
         try {
           const policy = await getPolicy(state, video.id);
           const path = policy?.assets?.thumbnail && playbackPath('thumbnail', policy.assets.thumbnail);
-          if (!policy?.assets || !path) return;
+          if (!policy?.assets || !path || policy.ownerSuspended) return;
           const claims = playbackClaims({
             playback: state.config.playback,
-            video: { id: video.id, version: policy.assets.version },
+            video: { id: video.id, version: policy.assets.version, revocation: policy.revocation },
             audience: 'thumbnail',
             now,
             ip,

@@ -1,11 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { UnauthorizedError } from '../lib/errors.js';
 import type { AppEnv } from '../lib/http.js';
+import { assertNotSuspended } from '../services/accounts/suspension.js';
 import { type Viewer, viewerOfToken } from './access-tokens.js';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Reads `Authorization: Bearer <jwt>` when present. A missing header leaves the caller anonymous;
- * a present but invalid token is rejected with 401 so clients know to refresh.
+ * a present but invalid token is rejected with 401 so clients know to refresh. Writes by a
+ * suspended account are refused (403) even while its last access token is still valid.
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
@@ -14,7 +18,9 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw new UnauthorizedError('Send the token as `Authorization: Bearer <token>`');
-      c.set('viewer', await viewerOfToken(c.get('services').accessTokens, match[1]));
+      const viewer = await viewerOfToken(c.get('services').accessTokens, match[1]);
+      if (!READS.has(c.req.method)) await assertNotSuspended(c.get('services'), viewer.userId);
+      c.set('viewer', viewer);
     }
     await next();
   };

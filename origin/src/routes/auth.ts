@@ -38,7 +38,7 @@ const loginRoute = createRoute({
   tags: ['auth'],
   summary: 'Sign in with email and password (throttled)',
   request: { body: json(LoginInputSchema) },
-  responses: { 200: session('Signed in'), ...errorResponses(400, 401, 429) },
+  responses: { 200: session('Signed in'), ...errorResponses(400, 401, 403, 429) },
 });
 
 const refreshRoute = createRoute({
@@ -47,7 +47,7 @@ const refreshRoute = createRoute({
   tags: ['auth'],
   summary: 'Rotate a refresh token; reusing an old one ends the session',
   request: { body: json(RefreshInputSchema) },
-  responses: { 200: session('New tokens'), ...errorResponses(400, 401) },
+  responses: { 200: session('New tokens'), ...errorResponses(400, 401, 403) },
 });
 
 const logoutRoute = createRoute({

@@ -4,13 +4,14 @@ import type { MiddlewareHandler } from 'hono';
 import {
   PasswordCheckInputSchema,
   PasswordCheckResultSchema,
+  RevocationFeedSchema,
   VideoAccessPolicySchema,
 } from '../../../protocol/api/internal.js';
 import { isPublishedKey } from '../../../protocol/media.js';
 import { ServiceError, UnauthorizedError } from '../lib/errors.js';
 import { type AppEnv, createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
-import { checkVideoPassword, videoAccessPolicy } from '../services/videos/internal.js';
+import { checkVideoPassword, revocationFeed, videoAccessPolicy } from '../services/videos/internal.js';
 
 const security = [{ internalAuth: [] }];
 const IdParams = z.object({ id: z.string().uuid() });
@@ -56,6 +57,27 @@ const passwordRoute = createRoute({
   },
 });
 
+const revocationsRoute = createRoute({
+  method: 'get',
+  path: '/internal/v1/revocations',
+  tags: ['internal'],
+  summary: 'Playback revocations after a sequence number, oldest first, for the edge to sync',
+  security,
+  request: {
+    query: z.object({
+      after: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(5000).default(1000),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Revocations',
+      content: { 'application/json': { schema: RevocationFeedSchema } },
+    },
+    ...errorResponses(400, 401),
+  },
+});
+
 /** The origin's internal API: what the edge needs to authorize and serve playback. */
 export function internalRoutes(internalApiToken: string) {
   const router = createRouter();
@@ -90,6 +112,10 @@ export function internalRoutes(internalApiToken: string) {
     .openapi(accessRoute, async (c) =>
       c.json(await videoAccessPolicy(c.get('services'), c.req.valid('param').id), 200),
     )
+    .openapi(revocationsRoute, async (c) => {
+      c.header('cache-control', 'no-store');
+      return c.json(await revocationFeed(c.get('services'), c.req.valid('query')), 200);
+    })
     .openapi(passwordRoute, async (c) => {
       const { password, ip } = c.req.valid('json');
       const ok = await checkVideoPassword(c.get('services'), { id: c.req.valid('param').id, password, ip });

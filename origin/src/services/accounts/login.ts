@@ -1,8 +1,9 @@
 import { type LoginInput, LoginInputSchema, type SessionDto } from '../../../../protocol/api/accounts.js';
 import { burnPasswordCheck, verifyPassword } from '../../auth/passwords.js';
-import { UnauthorizedError } from '../../lib/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { startSession } from './sessions.js';
+import { SUSPENDED_MESSAGE } from './suspension.js';
 import { findUserByEmail } from './users.js';
 
 const THROTTLED = 'Too many failed sign-in attempts. Wait a while and try again.';
@@ -30,5 +31,7 @@ export async function login(
     throw new UnauthorizedError('The email or password is wrong');
   }
   await ctx.loginThrottle.recordSuccess(attempt);
+  // Told only to whoever knows the password, so it reveals nothing to a guesser.
+  if (user.suspendedAt) throw new ForbiddenError(SUSPENDED_MESSAGE);
   return startSession(ctx, user);
 }

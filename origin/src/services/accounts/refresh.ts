@@ -2,13 +2,14 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { refreshTokenFamilies, refreshTokens, users } from '../../../../db/schema/index.js';
 import { type RefreshInput, RefreshInputSchema, type SessionDto } from '../../../../protocol/api/accounts.js';
 import { parseOpaqueToken, secretMatches } from '../../auth/opaque-tokens.js';
-import { UnauthorizedError } from '../../lib/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { issueRefreshToken, revokeFamily, sessionFor } from './sessions.js';
+import { SUSPENDED_MESSAGE } from './suspension.js';
 
 type Outcome =
   | { ok: true; session: Parameters<typeof sessionFor>[2]; userId: string }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; suspended?: true };
 
 /**
  * Rotate a refresh token. Each token works once; presenting one that was already used means it
@@ -23,14 +24,16 @@ export async function refreshSession(ctx: ServiceContext, rawInput: RefreshInput
   // The revocation on reuse must commit, so the transaction returns an outcome instead of throwing.
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
     const [row] = await tx
-      .select({ token: refreshTokens, family: refreshTokenFamilies })
+      .select({ token: refreshTokens, family: refreshTokenFamilies, suspendedAt: users.suspendedAt })
       .from(refreshTokens)
       .innerJoin(refreshTokenFamilies, eq(refreshTokenFamilies.id, refreshTokens.familyId))
+      .innerJoin(users, eq(users.id, refreshTokenFamilies.userId))
       .where(eq(refreshTokens.id, parsed.id))
-      .for('update');
+      .for('update', { of: refreshTokens });
     if (!row || !secretMatches(parsed.secret, row.token.secretHash)) {
       return { ok: false, reason: 'The refresh token is not valid' };
     }
+    if (row.suspendedAt) return { ok: false, reason: SUSPENDED_MESSAGE, suspended: true };
     if (row.family.revokedAt) return { ok: false, reason: 'This session has ended; sign in again' };
     if (row.token.expiresAt <= now)
       return { ok: false, reason: 'The refresh token has expired; sign in again' };
@@ -50,7 +53,9 @@ export async function refreshSession(ctx: ServiceContext, rawInput: RefreshInput
     return { ok: true, session: next, userId: row.family.userId };
   });
 
-  if (!outcome.ok) throw new UnauthorizedError(outcome.reason);
+  if (!outcome.ok) {
+    throw outcome.suspended ? new ForbiddenError(outcome.reason) : new UnauthorizedError(outcome.reason);
+  }
   const [user] = await ctx.db.select().from(users).where(eq(users.id, outcome.userId));
   if (!user) throw new UnauthorizedError('This account no longer exists');
   return sessionFor(ctx, user, outcome.session, now);

@@ -1,29 +1,40 @@
+import type { Database } from '../../../../db/client.js';
+import type { DomainEventType } from '../../../../protocol/events.js';
 import type { Logger } from '../../lib/logger.js';
+import { recordRevocations, videosRevokedBy } from '../playback/revocations.js';
 import type { OutboxSubscriber } from './dispatcher.js';
 
-/** Events that change what a viewer may fetch, so cached playlists and pages must go. */
-const CACHE_AFFECTING = [
-  'video.published',
+/** Events that can take playback away from viewers who already hold a token. */
+const REVOKING = [
   'video.updated',
   'video.privacy_changed',
   'video.deleted',
-] as const;
+  'user.suspended',
+] as const satisfies readonly DomainEventType[];
 
 /**
- * Edge cache purge. The edge keys its cache on video id + asset version, so a republish already
- * misses the old copy; privacy changes and deletes are what a purge would speed up. Placeholder:
- * there is no purge API on the edge yet, so it records the purge it would ask for in the log.
+ * Edge revocation and cache purge. Turns events that take playback away (delete, a move to a more
+ * restrictive privacy, a password change, the owner's suspension) into per-video revocation epochs,
+ * which every edge isolate syncs within seconds and enforces on every token and cached file
+ * (docs/adr/0004-edge-playback.md). Deduplicated on the delivery's idempotency key.
  */
-export function edgeCachePurgeSubscriber(logger: Logger): OutboxSubscriber {
+export function edgeCachePurgeSubscriber(db: Database, logger: Logger): OutboxSubscriber {
   return {
     name: 'edge-cache-purge',
-    types: CACHE_AFFECTING,
+    types: REVOKING,
     async deliver(event, meta) {
-      if (!('videoId' in event.payload)) return;
-      logger.info(
-        { videoId: event.payload.videoId, reason: event.type, idempotencyKey: meta.idempotencyKey },
-        'edge cache purge requested (no purge API yet)',
-      );
+      const videoIds = await videosRevokedBy(db, event);
+      const added = await recordRevocations(db, {
+        eventKey: meta.idempotencyKey,
+        reason: event.type,
+        videoIds,
+      });
+      if (videoIds.length) {
+        logger.info(
+          { reason: event.type, videos: videoIds.length, added, idempotencyKey: meta.idempotencyKey },
+          'playback revoked at the edge',
+        );
+      }
     },
   };
 }
@@ -56,6 +67,10 @@ export function notificationsSubscriber(logger: Logger): OutboxSubscriber {
 }
 
 /** The subscribers an origin runs. */
-export function defaultSubscribers(logger: Logger): OutboxSubscriber[] {
-  return [edgeCachePurgeSubscriber(logger), federationSubscriber(logger), notificationsSubscriber(logger)];
+export function defaultSubscribers(db: Database, logger: Logger): OutboxSubscriber[] {
+  return [
+    edgeCachePurgeSubscriber(db, logger),
+    federationSubscriber(logger),
+    notificationsSubscriber(logger),
+  ];
 }

@@ -1,5 +1,8 @@
-import type { VideoAccessPolicy } from '../../../../protocol/api/internal.js';
+import { eq } from 'drizzle-orm';
+import { users } from '../../../../db/schema/index.js';
+import type { RevocationFeed, VideoAccessPolicy } from '../../../../protocol/api/internal.js';
 import type { ServiceContext } from '../context.js';
+import { listRevocations, revocationEpochs } from '../playback/revocations.js';
 import { guessVideoPassword } from './password.js';
 import { loadVideo } from './read.js';
 
@@ -7,10 +10,16 @@ import { loadVideo } from './read.js';
 export async function videoAccessPolicy(ctx: ServiceContext, id: string): Promise<VideoAccessPolicy> {
   const { video, channel } = await loadVideo(ctx, id);
   const assets = video.assets;
+  const [[owner], epochs] = await Promise.all([
+    ctx.db.select({ suspendedAt: users.suspendedAt }).from(users).where(eq(users.id, channel.ownerId)),
+    revocationEpochs(ctx.db, [video.id]),
+  ]);
   return {
     id: video.id,
     privacy: video.privacy,
     ownerId: channel.ownerId,
+    ownerSuspended: Boolean(owner?.suspendedAt),
+    revocation: epochs.get(video.id) ?? 0,
     state: video.state,
     assets: assets
       ? {
@@ -30,4 +39,12 @@ export async function checkVideoPassword(
 ): Promise<boolean> {
   const { video } = await loadVideo(ctx, input.id);
   return guessVideoPassword(ctx, { videoId: video.id, passwordHash: video.passwordHash, ...input });
+}
+
+/** The playback revocation feed the edge syncs, `limit` rows at a time. */
+export function revocationFeed(
+  ctx: ServiceContext,
+  input: { after: number; limit: number },
+): Promise<RevocationFeed> {
+  return listRevocations(ctx.db, input);
 }
