@@ -7,6 +7,8 @@ import { parseEnvOrThrow } from '../protocol/env.js';
 export const StartEnvSchema = OriginEnvObject.extend({
   EDGE_HOST: z.string().default('127.0.0.1'),
   EDGE_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  /** The public base URL: the edge this command starts, unless a front proxy is named here. */
+  PUBLIC_URL: z.string().url().optional(),
   /** Redis for the edge's rate limits, reached through the bundled Upstash REST bridge. */
   REDIS_URL: z
     .string()
@@ -29,7 +31,9 @@ export const StartEnvSchema = OriginEnvObject.extend({
     ),
   // Everything runs on this machine: curl 127.0.0.1:8080/metrics works without the token.
   INTERNAL_ADDRESSES: OriginEnvObject.shape.INTERNAL_ADDRESSES.default(['127.0.0.1', '::1']),
-}).superRefine(requireS3Settings);
+})
+  .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://${env.EDGE_HOST}:${env.EDGE_PORT}` }))
+  .superRefine(requireS3Settings);
 
 export type StartEnv = z.infer<typeof StartEnvSchema>;
 
