@@ -25,10 +25,10 @@ export interface DatabaseHandle {
   /** Apply pending migrations from `db/migrations`. Safe to call from several origins at once. */
   migrate(): Promise<void>;
   /**
-   * Call `onNotify` on every `NOTIFY <channel>` (sent by any client, delivered on commit).
-   * Resolves once listening, with a function that stops.
+   * Call `onNotify` with the payload of every `NOTIFY <channel>` (sent by any client, delivered on
+   * commit). Resolves once listening, with a function that stops.
    */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
         }
       },
       async listen(channel, onNotify) {
-        const request = await client.listen(channel, () => onNotify());
+        const request = await client.listen(channel, (payload) => onNotify(payload));
         return () => request.unlisten();
       },
       close: () => client.end({ timeout: 5 }),
@@ -82,7 +82,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     // PGlite is single-process, so there is nobody to race.
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER }),
     async listen(channel, onNotify) {
-      const unlisten = await client.listen(channel, () => onNotify());
+      const unlisten = await client.listen(channel, (payload) => onNotify(payload));
       return () => unlisten();
     },
     close: () => client.close(),

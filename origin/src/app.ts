@@ -34,6 +34,7 @@ import { videoRoutes } from './routes/videos.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { JobSignals } from './services/jobs/signals.js';
 import { createConsoleMailer, type Mailer } from './services/mail/mailer.js';
+import { VideoChanges } from './services/videos/changes.js';
 import type { Storage } from './storage/types.js';
 
 export interface AppOptions {
@@ -75,6 +76,7 @@ export function createServiceContext(
     storage,
     jobSignals: new JobSignals(),
     mailer,
+    videoChanges: new VideoChanges(),
   };
 }
 

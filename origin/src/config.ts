@@ -27,6 +27,7 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
       retryBaseSeconds: env.JOB_RETRY_BASE_SECONDS,
       maxAttempts: env.JOB_MAX_ATTEMPTS,
     },
+    events: { idleSeconds: env.SSE_IDLE_SECONDS },
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES,
       defaultQuotaBytes: env.UPLOAD_QUOTA_BYTES,

@@ -86,6 +86,8 @@ export const OriginEnvObject = z.object({
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   JOB_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** A server-sent event stream with no change for this long ends with a final `end` event. */
+  SSE_IDLE_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
 });
 
 /** S3 settings are required together once the S3 driver is chosen. */

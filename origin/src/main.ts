@@ -13,6 +13,7 @@ import { createOutboxDispatcher } from './services/outbox/dispatcher.js';
 import { OUTBOX_CHANNEL } from './services/outbox/record.js';
 import { defaultSubscribers } from './services/outbox/subscribers.js';
 import { sweep } from './services/uploads/sweeper.js';
+import { VIDEO_CHANGES_CHANNEL } from './services/videos/changes.js';
 import { createLocalStorage } from './storage/local.js';
 import { createS3Storage } from './storage/s3.js';
 import type { Storage } from './storage/types.js';
@@ -65,6 +66,10 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   });
   outbox.start();
   const unlisten = await database.listen(OUTBOX_CHANNEL, () => outbox.nudge());
+  // Event streams wait on video changes committed by any origin, instead of polling the table.
+  const unlistenVideos = await database.listen(VIDEO_CHANGES_CHANNEL, (id) =>
+    services.videoChanges.notify(id),
+  );
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const address = server.address();
@@ -94,6 +99,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
       clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await unlisten();
+      await unlistenVideos();
       await outbox.stop();
       await leaseWatch.stop();
       await cleanup.stop();

@@ -14,6 +14,7 @@ import { createLogger } from '../src/lib/logger.js';
 import { type CleanupWorker, startCleanupWorker } from '../src/services/cleanup/worker.js';
 import { watchLeases } from '../src/services/jobs/lease-watch.js';
 import type { MailMessage } from '../src/services/mail/mailer.js';
+import { VIDEO_CHANGES_CHANNEL } from '../src/services/videos/changes.js';
 import { createLocalStorage } from '../src/storage/local.js';
 
 /** The two database drivers every integration suite runs against, with the same migrations. */
@@ -72,6 +73,7 @@ export const TEST_CONFIG = {
   loginThrottle: LOGIN_THROTTLE,
   videoPasswordThrottle: VIDEO_PASSWORD_THROTTLE,
   jobs: { leaseSeconds: leases(30), retryBaseSeconds: 0, maxAttempts: 3 },
+  events: { idleSeconds: 300 },
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
   runnerRegistrationToken: 'test-registration-token-0123456789',
 };
@@ -102,6 +104,9 @@ export async function createTestApp(
     uploadStagingDir,
   });
   const logger = createLogger('silent');
+  const unlistenVideos = await database.listen(VIDEO_CHANGES_CHANNEL, (id) =>
+    services.videoChanges.notify(id),
+  );
   const leaseWatch = options.watchLeases ? watchLeases(services, { logger }) : undefined;
   const cleanupWorker: CleanupWorker | undefined = options.cleanupWorker
     ? startCleanupWorker(services, { logger, pollMs: 100 })
@@ -172,6 +177,7 @@ export async function createTestApp(
   }
 
   async function close() {
+    await unlistenVideos().catch(() => {});
     await leaseWatch?.stop();
     await cleanupWorker?.stop();
     await database.dispose();

@@ -42,6 +42,20 @@
         update({ state: data.state, processing: undefined, ...(data.error ? { error: data.error } : {}) });
       else if (data.error) last.error = data.error;
     });
+    // The server's last word: the video settled, or nothing changed for a long while. Either way,
+    // stop here instead of letting EventSource reconnect.
+    source.addEventListener('end', (event) => {
+      const data = JSON.parse(event.data);
+      if (data.reason === 'settled') {
+        update({ state: data.state });
+        finish();
+      } else if (!done) {
+        // Idle: nothing settled, so this is not an end of processing; say the live view stopped.
+        done = true;
+        source.close();
+        onLost?.();
+      }
+    });
     source.addEventListener('error', () => {
       // The server closes the stream once the video settles; EventSource would reconnect forever.
       if (done) return;

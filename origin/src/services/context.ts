@@ -7,6 +7,7 @@ import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
 import type { JobSignals } from './jobs/signals.js';
 import type { Mailer } from './mail/mailer.js';
+import type { VideoChanges } from './videos/changes.js';
 
 /** Settings the services need, already parsed from the environment (see `env.ts`). */
 export interface ServiceConfig {
@@ -25,6 +26,10 @@ export interface ServiceConfig {
     /** First retry delay; doubles on each further retry. */
     retryBaseSeconds: number;
     maxAttempts: number;
+  };
+  events: {
+    /** A video event stream with no change for this long ends (a video that never gets a file). */
+    idleSeconds: number;
   };
   uploads: {
     /** Largest single upload accepted, in bytes. */
@@ -50,4 +55,6 @@ export interface ServiceContext {
   /** In-process news about the job queue: leases taken, jobs back on offer. */
   jobSignals: JobSignals;
   mailer: Mailer;
+  /** Video change notifications of this origin, which event streams wait on. */
+  videoChanges: VideoChanges;
 }

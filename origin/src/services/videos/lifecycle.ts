@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
 import { videoEvents, videos } from '../../../../db/schema/index.js';
 import { canTransition, type VideoState } from '../../../../protocol/video.js';
+import { notifyVideoChanged } from './changes.js';
 
 export interface TransitionDetail {
   /** Required when moving to `failed`: why, in words a person can read. */
@@ -42,6 +43,7 @@ export async function transitionVideo(
     state: to,
     detail: { from: current.state, ...(detail.error ? { error: detail.error } : {}) },
   });
+  await notifyVideoChanged(tx, videoId);
   return true;
 }
 
@@ -49,4 +51,5 @@ export async function transitionVideo(
 export async function setVideoProgress(tx: Executor, videoId: string, progress: number): Promise<void> {
   const clamped = Math.max(0, Math.min(100, Math.round(progress)));
   await tx.update(videos).set({ progress: clamped, updatedAt: new Date() }).where(eq(videos.id, videoId));
+  await notifyVideoChanged(tx, videoId);
 }
