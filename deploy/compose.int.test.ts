@@ -225,6 +225,20 @@ describe('docker-compose.yml', () => {
     expect(edge.UPSTASH_REDIS_REST_TOKEN).toBe(rest.UPSTASH_BRIDGE_TOKEN);
   });
 
+  it('runs the edge under workerd serve, believing no client address header, health-checked', () => {
+    const edge = service('edge');
+    const env = envOf(edge);
+    expect(env.EDGE_HOST).toBe('0.0.0.0');
+    expect(env.EDGE_PORT).toBe('8787');
+    // Clients reach the published port directly: nothing in front overwrites an address header,
+    // and `npm run edge` refuses cf-connecting-ip (nothing sets it under workerd serve).
+    expect(env.CLIENT_IP_SOURCE).toBe(`\${CLIENT_IP_SOURCE:-none}`);
+    expect(JSON.stringify(edge.healthcheck?.test)).toContain('http://127.0.0.1:8787/edge/healthz');
+    // wrangler dev's local state is gone with wrangler dev.
+    expect(JSON.stringify(edge.volumes ?? [])).not.toContain('.wrangler');
+    expect(JSON.stringify(edge.command ?? edge.entrypoint ?? '')).not.toContain('wrangler');
+  });
+
   it('uses env interpolation with defaults for every secret', () => {
     let secrets = 0;
     for (const [name, s] of Object.entries(services)) {

@@ -5,7 +5,16 @@
  * until SIGINT/SIGTERM. `wrangler dev` stays the development path (`npm start`).
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -92,12 +101,18 @@ if (!checked.ok)
 
 // hls.js and tus-js-client are served from edge/public/static/vendor; copy the locked builds there.
 buildWebAssets();
+// The generated config holds the secrets (INTERNAL_API_TOKEN, PLAYBACK_KEYS, ...) as text bindings,
+// so that workerd's argv never does: the folder is private (0700) and the file 0600.
 const buildDir = env.EDGE_BUILD_DIR
   ? path.resolve(env.EDGE_BUILD_DIR)
   : mkdtempSync(path.join(tmpdir(), 'vidra-edge-'));
+mkdirSync(buildDir, { recursive: true, mode: 0o700 });
+chmodSync(buildDir, 0o700);
 const { config, assetsDir } = await bundle(buildDir);
 copyFileSync(path.join(import.meta.dirname, FRONT_WORKER), path.join(buildDir, FRONT_WORKER));
 const configFile = path.join(buildDir, 'workerd.capnp');
+// Removed first: `mode` applies only to a file being created, and an old one may be wider.
+rmSync(configFile, { force: true });
 writeFileSync(
   configFile,
   workerdConfig({
@@ -114,6 +129,7 @@ writeFileSync(
       ),
     ),
   }),
+  { mode: 0o600 },
 );
 
 // Tied to this launcher like the transcoder's FFmpeg: a launcher killed outright takes workerd along.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
+import { type RunningPlatform, startPlatform } from '../support/platform.js';
+import { passwordVideoAt } from './forged-guesses.js';
 
 // Defends (issue 9, 3): under `wrangler dev` the edge believed a client-sent CF-Connecting-IP, so
 // rotating it (or X-Forwarded-For, X-Real-IP) made every per-address throttle free. Acceptance:
@@ -14,29 +15,7 @@ describe('forged client addresses through npm start', () => {
   afterAll(() => platform?.stop());
 
   it('throttles 25 wrong video passwords sent with rotating CF-Connecting-IP, X-Forwarded-For and X-Real-IP', async () => {
-    const owner = await apiUser(platform.edgeUrl, 'pw_owner');
-    const channel = await owner.call('POST', '/api/v1/channels', { handle: 'pw_owner', displayName: 'PW' });
-    const created = await owner.call('POST', '/api/v1/videos', {
-      channelId: channel.id,
-      title: 'Locked',
-      privacy: 'password',
-      password: 'the right password',
-    });
-    const videoId = created.video.id as string;
-    const guess = (password: string, i: number) => {
-      const ip = `198.51.100.${i + 1}`;
-      return fetch(`${platform.edgeUrl}/api/v1/videos/${videoId}/playback`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'cf-connecting-ip': ip,
-          'x-forwarded-for': `203.0.113.${i + 1}`,
-          'x-real-ip': `192.0.2.${i + 1}`,
-          'true-client-ip': ip,
-        },
-        body: JSON.stringify({ password }),
-      });
-    };
+    const { guess } = await passwordVideoAt(platform.edgeUrl, 'pw_owner');
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) statuses.push((await guess(`wrong guess ${i}`, i)).status);
     // The first few are plain wrong passwords; past the threshold every guess waits (429).

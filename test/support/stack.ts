@@ -34,6 +34,25 @@ export async function startOriginServer(
   };
 }
 
+/** A tier (`command`, run from the repo root) as its own process group, output collected. */
+export function spawnTier(command: string[], env: Record<string, string>) {
+  let output = '';
+  const child = spawn(command[0] as string, command.slice(1), {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
 /**
  * A transcoder as its own process group, so SIGKILL takes FFmpeg down with it, like a machine
  * dying. Output is collected for failure messages.

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,30 +7,22 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/edge/load.js';
 import { POSTGRES_TEST_URL } from '../../origin/test/harness.js';
-import { commandLines, generateClip, killGroup, ROOT, spawnTranscoder, waitFor } from '../support/stack.js';
+import {
+  commandLines,
+  generateClip,
+  killGroup,
+  spawnTier,
+  spawnTranscoder,
+  waitFor,
+} from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
 
 const INTERNAL_API_TOKEN = 'tiers-internal-token-0123456789';
 const RUNNER_REGISTRATION_TOKEN = 'tiers-runner-token-0123456789';
 
 /** `npm run <tier>` as compose or k8s would run it, in its own process group, output collected. */
-function npmRun(tier: string, env: Record<string, string>) {
-  let output = '';
-  const child = spawn('npm', ['run', '--silent', tier], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
+const npmRun = (tier: string, env: Record<string, string>) =>
+  spawnTier(['npm', 'run', '--silent', tier], env);
 
 /** The processes whose parent is `pid`, with their command names, read from /proc. */
 function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
