@@ -30,6 +30,14 @@ module.exports = {
       to: { path: '^(origin|db)/' },
     },
     {
+      name: 'ingest-talks-to-origin-over-http-only',
+      severity: 'error',
+      comment:
+        'ingest/ checks keys with the origin over HTTP; it never imports the origin, the database, the edge or the transcoder.',
+      from: { path: '^ingest/' },
+      to: { path: '^(origin|db|edge|transcoder)/' },
+    },
+    {
       name: 'protocol-imports-only-protocol',
       severity: 'error',
       comment:

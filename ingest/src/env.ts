@@ -1,0 +1,31 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { parseEnvOrThrow } from '../../protocol/env.js';
+
+/** 0 picks a free port (tests, `npm start`). */
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/** Every variable the ingest node reads. The only module that reads `process.env`. */
+export const IngestEnvSchema = z.object({
+  ORIGIN_URL: z.string().url().default('http://127.0.0.1:8080'),
+  INTERNAL_API_TOKEN: z.string().min(1, "set it to the origin's INTERNAL_API_TOKEN"),
+  /** Address the RTMP listener binds. Loopback by default: expose it on purpose. */
+  INGEST_HOST: z.string().min(1).default('127.0.0.1'),
+  INGEST_RTMP_PORT: port.default(1935),
+  /**
+   * Host the live transcoder reaches this node at; it goes into `pullBaseUrl`
+   * (`rtmp://<INGEST_PUBLIC_HOST>:<INGEST_RTMP_PORT>/live`). Defaults to INGEST_HOST.
+   */
+  INGEST_PUBLIC_HOST: z.string().min(1).optional(),
+  /** This node's name, reported to the origin ("which node holds the session"). */
+  INGEST_NODE_NAME: z.string().min(1).max(100).default(`ingest-${hostname()}`),
+  /** How long the origin may take to answer `authorize`; no answer in time means refusal. */
+  INGEST_AUTHORIZE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type IngestEnv = z.infer<typeof IngestEnvSchema>;
+
+/** Parse the environment once at start-up; a bad value stops the process with every problem listed. */
+export function parseIngestEnv(source: Record<string, string | undefined> = process.env): IngestEnv {
+  return parseEnvOrThrow(IngestEnvSchema, source);
+}

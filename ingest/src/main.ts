@@ -1,0 +1,74 @@
+/**
+ * Ingest node: encoders publish RTMP here; each key is checked with the origin before any media
+ * is accepted, and an accepted stream is republished for the live transcoder to pull.
+ */
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { nodeVersionProblem } from '../../protocol/runtime.js';
+import { type IngestEnv, parseIngestEnv } from './env.js';
+import { IngestOriginClient } from './origin-client.js';
+import { setNmsLogLevel } from './rtmp/nms.js';
+import { RtmpIngestServer } from './rtmp/rtmp-server.js';
+import { rtmpPullBaseUrl } from './stream-path.js';
+
+export interface RunningIngest {
+  /** The bound RTMP port (differs from INGEST_RTMP_PORT when that is 0). */
+  rtmpPort: number;
+  /** What encoders publish to, followed by `/<streamKey>`. */
+  rtmpUrl: string;
+  /** What `authorize` reports as `pullBaseUrl`. */
+  pullBaseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Start the RTMP listener; `npm start` runs this in-process, `npm run ingest` on its own. */
+export async function startIngest(env: IngestEnv, logger?: Logger): Promise<RunningIngest> {
+  const log =
+    logger ?? pino({ level: env.LOG_LEVEL, base: { service: 'ingest', node: env.INGEST_NODE_NAME } });
+  setNmsLogLevel(env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace' ? 'debug' : 'error');
+  const origin = new IngestOriginClient({
+    baseUrl: env.ORIGIN_URL,
+    internalToken: env.INTERNAL_API_TOKEN,
+    timeoutMs: env.INGEST_AUTHORIZE_TIMEOUT_MS,
+  });
+  const publicHost = env.INGEST_PUBLIC_HOST ?? env.INGEST_HOST;
+  const rtmp = new RtmpIngestServer({
+    host: env.INGEST_HOST,
+    port: env.INGEST_RTMP_PORT,
+    publicHost,
+    node: env.INGEST_NODE_NAME,
+    origin,
+    logger: log,
+  });
+  const rtmpPort = await rtmp.listen();
+  const running: RunningIngest = {
+    rtmpPort,
+    rtmpUrl: rtmpPullBaseUrl(publicHost, rtmpPort),
+    pullBaseUrl: rtmp.pullBaseUrl,
+    close: () => rtmp.close(),
+  };
+  log.info({ rtmpUrl: running.rtmpUrl, origin: env.ORIGIN_URL }, 'ingest ready');
+  return running;
+}
+
+const isEntryPoint =
+  process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
+if (isEntryPoint) {
+  const problem = nodeVersionProblem(process.versions.node, 'ingest');
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
+  let env: IngestEnv;
+  try {
+    env = parseIngestEnv();
+  } catch (error) {
+    // A bad environment is the operator's to fix: print what is wrong, not a stack trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const ingest = await startIngest(env);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void ingest.close().then(() => process.exit(0)));
+  }
+}
