@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIngestEnv } from '../src/env.js';
@@ -128,6 +130,38 @@ describe('RTMP ingest against an origin double', () => {
     expect(pushed.ms).toBeLessThan(AUTHORIZE_TIMEOUT_MS + 2500);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await probe(`${base}/${streamName}`)).toEqual([]);
+  });
+
+  it('lets a newer valid publisher of the same channel replace the older connection', async () => {
+    const { streamName } = origin.addChannel({ key: 'samekey' });
+    const callsFor = () => origin.authorizeCalls.filter((call) => call.input.streamKey === 'samekey');
+    const older = push(`${base}/samekey`, 8);
+    await until(() => callsFor().length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const newer = push(`${base}/samekey`, 3);
+    await until(() => callsFor().length === 2);
+
+    const olderExit = await older;
+    expect(olderExit.code).not.toBe(0);
+    expect(olderExit.ms).toBeLessThan(6000);
+    expect(await probe(`${base}/${streamName}`)).toEqual(['aac', 'h264']);
+    expect((await newer).code).toBe(0);
+    // Only the newer connection's end is a disconnect: the older one was replaced, not dropped.
+    const sessions = callsFor().map((call) => call.result?.sessionId);
+    await until(() => origin.disconnects.some((d) => d.sessionId === sessions[1]));
+    expect(origin.disconnects.filter((d) => d.sessionId === sessions[0])).toEqual([]);
+  });
+
+  it('survives a connection that sends garbage', async () => {
+    const socket = connect(ingest.rtmpPort, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.resume();
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.end(randomBytes(20_000));
+    await new Promise((resolve) => socket.once('close', resolve));
+    // Still serving: a good key goes through afterwards.
+    origin.addChannel({ key: 'afterjunk' });
+    expect((await push(`${base}/afterjunk`, 1)).code).toBe(0);
   });
 
   it('serves no name that was never accepted', async () => {
