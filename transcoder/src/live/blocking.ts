@@ -1,0 +1,134 @@
+import type { PackagerState } from './packager.js';
+
+/** A playlist request's LL-HLS query: `_HLS_msn`, `_HLS_part`, `_HLS_skip`. */
+export interface ReloadRequest {
+  msn?: number;
+  part?: number;
+  /** `_HLS_skip=YES` (or `v2`, which also skips date ranges; we have none). */
+  skip: boolean;
+}
+
+export type ParsedReload = { ok: true; request: ReloadRequest } | { ok: false; reason: string };
+
+export type ReloadDecision =
+  | { action: 'answer' }
+  | { action: 'wait' }
+  | { action: 'refuse'; status: 400; reason: string };
+
+/** How far past the last part of the segment in progress a request may ask (Apple's limit). */
+const ADVANCE_PART_LIMIT = 3;
+
+const INTEGER = /^(?:0|[1-9]\d{0,9})$/;
+
+/** Parses the LL-HLS query of a playlist request; a malformed one is a 400. */
+export function parseReloadQuery(query: URLSearchParams): ParsedReload {
+  const msnText = query.get('_HLS_msn');
+  const partText = query.get('_HLS_part');
+  const skipText = query.get('_HLS_skip');
+  if (msnText !== null && !INTEGER.test(msnText)) return { ok: false, reason: '_HLS_msn is not an integer' };
+  if (partText !== null && !INTEGER.test(partText))
+    return { ok: false, reason: '_HLS_part is not an integer' };
+  if (partText !== null && msnText === null) return { ok: false, reason: '_HLS_part without _HLS_msn' };
+  if (skipText !== null && skipText !== 'YES' && skipText !== 'v2') {
+    return { ok: false, reason: '_HLS_skip is neither YES nor v2' };
+  }
+  return {
+    ok: true,
+    request: {
+      ...(msnText !== null ? { msn: Number(msnText) } : {}),
+      ...(partText !== null ? { part: Number(partText) } : {}),
+      skip: skipText !== null,
+    },
+  };
+}
+
+/**
+ * Whether the playlist of `state` holds what `request` waits for: segment `msn` finished, or with
+ * `part`, that part of it or anything later.
+ */
+export function isReloadSatisfied(state: PackagerState, request: ReloadRequest): boolean {
+  if (request.msn === undefined || state.ended) return true;
+  const lastFinished = state.segments[state.segments.length - 1]?.msn ?? state.mediaSequence - 1;
+  if (request.msn <= lastFinished) return true;
+  if (request.part === undefined || !state.current) return false;
+  if (state.current.msn > request.msn) return true;
+  return state.current.msn === request.msn && request.part < state.current.parts.length;
+}
+
+/**
+ * What to do with a playlist request: answer now, block until the state satisfies it, or refuse
+ * one that asks for more than one segment beyond the segment in progress (or parts too far past
+ * its last), which would otherwise hold a connection for nothing.
+ */
+export function decideReload(state: PackagerState, request: ReloadRequest): ReloadDecision {
+  if (isReloadSatisfied(state, request)) return { action: 'answer' };
+  const msn = request.msn as number;
+  const live =
+    state.current?.msn ?? (state.segments[state.segments.length - 1]?.msn ?? state.mediaSequence - 1) + 1;
+  if (msn > live + 1)
+    return refuse(`_HLS_msn=${msn} is more than one segment beyond the live edge (${live})`);
+  const partsSoFar = msn === live ? (state.current?.parts.length ?? 0) : 0;
+  if (request.part !== undefined && request.part >= partsSoFar + ADVANCE_PART_LIMIT) {
+    return refuse(`_HLS_part=${request.part} is more than ${ADVANCE_PART_LIMIT} parts beyond the live edge`);
+  }
+  return { action: 'wait' };
+}
+
+/** How long a blocked reload waits before the server gives up (503): three target durations. */
+export const reloadTimeoutMs = (state: PackagerState): number => 3 * state.targetDuration * 1000;
+
+const refuse = (reason: string): ReloadDecision => ({ action: 'refuse', status: 400, reason });
+
+interface Waiter {
+  request: ReloadRequest;
+  resolve: (state: PackagerState | undefined) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Holds blocked playlist reloads of one rendition until the packager's state satisfies them: the
+ * condition variable of gohlslib's muxer. Feed it every state (`PackagerOptions.onChange`).
+ */
+export class ReloadWaiters {
+  #waiters = new Set<Waiter>();
+  #state: PackagerState;
+
+  constructor(initial: PackagerState) {
+    this.#state = initial;
+  }
+
+  /** Blocked requests right now. */
+  get size(): number {
+    return this.#waiters.size;
+  }
+
+  /** A new state: releases every request it satisfies. */
+  notify(state: PackagerState): void {
+    this.#state = state;
+    for (const waiter of this.#waiters) {
+      if (isReloadSatisfied(state, waiter.request)) this.#settle(waiter, state);
+    }
+  }
+
+  /**
+   * The first state satisfying `request`, or undefined after `timeoutMs` (answer 503). Call it
+   * only after `decideReload` said `wait`.
+   */
+  wait(request: ReloadRequest, timeoutMs = reloadTimeoutMs(this.#state)): Promise<PackagerState | undefined> {
+    if (isReloadSatisfied(this.#state, request)) return Promise.resolve(this.#state);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        request,
+        resolve,
+        timer: setTimeout(() => this.#settle(waiter, undefined), timeoutMs),
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+
+  #settle(waiter: Waiter, state: PackagerState | undefined): void {
+    clearTimeout(waiter.timer);
+    this.#waiters.delete(waiter);
+    waiter.resolve(state);
+  }
+}
