@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  answerPlaylistRequest,
   decideReload,
   isReloadSatisfied,
   parseReloadQuery,
@@ -141,5 +142,52 @@ describe('ReloadWaiters', () => {
     const waiters = new ReloadWaiters(packager.state);
     await expect(waiters.wait({ msn: 1, skip: false })).resolves.toBe(packager.state);
     expect(waiters.size).toBe(0);
+  });
+});
+
+describe('answerPlaylistRequest', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers, blocks until the part exists, refuses, and gives up after three target durations', async () => {
+    const { packager, feed } = midStream();
+    const waiters = new ReloadWaiters(packager.state);
+    const at = (text: string) => answerPlaylistRequest(waiters, new URLSearchParams(text));
+
+    await expect(at('_HLS_part=1')).resolves.toEqual({ status: 400, body: '_HLS_part without _HLS_msn' });
+    await expect(at('_HLS_msn=9')).resolves.toMatchObject({ status: 400 });
+    const now = await at('_HLS_msn=2&_HLS_part=1');
+    expect(now.status).toBe(200);
+    expect(now.body).toContain('#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part_00002_2.m4s"\n');
+    expect(now.body).not.toContain('#EXT-X-PART:DURATION=0.20000,URI="part_00002_2.m4s"');
+
+    const blocked = at('_HLS_msn=2&_HLS_part=2');
+    feed(1);
+    waiters.notify(packager.state);
+    const released = await blocked;
+    expect(released.status).toBe(200);
+    expect(released.body).toContain('#EXT-X-PART:DURATION=0.20000,URI="part_00002_2.m4s"\n');
+
+    const late = at('_HLS_msn=3');
+    vi.advanceTimersByTime(3000);
+    await expect(late).resolves.toEqual({ status: 503, body: 'the requested part did not arrive in time' });
+  });
+
+  it('renders a delta update for _HLS_skip, through a caller-given renderer', async () => {
+    const { packager, feed } = recordingPackager();
+    feed(42);
+    const waiters = new ReloadWaiters(packager.state);
+    const delta = await answerPlaylistRequest(waiters, new URLSearchParams('_HLS_skip=YES'));
+    expect(delta.body).toContain('#EXT-X-SKIP:SKIPPED-SEGMENTS=1\n');
+    const custom = await answerPlaylistRequest(
+      waiters,
+      new URLSearchParams('_HLS_msn=8'),
+      (state, request) => `${state.mediaSequence} ${request.msn}`,
+    );
+    expect(custom).toEqual({ status: 200, body: '2 8' });
   });
 });

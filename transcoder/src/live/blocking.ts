@@ -1,4 +1,5 @@
 import type { PackagerState } from './packager.js';
+import { renderMediaPlaylist } from './playlist.js';
 
 /** A playlist request's LL-HLS query: `_HLS_msn`, `_HLS_part`, `_HLS_skip`. */
 export interface ReloadRequest {
@@ -97,6 +98,11 @@ export class ReloadWaiters {
     this.#state = initial;
   }
 
+  /** The latest state it was fed. */
+  get state(): PackagerState {
+    return this.#state;
+  }
+
   /** Blocked requests right now. */
   get size(): number {
     return this.#waiters.size;
@@ -131,4 +137,30 @@ export class ReloadWaiters {
     this.#waiters.delete(waiter);
     waiter.resolve(state);
   }
+}
+
+/** What a playlist request gets, transport aside. */
+export interface PlaylistResponse {
+  status: 200 | 400 | 503;
+  body: string;
+}
+
+/**
+ * One media playlist request end to end: parse the LL-HLS query, refuse it, block until the
+ * packager gets there (503 after the timeout), then render (a delta update for `_HLS_skip`).
+ * `render` lets the caller add rendition reports.
+ */
+export async function answerPlaylistRequest(
+  waiters: ReloadWaiters,
+  query: URLSearchParams,
+  render: (state: PackagerState, request: ReloadRequest) => string = (state, request) =>
+    renderMediaPlaylist(state, { skip: request.skip }),
+): Promise<PlaylistResponse> {
+  const parsed = parseReloadQuery(query);
+  if (!parsed.ok) return { status: 400, body: parsed.reason };
+  const decision = decideReload(waiters.state, parsed.request);
+  if (decision.action === 'refuse') return { status: 400, body: decision.reason };
+  const state = decision.action === 'answer' ? waiters.state : await waiters.wait(parsed.request);
+  if (!state) return { status: 503, body: 'the requested part did not arrive in time' };
+  return { status: 200, body: render(state, parsed.request) };
 }
