@@ -96,6 +96,17 @@ describe('decideReload', () => {
     expect(decideReload(fresh, { msn: 12, skip: false })).toMatchObject({ action: 'refuse' });
   });
 
+  it('reads a part index past the end of a finished segment as part 0 of the next', () => {
+    const { packager, feed } = midStream();
+    packager.discontinuity(); // segment 2 ends with its 2 parts; nothing of segment 3 exists yet
+    expect(decideReload(packager.state, { msn: 2, part: 1, skip: false })).toEqual({ action: 'answer' });
+    expect(decideReload(packager.state, { msn: 2, part: 2, skip: false })).toEqual({ action: 'wait' });
+    feed(3); // media time 1.4 s to 2 s: no keyframe, dropped
+    expect(isReloadSatisfied(packager.state, { msn: 2, part: 2, skip: false })).toBe(false);
+    feed(1);
+    expect(isReloadSatisfied(packager.state, { msn: 2, part: 2, skip: false })).toBe(true);
+  });
+
   it('waits three target durations', () => {
     expect(reloadTimeoutMs(midStream().packager.state)).toBe(3000);
   });

@@ -45,15 +45,22 @@ export function parseReloadQuery(query: URLSearchParams): ParsedReload {
 
 /**
  * Whether the playlist of `state` holds what `request` waits for: segment `msn` finished, or with
- * `part`, that part of it or anything later.
+ * `part`, that part of it or anything later. A part index past the last part of a finished segment
+ * means part 0 of the next segment, as Apple's spec requires.
  */
 export function isReloadSatisfied(state: PackagerState, request: ReloadRequest): boolean {
   if (request.msn === undefined || state.ended) return true;
+  let { msn, part } = request;
+  const finished = state.segments.find((segment) => segment.msn === msn);
+  if (finished && part !== undefined && part >= finished.parts.length) {
+    msn += 1;
+    part = 0;
+  }
   const lastFinished = state.segments[state.segments.length - 1]?.msn ?? state.mediaSequence - 1;
-  if (request.msn <= lastFinished) return true;
-  if (request.part === undefined || !state.current) return false;
-  if (state.current.msn > request.msn) return true;
-  return state.current.msn === request.msn && request.part < state.current.parts.length;
+  if (msn <= lastFinished) return true;
+  if (part === undefined || !state.current) return false;
+  if (state.current.msn > msn) return true;
+  return state.current.msn === msn && part < state.current.parts.length;
 }
 
 /**
