@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../media/process.js';
 import { Fmp4Reader, type FragmentUnit } from './fmp4.js';
+import { fragmentedMp4Output } from './fmp4-args.js';
 import { LlHlsPackager, type PartOutput, type SegmentOutput } from './packager.js';
 import { renderMediaPlaylist } from './playlist.js';
+import { LiveRendition } from './rendition.js';
 
 interface Run {
   init: Uint8Array[];
@@ -17,6 +19,18 @@ interface Run {
   parts: PartOutput[];
   segments: SegmentOutput[];
   playlists: string[];
+}
+
+/** Runs FFmpeg to its end, handing each stdout chunk to `onChunk`. */
+async function runFfmpeg(args: string[], onChunk: (chunk: Uint8Array) => void): Promise<void> {
+  const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  ffmpeg.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  ffmpeg.stdout.on('data', onChunk);
+  const code = await new Promise<number | null>((resolve) => ffmpeg.on('close', resolve));
+  if (code !== 0) throw new Error(`ffmpeg failed: ${stderr}`);
 }
 
 /** Runs FFmpeg on a generated source and pipes its stdout through reader and packager. */
@@ -43,13 +57,8 @@ async function packageLive(options: {
     onChange: (state) => run.playlists.push(renderMediaPlaylist(state)),
   });
   const reader = new Fmp4Reader();
-  const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  ffmpeg.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
   let last: number | undefined;
-  ffmpeg.stdout.on('data', (chunk: Buffer) => {
+  await runFfmpeg(args, (chunk) => {
     for (const unit of reader.push(chunk)) {
       if (unit.kind === 'init') {
         packager.pushInit(unit);
@@ -62,8 +71,6 @@ async function packageLive(options: {
       packager.pushFragment(unit);
     }
   });
-  const code = await new Promise<number | null>((resolve) => ffmpeg.on('close', resolve));
-  if (code !== 0) throw new Error(`ffmpeg failed: ${stderr}`);
   expect(reader.pendingBytes).toBe(0);
   packager.end();
   run.playlists.push(renderMediaPlaylist(packager.state));
@@ -170,5 +177,42 @@ describe('the LL-HLS packager on real FFmpeg output', () => {
     });
     expect(odd.segments.map((s) => s.durationSeconds)).toEqual([1.5, 1.5]);
     expect(odd.segments.every((s) => s.parts[0]?.independent)).toBe(true);
+  });
+
+  it('survives an FFmpeg restart as a discontinuity, with a new init when the stream changed', async () => {
+    const segments: SegmentOutput[] = [];
+    const inits: Array<{ name: string; bytes: Uint8Array }> = [];
+    const rendition = new LiveRendition({ onSegment: (s) => segments.push(s), onInit: (i) => inits.push(i) });
+    // biome-ignore format: an option and its value per line
+    const source = (audio: boolean) => [
+      '-hide_banner', '-nostdin', '-v', 'error',
+      '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=30:duration=2',
+      ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2:sample_rate=48000', '-c:a', 'aac'] : []),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
+      '-g', '30', '-keyint_min', '30', '-sc_threshold', '0',
+      ...fragmentedMp4Output(),
+    ];
+    await runFfmpeg(source(false), rendition.startInput());
+    const blocked = rendition.waiters.wait({ msn: 3, part: 0, skip: false }, 10_000);
+    await runFfmpeg(source(true), rendition.startInput());
+    // Released by the first part after the restart.
+    expect(await blocked).toMatchObject({ current: { msn: 3, discontinuity: true } });
+    rendition.end();
+    expect(inits.map((i) => i.name)).toEqual(['init.mp4', 'init_1.mp4']);
+    expect(segments.map((s) => [s.msn, s.discontinuity, s.init])).toEqual([
+      [1, false, 'init.mp4'],
+      [2, false, 'init.mp4'],
+      [3, true, 'init_1.mp4'],
+      [4, false, 'init_1.mp4'],
+    ]);
+    const text = renderMediaPlaylist(rendition.packager.state);
+    expect(text).toContain('seg_00002.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init_1.mp4"\n');
+
+    // The segment after the restart plays behind its own init: H.264 and AAC.
+    const file = join(dir, 'after-restart.mp4');
+    await writeFile(file, Buffer.concat([inits[1]?.bytes as Uint8Array, segments[2]?.bytes as Uint8Array]));
+    const args = ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file];
+    const probe = await runProcess('ffprobe', args, { captureStdout: true, timeoutMs: 30_000 });
+    expect(probe.stdout.trim().split('\n').sort()).toEqual(['aac', 'h264']);
   });
 });
