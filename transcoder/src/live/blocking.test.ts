@@ -85,12 +85,13 @@ describe('decideReload', () => {
     });
   });
 
-  it('answers everything once the live has ended, and counts from the first msn before any part', () => {
+  it('answers everything once the live has ended; before the first part, waits and counts from the first msn', () => {
     const { packager, feed } = midStream();
     feed(1);
     packager.end();
     expect(decideReload(packager.state, { msn: 3, part: 0, skip: false })).toEqual({ action: 'answer' });
     const fresh = recordingPackager({ firstMediaSequence: 10 }).packager.state;
+    expect(decideReload(fresh, { skip: false })).toEqual({ action: 'wait' }); // no part to list yet
     expect(decideReload(fresh, { msn: 10, part: 0, skip: false })).toEqual({ action: 'wait' });
     expect(decideReload(fresh, { msn: 11, skip: false })).toEqual({ action: 'wait' });
     expect(decideReload(fresh, { msn: 12, skip: false })).toMatchObject({ action: 'refuse' });

@@ -45,11 +45,13 @@ export function parseReloadQuery(query: URLSearchParams): ParsedReload {
 
 /**
  * Whether the playlist of `state` holds what `request` waits for: segment `msn` finished, or with
- * `part`, that part of it or anything later. A part index past the last part of a finished segment
+ * `part`, that part of it or anything later; a plain request, any part. A part index past the last part of a finished segment
  * means part 0 of the next segment, as Apple's spec requires.
  */
 export function isReloadSatisfied(state: PackagerState, request: ReloadRequest): boolean {
-  if (request.msn === undefined || state.ended) return true;
+  if (state.ended) return true;
+  // A playlist without a single part would only make a player give up: wait for the first one.
+  if (request.msn === undefined) return state.current !== undefined || state.segments.length > 0;
   let { msn, part } = request;
   const finished = state.segments.find((segment) => segment.msn === msn);
   if (finished && part !== undefined && part >= finished.parts.length) {
@@ -70,7 +72,8 @@ export function isReloadSatisfied(state: PackagerState, request: ReloadRequest):
  */
 export function decideReload(state: PackagerState, request: ReloadRequest): ReloadDecision {
   if (isReloadSatisfied(state, request)) return { action: 'answer' };
-  const msn = request.msn as number;
+  if (request.msn === undefined) return { action: 'wait' };
+  const msn = request.msn;
   const live =
     state.current?.msn ?? (state.segments[state.segments.length - 1]?.msn ?? state.mediaSequence - 1) + 1;
   if (msn > live + 1)
