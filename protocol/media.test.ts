@@ -4,6 +4,7 @@ import {
   HLS_DIR,
   HLS_FILES,
   hlsKey,
+  initName,
   isPlaylist,
   isPublishedKey,
   PART_PATTERN,
@@ -51,6 +52,8 @@ describe('storage keys', () => {
     expect(segmentName(123456)).toBe('seg_123456.m4s');
     expect(partName(42, 0)).toBe('part_00042_0.m4s');
     expect(partName(42, 11)).toBe('part_00042_11.m4s');
+    expect(initName(0)).toBe('init.mp4');
+    expect(initName(2)).toBe('init_2.mp4');
     expect(renditionFile('720p', HLS_FILES.mediaPlaylist)).toBe('720p/index.m3u8');
     expect(hlsKey(renditionFile('720p', segmentName(3)))).toBe('hls/720p/seg_00003.m4s');
   });
@@ -62,6 +65,7 @@ describe('playbackObjectKey', () => {
       ['hls', 'master.m3u8'],
       ['hls', '720p/index.m3u8'],
       ['hls', '720p/init.mp4'],
+      ['hls', 'source/init_1.mp4'],
       ['hls', '720p/seg_00042.m4s'],
       ['hls', 'source/seg_00001.m4s'],
       ['hls', 'audio/part_00042_3.m4s'],
@@ -96,6 +100,8 @@ describe('playbackObjectKey', () => {
       '720p/seg_.m4s',
       '720p/part_00001.m4s',
       '720p/part_00001_1234.m4s',
+      '720p/init_.mp4',
+      '720p/init_12345.mp4',
       '720p/index.m3u8?x=1',
       'master.m3u8 ',
       '720p/',

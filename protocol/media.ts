@@ -53,6 +53,13 @@ export const segmentName = (n: number): string => `seg_${String(n).padStart(5, '
 /** Name of part `part` (0-based) of media segment `n`. */
 export const partName = (n: number, part: number): string => `part_${String(n).padStart(5, '0')}_${part}.m4s`;
 
+/**
+ * Init segment of a live rendition: `init.mp4`, then `init_1.mp4`, ... when a reconnecting encoder
+ * changes its codec configuration (names are immutable, so a new init needs a new name).
+ */
+export const initName = (generation: number): string =>
+  generation === 0 ? HLS_FILES.init : `init_${generation}.mp4`;
+
 /** Path of a rendition's file, relative to the HLS folder: `<rendition>/<file>`. */
 export const renditionFile = (rendition: string, file: string): string => `${rendition}/${file}`;
 /** Relative key (what the database stores) of a file inside the HLS folder. */
@@ -66,12 +73,13 @@ const esc = (name: string) => name.replace(/[.]/g, '\\.');
 const RENDITION = '[a-z0-9_-]{1,24}';
 const SEGMENT = 'seg_\\d{1,6}\\.m4s';
 const PART = 'part_\\d{1,6}_\\d{1,3}\\.m4s';
+const LIVE_INIT = 'init_\\d{1,4}\\.mp4';
 
 // Each audience opens a closed set of file names; anything else is refused, so no crafted path
 // (`..`, encoded slashes, another video's id) can reach outside the video's own files.
 const AUDIENCE_FILES: Record<PlaybackAudience, RegExp> = {
   hls: new RegExp(
-    `^(?:${esc(HLS_FILES.master)}|${RENDITION}/(?:${esc(HLS_FILES.mediaPlaylist)}|${esc(HLS_FILES.init)}|${SEGMENT}|${PART}))$`,
+    `^(?:${esc(HLS_FILES.master)}|${RENDITION}/(?:${esc(HLS_FILES.mediaPlaylist)}|${esc(HLS_FILES.init)}|${LIVE_INIT}|${SEGMENT}|${PART}))$`,
   ),
   thumbnail: new RegExp(`^${esc(HLS_FILES.thumbnail)}$`),
   storyboard: new RegExp(`^(?:${esc(HLS_FILES.storyboardImage)}|${esc(HLS_FILES.storyboardVtt)})$`),
