@@ -28,6 +28,12 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
       maxAttempts: env.JOB_MAX_ATTEMPTS,
     },
     events: { idleSeconds: env.SSE_IDLE_SECONDS },
+    live: {
+      rtmpUrl: env.LIVE_RTMP_URL.replace(/\/+$/, ''),
+      srtHost: env.LIVE_SRT_HOST,
+      srtPorts: env.LIVE_SRT_PORTS,
+      reconnectSeconds: env.LIVE_RECONNECT_SECONDS,
+    },
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES,
       defaultQuotaBytes: env.UPLOAD_QUOTA_BYTES,
