@@ -37,7 +37,10 @@ export type LiveSettings = z.infer<typeof LiveSettingsSchema>;
 /** `POST /internal/v1/live/authorize`: ingest asks before accepting a publisher's media. */
 export const LiveAuthorizeInputSchema = z.object({
   protocol: IngestProtocolSchema,
-  /** RTMP: the stream key (last path segment). SRT: the channel's passphrase-bound port decides. */
+  /**
+   * RTMP: the stream key (last path segment). SRT: the passphrase of the listener's port (from
+   * `srt-listeners`); the listener has already checked it at the handshake.
+   */
   streamKey: z.string().min(1).max(200),
   /** Base URL the live transcoder pulls this stream from, e.g. `rtmp://ingest-1:1935/live`. */
   pullBaseUrl: z.string().min(1).max(500),
@@ -77,6 +80,24 @@ export const LiveDisconnectedResultSchema = z.object({
   /** When the session ends unless a publisher comes back; set with `reconnect_window`. */
   endsAt: z.string().datetime().optional(),
 });
+
+/**
+ * `GET /internal/v1/live/srt-listeners`: the SRT listeners ingest runs, one per channel with a
+ * key. An SRT listener must hold its passphrase in plaintext, so ingest gets it here (the origin
+ * derives it; the database has only its hash). Ingest re-reads this after a refused passphrase
+ * and periodically, to pick up new channels and rotations; it then authorizes with
+ * `{ protocol: 'srt', streamKey: <that passphrase> }`.
+ */
+export const LiveSrtListenersSchema = z.object({
+  listeners: z.array(
+    z.object({
+      port: z.number().int().min(1).max(65_535),
+      channelId: z.string().uuid(),
+      passphrase: z.string().min(10).max(79),
+    }),
+  ),
+});
+export type LiveSrtListeners = z.infer<typeof LiveSrtListenersSchema>;
 
 /** What a `live` job carries to the live transcoder. */
 export const LiveJobPayloadSchema = z.object({

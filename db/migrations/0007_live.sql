@@ -4,6 +4,7 @@ CREATE TABLE "live_endpoints" (
 	"channel_id" uuid PRIMARY KEY NOT NULL,
 	"key_hash" text NOT NULL,
 	"srt_passphrase_hash" text NOT NULL,
+	"key_generation" integer DEFAULT 1 NOT NULL,
 	"srt_port" integer NOT NULL,
 	"settings" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

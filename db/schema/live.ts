@@ -17,6 +17,8 @@ export const liveEndpoints = pgTable(
       .references(() => channels.id, { onDelete: 'cascade' }),
     keyHash: text('key_hash').notNull(),
     srtPassphraseHash: text('srt_passphrase_hash').notNull(),
+    /** Bumped by every rotation; the SRT passphrase is derived from it (`srtPassphrase`). */
+    keyGeneration: integer('key_generation').notNull().default(1),
     /** From LIVE_SRT_PORTS; an SRT listener holds one passphrase per port. */
     srtPort: integer('srt_port').notNull(),
     settings: jsonb('settings').$type<LiveSettings>().notNull(),

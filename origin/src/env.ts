@@ -108,6 +108,11 @@ export const OriginEnvObject = z.object({
   LIVE_SRT_PORTS: portRange
     .default({ first: 9000, last: 9099 })
     .describe('SRT listener ports (first-last), one per channel while it has a stream key'),
+  LIVE_SRT_SECRET: z
+    .string()
+    .min(16, 'use at least 16 characters')
+    .optional()
+    .describe('Key SRT passphrases are derived from; defaults to one derived from INTERNAL_API_TOKEN'),
   LIVE_RECONNECT_SECONDS: z.coerce
     .number()
     .int()

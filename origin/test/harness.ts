@@ -78,6 +78,7 @@ export const TEST_CONFIG = {
     rtmpUrl: 'rtmp://127.0.0.1:1935/live',
     srtHost: '127.0.0.1',
     srtPorts: { first: 9000, last: 9099 },
+    srtSecret: 'test-srt-secret-0123456789',
     reconnectSeconds: 3,
   },
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },

@@ -53,6 +53,13 @@ describe.each(DRIVERS)('live API and ingest sessions on %s', (driver) => {
   const disconnected = (sessionId: string, body: Record<string, unknown> = { node: 'ingest-1' }) =>
     t.call('POST', `/internal/v1/live/sessions/${sessionId}/disconnected`, { headers: INTERNAL, body });
 
+  const listenerOf = async (channelId: string) => {
+    const res = await t.call('GET', '/internal/v1/live/srt-listeners', { headers: INTERNAL });
+    expect(res.status).toBe(200);
+    return (res.body.listeners as Array<{ channelId: string; port: number; passphrase: string }>).find(
+      (l) => l.channelId === channelId,
+    );
+  };
   const liveJobsOf = (videoId: string) =>
     t.database.db
       .select()
@@ -87,6 +94,10 @@ describe.each(DRIVERS)('live API and ingest sessions on %s', (driver) => {
     expect(row?.srtPort).toBe(port);
     expect(JSON.stringify(row)).not.toContain(ingest.streamKey);
     expect(JSON.stringify(row)).not.toContain(passphrase);
+
+    // Ingest learns the listener it must run for this channel; the passphrase is not stored.
+    expect(await listenerOf(channelId)).toEqual({ channelId, port, passphrase });
+    expect((await t.call('GET', '/internal/v1/live/srt-listeners')).status).toBe(401);
 
     // GET shows state and settings, never a secret.
     const got = await t.call('GET', `/api/v1/channels/${handle}/live`, { token: owner.token });
@@ -212,7 +223,7 @@ describe.each(DRIVERS)('live API and ingest sessions on %s', (driver) => {
   });
 
   it('refuses the old key and passphrase after a rotation; the new ones work, the SRT port stays', async () => {
-    const { owner, handle, ingest } = await withKey();
+    const { owner, handle, channelId, ingest } = await withKey();
     const rotated = await t.call('POST', `/api/v1/channels/${handle}/live/key`, { token: owner.token });
     expect(rotated.status).toBe(201);
     const fresh = rotated.body.ingest;
@@ -222,6 +233,10 @@ describe.each(DRIVERS)('live API and ingest sessions on %s', (driver) => {
     expect((await authorize(ingest.streamKey)).status).toBe(403);
     expect((await authorize(oldPassphrase, { protocol: 'srt' })).status).toBe(403);
     expect((await authorize(fresh.streamKey)).status).toBe(200);
+    const freshPassphrase = new URL(fresh.srtUrl).searchParams.get('passphrase') as string;
+    expect(freshPassphrase).not.toBe(oldPassphrase);
+    expect((await listenerOf(channelId))?.passphrase).toBe(freshPassphrase);
+    expect((await authorize(freshPassphrase, { protocol: 'srt' })).status).toBe(200);
     // Rotating before a key exists: 404.
     const bare = await ownerWithChannel();
     const none = await t.call('POST', `/api/v1/channels/${bare.handle}/live/key`, {

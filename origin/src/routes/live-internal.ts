@@ -4,8 +4,10 @@ import {
   LiveAuthorizeResultSchema,
   LiveDisconnectedInputSchema,
   LiveDisconnectedResultSchema,
+  LiveSrtListenersSchema,
 } from '../../../protocol/live.js';
 import { createRouter, errorResponses } from '../lib/http.js';
+import { srtListeners } from '../services/live/endpoint.js';
 import { authorizePublisher, publisherDisconnected } from '../services/live/sessions.js';
 
 const security = [{ internalAuth: [] }];
@@ -47,9 +49,25 @@ const disconnectedRoute = createRoute({
   },
 });
 
+const srtListenersRoute = createRoute({
+  method: 'get',
+  path: '/internal/v1/live/srt-listeners',
+  tags,
+  summary: 'The SRT listeners ingest runs: port, channel and current passphrase of every channel with a key',
+  security,
+  responses: {
+    200: { description: 'Listeners', content: { 'application/json': { schema: LiveSrtListenersSchema } } },
+    ...errorResponses(401),
+  },
+});
+
 /** What ingest nodes ask the origin. Mounted under the internal token check (`internalRoutes`). */
 export function liveInternalRoutes() {
   return createRouter()
+    .openapi(srtListenersRoute, async (c) => {
+      c.header('cache-control', 'no-store');
+      return c.json(await srtListeners(c.get('services')), 200);
+    })
     .openapi(authorizeRoute, async (c) =>
       c.json(await authorizePublisher(c.get('services'), c.req.valid('json')), 200),
     )

@@ -39,6 +39,8 @@ export interface ServiceConfig {
     srtHost: string;
     /** Ports SRT listeners take, one per channel with a key. */
     srtPorts: PortRange;
+    /** Key the SRT passphrases are derived from (see `srtPassphrase`). */
+    srtSecret: string;
     /** How long a session waits for a dropped encoder before it ends. */
     reconnectSeconds: number;
   };

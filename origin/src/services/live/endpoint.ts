@@ -1,9 +1,10 @@
-import { and, eq, gte, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lte } from 'drizzle-orm';
 import { liveEndpoints, liveSessions } from '../../../../db/schema/index.js';
 import {
   type LiveEndpoint,
   type LiveIngestAnswer,
   LiveSettingsSchema,
+  type LiveSrtListeners,
   type UpdateLiveSettingsInput,
   UpdateLiveSettingsInputSchema,
 } from '../../../../protocol/live.js';
@@ -15,6 +16,7 @@ import { type ChannelRow, findChannelByHandle } from '../channels.js';
 import type { ServiceContext } from '../context.js';
 import { lowestFreePort } from './ports.js';
 import { endExpiredSessions } from './sessions.js';
+import { srtPassphrase } from './srt-passphrase.js';
 
 export type LiveEndpointRow = typeof liveEndpoints.$inferSelect;
 
@@ -36,10 +38,10 @@ async function endpointOf(ctx: ServiceContext, channelId: string): Promise<LiveE
   return row;
 }
 
-/** Fresh secrets: the stream key and the SRT passphrase (43 characters; SRT takes 10 to 79). */
-function newSecrets() {
+/** Fresh secrets of a key generation: a random stream key, and the SRT passphrase derived for it. */
+function newSecrets(ctx: ServiceContext, channelId: string, generation: number) {
   const streamKey = newSecret();
-  const passphrase = newSecret();
+  const passphrase = srtPassphrase(ctx.config.live.srtSecret, channelId, generation);
   return { streamKey, passphrase, keyHash: hashSecret(streamKey), srtPassphraseHash: hashSecret(passphrase) };
 }
 
@@ -87,12 +89,13 @@ export async function createLiveEndpoint(
     );
     if (srtPort === undefined)
       throw new ServiceError('unavailable', 'Every SRT port of this instance is taken; ask the operator');
-    const secrets = newSecrets();
+    const secrets = newSecrets(ctx, channel.id, 1);
     try {
       await ctx.db.insert(liveEndpoints).values({
         channelId: channel.id,
         keyHash: secrets.keyHash,
         srtPassphraseHash: secrets.srtPassphraseHash,
+        keyGeneration: 1,
         srtPort,
         settings: LiveSettingsSchema.parse({}),
       });
@@ -114,14 +117,26 @@ export async function rotateLiveKey(
   handle: string,
 ): Promise<LiveIngestAnswer> {
   const channel = await ownedChannel(ctx, viewer, handle);
-  const secrets = newSecrets();
-  const [row] = await ctx.db
-    .update(liveEndpoints)
-    .set({ keyHash: secrets.keyHash, srtPassphraseHash: secrets.srtPassphraseHash, keyRotatedAt: new Date() })
-    .where(eq(liveEndpoints.channelId, channel.id))
-    .returning();
-  if (!row) throw new NotFoundError('Live endpoint');
-  return ingestAnswer(ctx, row.srtPort, secrets);
+  return ctx.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(liveEndpoints)
+      .where(eq(liveEndpoints.channelId, channel.id))
+      .for('update');
+    if (!current) throw new NotFoundError('Live endpoint');
+    const keyGeneration = current.keyGeneration + 1;
+    const secrets = newSecrets(ctx, channel.id, keyGeneration);
+    await tx
+      .update(liveEndpoints)
+      .set({
+        keyHash: secrets.keyHash,
+        srtPassphraseHash: secrets.srtPassphraseHash,
+        keyGeneration,
+        keyRotatedAt: new Date(),
+      })
+      .where(eq(liveEndpoints.channelId, channel.id));
+    return ingestAnswer(ctx, current.srtPort, secrets);
+  });
 }
 
 async function describeEndpoint(ctx: ServiceContext, row: LiveEndpointRow): Promise<LiveEndpoint> {
@@ -181,4 +196,26 @@ export async function updateLiveSettings(
   });
   if (!row) throw new NotFoundError('Live endpoint');
   return describeEndpoint(ctx, row);
+}
+
+/**
+ * Every SRT listener ingest should run: one per channel with a key, with its current passphrase.
+ * For ingest only (internal token); the passphrases are derived here, never read from storage.
+ */
+export async function srtListeners(ctx: ServiceContext): Promise<LiveSrtListeners> {
+  const rows = await ctx.db
+    .select({
+      channelId: liveEndpoints.channelId,
+      port: liveEndpoints.srtPort,
+      keyGeneration: liveEndpoints.keyGeneration,
+    })
+    .from(liveEndpoints)
+    .orderBy(asc(liveEndpoints.srtPort));
+  return {
+    listeners: rows.map((row) => ({
+      port: row.port,
+      channelId: row.channelId,
+      passphrase: srtPassphrase(ctx.config.live.srtSecret, row.channelId, row.keyGeneration),
+    })),
+  };
 }
