@@ -51,6 +51,7 @@ export const CommentCreatedEventSchema = event('comment.created', {
 });
 export const LikeCreatedEventSchema = event('like.created', { ...VideoRef, userId: Id });
 export const FollowCreatedEventSchema = event('follow.created', { channelId: Id, followerId: Id });
+/** `streamId` is the live session's id (`LiveAuthorizeResult.sessionId`). */
 export const LiveStartedEventSchema = event('live.started', { ...VideoRef, streamId: Id });
 export const LiveEndedEventSchema = event('live.ended', { ...VideoRef, streamId: Id });
 
@@ -89,8 +90,14 @@ export const EVENT_CATALOG: Record<DomainEventType, { description: string; emitt
   'comment.created': { description: 'A comment was posted on a video.', emitted: false },
   'like.created': { description: 'A user liked a video.', emitted: false },
   'follow.created': { description: 'A user or remote actor followed a channel.', emitted: false },
-  'live.started': { description: 'A live stream went on air.', emitted: false },
-  'live.ended': { description: 'A live stream ended.', emitted: false },
+  'live.started': {
+    description: 'A live session went on air (`streamId` is the session id; a resume records nothing).',
+    emitted: true,
+  },
+  'live.ended': {
+    description: 'A live session ended: its reconnect window passed without the encoder coming back.',
+    emitted: true,
+  },
 };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(EVENT_CATALOG) as DomainEventType[];

@@ -37,7 +37,10 @@ export type LiveSettings = z.infer<typeof LiveSettingsSchema>;
 /** `POST /internal/v1/live/authorize`: ingest asks before accepting a publisher's media. */
 export const LiveAuthorizeInputSchema = z.object({
   protocol: IngestProtocolSchema,
-  /** RTMP: the stream key (last path segment). SRT: the channel's passphrase-bound port decides. */
+  /**
+   * RTMP: the stream key (last path segment). SRT: the passphrase of the listener's port (from
+   * `srt-listeners`); the listener has already checked it at the handshake.
+   */
   streamKey: z.string().min(1).max(200),
   /** Base URL the live transcoder pulls this stream from, e.g. `rtmp://ingest-1:1935/live`. */
   pullBaseUrl: z.string().min(1).max(500),
@@ -54,11 +57,47 @@ export const LiveAuthorizeResultSchema = z.object({
   resumed: z.boolean(),
   /** Path the stream is republished under on the ingest node (never the key itself). */
   streamName: z.string().min(1).max(100),
+  /**
+   * Which publisher of the session this is, counting from 1; every authorize of the session
+   * (a takeover by a newer publisher, a reconnect) gets the next number. Ingest sends it back with
+   * `disconnected`, so a superseded publisher going away does not start the reconnect window.
+   */
+  publisher: z.number().int().min(1),
 });
 export type LiveAuthorizeResult = z.infer<typeof LiveAuthorizeResultSchema>;
 
 /** `POST /internal/v1/live/sessions/:id/disconnected`: the publisher went away (may come back). */
-export const LiveDisconnectedInputSchema = z.object({ node: z.string().min(1).max(100) });
+export const LiveDisconnectedInputSchema = z.object({
+  node: z.string().min(1).max(100),
+  /** `LiveAuthorizeResult.publisher` of the connection that went away; without it, any. */
+  publisher: z.number().int().min(1).optional(),
+});
+export type LiveDisconnectedInput = z.infer<typeof LiveDisconnectedInputSchema>;
+
+/** What `disconnected` answers: whether it started the reconnect window or was a stale report. */
+export const LiveDisconnectedResultSchema = z.object({
+  outcome: z.enum(['reconnect_window', 'superseded', 'ended']),
+  /** When the session ends unless a publisher comes back; set with `reconnect_window`. */
+  endsAt: z.string().datetime().optional(),
+});
+
+/**
+ * `GET /internal/v1/live/srt-listeners`: the SRT listeners ingest runs, one per channel with a
+ * key. An SRT listener must hold its passphrase in plaintext, so ingest gets it here (the origin
+ * derives it; the database has only its hash). Ingest re-reads this after a refused passphrase
+ * and periodically, to pick up new channels and rotations; it then authorizes with
+ * `{ protocol: 'srt', streamKey: <that passphrase> }`.
+ */
+export const LiveSrtListenersSchema = z.object({
+  listeners: z.array(
+    z.object({
+      port: z.number().int().min(1).max(65_535),
+      channelId: z.string().uuid(),
+      passphrase: z.string().min(10).max(79),
+    }),
+  ),
+});
+export type LiveSrtListeners = z.infer<typeof LiveSrtListenersSchema>;
 
 /** What a `live` job carries to the live transcoder. */
 export const LiveJobPayloadSchema = z.object({
@@ -71,3 +110,47 @@ export type LiveJobPayload = z.infer<typeof LiveJobPayloadSchema>;
 
 /** States of a channel's live endpoint as the API shows them. */
 export const LIVE_STATES = ['idle', 'live'] as const;
+export const LiveStateSchema = z.enum(LIVE_STATES);
+
+/** Where an encoder publishes. The secrets appear only in the answer that made them. */
+export const LiveIngestSchema = z
+  .object({
+    /** Publish to `<rtmpUrl>/<streamKey>`. */
+    rtmpUrl: z.string(),
+    streamKey: z.string(),
+    /** Complete: `srt://<host>:<port>?passphrase=<passphrase>`. */
+    srtUrl: z.string(),
+  })
+  .meta({ id: 'LiveIngest' });
+
+/** `POST /api/v1/channels/:handle/live` and `POST .../live/key` (201). */
+export const LiveIngestAnswerSchema = z.object({ ingest: LiveIngestSchema }).meta({ id: 'LiveIngestAnswer' });
+export type LiveIngestAnswer = z.infer<typeof LiveIngestAnswerSchema>;
+
+/** `GET /api/v1/channels/:handle/live` (owner): never a key or passphrase. */
+export const LiveEndpointSchema = z
+  .object({
+    state: LiveStateSchema,
+    /** The live video while `state` is `live` (also while a dropped encoder may come back). */
+    videoId: z.string().uuid().nullable(),
+    settings: LiveSettingsSchema,
+    /** Where to publish, without the secrets. */
+    rtmpUrl: z.string(),
+    srtHost: z.string(),
+    srtPort: z.number().int(),
+    createdAt: z.string().datetime(),
+    keyRotatedAt: z.string().datetime(),
+  })
+  .meta({ id: 'LiveEndpoint' });
+export type LiveEndpoint = z.infer<typeof LiveEndpointSchema>;
+
+/** `PATCH /api/v1/channels/:handle/live`: any subset of the settings. */
+export const UpdateLiveSettingsInputSchema = z
+  .object({
+    ladder: LiveLadderSchema,
+    record: z.boolean(),
+    dvrWindowSeconds: LiveSettingsSchema.shape.dvrWindowSeconds.unwrap(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'Send at least one setting to change');
+export type UpdateLiveSettingsInput = z.infer<typeof UpdateLiveSettingsInputSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LiveJobPayloadSchema } from './live.js';
 
 /**
  * The remote-runner protocol between origin and transcoders (PeerTube's shape): register ->
@@ -42,7 +43,7 @@ export type JobState = (typeof JOB_STATES)[keyof typeof JOB_STATES];
  */
 export const JOB_PAYLOADS = {
   transcode: z.object({}).strict(),
-  live: z.object({}).strict(),
+  live: LiveJobPayloadSchema,
   recording: z.object({}).strict(),
   cleanup: z.object({}).strict(),
   deliver: z.object({
@@ -96,7 +97,12 @@ export const AcceptedJobSchemas = {
     sourceUrl: z.string(),
     filesUrl,
   }),
-  live: envelope.extend({ kind: z.literal(JOB_KINDS.live), ...ofVideo, filesUrl }),
+  live: envelope.extend({
+    kind: z.literal(JOB_KINDS.live),
+    ...ofVideo,
+    filesUrl,
+    ...LiveJobPayloadSchema.shape,
+  }),
   recording: envelope.extend({ kind: z.literal(JOB_KINDS.recording), ...ofVideo, filesUrl }),
   cleanup: envelope.extend({ kind: z.literal(JOB_KINDS.cleanup), ...ofVideo }),
   deliver: envelope.extend({ kind: z.literal(JOB_KINDS.deliver), ...JOB_PAYLOADS.deliver.shape }),

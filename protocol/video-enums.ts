@@ -6,7 +6,8 @@ export const PRIVACY_LEVELS = ['public', 'unlisted', 'private', 'internal', 'pas
 
 /**
  * Video lifecycle. `deleted` is reachable from every state; `failed` may be retried by queueing
- * again; a `ready` video goes back to `queued` when it is re-transcoded.
+ * again; a `ready` video goes back to `queued` when it is re-transcoded. A live video is created
+ * straight into `live`, becomes `ended` when its stream ends, and its recording queues it again.
  */
 export const VIDEO_STATES = [
   'created',
@@ -16,4 +17,6 @@ export const VIDEO_STATES = [
   'ready',
   'failed',
   'deleted',
+  'live',
+  'ended',
 ] as const;

@@ -27,6 +27,20 @@ describe('video state machine', () => {
     expect(canTransition('failed', 'ready')).toBe(false);
   });
 
+  it('goes live from created only, ends, and queues the ended live for its recording', () => {
+    for (const from of VIDEO_STATES) expect(canTransition(from, 'live'), from).toBe(from === 'created');
+    expect(nextStates('live')).toEqual(['ended', 'deleted']);
+    expect(nextStates('ended')).toEqual(['queued', 'deleted']);
+    for (const from of VIDEO_STATES) expect(canTransition(from, 'ended'), from).toBe(from === 'live');
+  });
+
+  it('never turns a live straight into a VOD or back into an upload', () => {
+    for (const to of ['ready', 'queued', 'transcoding', 'uploading', 'failed', 'created'] as const)
+      expect(canTransition('live', to), to).toBe(false);
+    expect(canTransition('ended', 'live')).toBe(false);
+    expect(canTransition('ended', 'ready')).toBe(false);
+  });
+
   it('has no self-loops', () => {
     for (const state of VIDEO_STATES) expect(canTransition(state, state)).toBe(false);
   });

@@ -11,13 +11,16 @@ export const VideoStateSchema = z.enum(VIDEO_STATES);
 export type VideoState = z.infer<typeof VideoStateSchema>;
 
 const TRANSITIONS: Record<VideoState, readonly VideoState[]> = {
-  created: ['uploading', 'queued', 'deleted'],
+  created: ['uploading', 'queued', 'live', 'deleted'],
   uploading: ['queued', 'failed', 'created', 'deleted'],
   queued: ['transcoding', 'failed', 'deleted'],
   transcoding: ['ready', 'failed', 'queued', 'deleted'],
   ready: ['queued', 'deleted'],
   failed: ['queued', 'deleted'],
   deleted: [],
+  live: ['ended', 'deleted'],
+  // A recording turns the ended live into a VOD through the normal queue.
+  ended: ['queued', 'deleted'],
 };
 
 /** Whether the state machine allows `from -> to`. Pure, so every pair is unit-tested. */

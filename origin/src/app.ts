@@ -25,6 +25,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { internalRoutes } from './routes/internal.js';
+import { liveRoutes } from './routes/live.js';
 import { runnerFileRoutes } from './routes/runner-files.js';
 import { runnerRoutes } from './routes/runners.js';
 import { systemRoutes } from './routes/system.js';
@@ -33,6 +34,8 @@ import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { JobSignals } from './services/jobs/signals.js';
+import { ReconnectTimer } from './services/live/reconnect-timer.js';
+import { sweepReconnects } from './services/live/sessions.js';
 import { createConsoleMailer, type Mailer } from './services/mail/mailer.js';
 import { VideoChanges } from './services/videos/changes.js';
 import type { Storage } from './storage/types.js';
@@ -66,7 +69,7 @@ export function createServiceContext(
     rotateAfterSeconds: config.signingKeyRotationSeconds,
     tokenTtlSeconds: config.accessTokenTtlSeconds,
   });
-  return {
+  const services: ServiceContext = {
     db,
     config,
     keys,
@@ -77,7 +80,10 @@ export function createServiceContext(
     jobSignals: new JobSignals(),
     mailer,
     videoChanges: new VideoChanges(),
+    liveReconnects: new ReconnectTimer(),
   };
+  services.liveReconnects.onDue(async () => (await sweepReconnects(services)).next);
+  return services;
 }
 
 function requestOrigin(c: Context<AppEnv>): RequestOrigin {
@@ -187,6 +193,7 @@ export function createApp(options: AppOptions) {
   app.route('/', authRoutes());
   app.route('/', adminRoutes());
   app.route('/', channelRoutes());
+  app.route('/', liveRoutes());
   app.route('/', videoRoutes());
   app.route('/', videoEventRoutes());
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));

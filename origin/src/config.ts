@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { AppOptions } from './app.js';
 import { LOGIN_THROTTLE, VIDEO_PASSWORD_THROTTLE } from './auth/throttle-policies.js';
 import type { OriginEnv } from './env.js';
+import { srtSecretFromInternalToken } from './services/live/srt-passphrase.js';
 
 /** Map the parsed environment onto the app's settings. Throttle policies are fixed on purpose. */
 export function configFromEnv(env: OriginEnv): AppOptions['config'] {
+  // Without a configured token, only an edge started alongside (npm start) that was handed this one gets in.
+  const internalApiToken = env.INTERNAL_API_TOKEN ?? randomBytes(24).toString('base64url');
   return {
     trustedProxyAddresses: env.TRUSTED_PROXY_ADDRESSES,
     internalAddresses: env.INTERNAL_ADDRESSES,
-    // Without a configured token, only an edge started alongside (npm start) that was handed this one gets in.
-    internalApiToken: env.INTERNAL_API_TOKEN ?? randomBytes(24).toString('base64url'),
+    internalApiToken,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     signingKeyRotationSeconds: env.SIGNING_KEY_ROTATION_SECONDS,
@@ -28,6 +30,13 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
       maxAttempts: env.JOB_MAX_ATTEMPTS,
     },
     events: { idleSeconds: env.SSE_IDLE_SECONDS },
+    live: {
+      rtmpUrl: env.LIVE_RTMP_URL.replace(/\/+$/, ''),
+      srtHost: env.LIVE_SRT_HOST,
+      srtPorts: env.LIVE_SRT_PORTS,
+      srtSecret: env.LIVE_SRT_SECRET ?? srtSecretFromInternalToken(internalApiToken),
+      reconnectSeconds: env.LIVE_RECONNECT_SECONDS,
+    },
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES,
       defaultQuotaBytes: env.UPLOAD_QUOTA_BYTES,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnvOrThrow } from '../../protocol/env.js';
 import { isIpAddress, normalizeAddress } from './auth/client-address.js';
+import { parsePortRange } from './services/live/ports.js';
 
 const GiB = 1024 ** 3;
 /** How long a runner holds a job without a heartbeat; runners heartbeat at a third of it. */
@@ -10,6 +11,16 @@ const addressList = z
   .string()
   .transform((v) => v.split(',').map(normalizeAddress).filter(Boolean))
   .refine((list) => list.every(isIpAddress), 'use a comma-separated list of IP addresses');
+
+/** `first-last`, inclusive. */
+const portRange = z.string().transform((text, ctx) => {
+  const range = parsePortRange(text);
+  if ('error' in range) {
+    ctx.addIssue({ code: 'custom', message: range.error });
+    return z.NEVER;
+  }
+  return range;
+});
 
 /**
  * Every environment variable the origin reads, with defaults for the embedded mode. This is the
@@ -88,6 +99,27 @@ export const OriginEnvObject = z.object({
   SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** A server-sent event stream with no change for this long ends with a final `end` event. */
   SSE_IDLE_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
+  LIVE_RTMP_URL: z
+    .string()
+    .regex(/^rtmps?:\/\/[^/]+/, 'must be an rtmp:// URL')
+    .default('rtmp://127.0.0.1:1935/live')
+    .describe('RTMP base URL encoders publish to (`<url>/<streamKey>`), as ingest is reached from outside'),
+  LIVE_SRT_HOST: z.string().min(1).default('127.0.0.1').describe('Host encoders reach the SRT listeners at'),
+  LIVE_SRT_PORTS: portRange
+    .default({ first: 9000, last: 9099 })
+    .describe('SRT listener ports (first-last), one per channel while it has a stream key'),
+  LIVE_SRT_SECRET: z
+    .string()
+    .min(16, 'use at least 16 characters')
+    .optional()
+    .describe('Key SRT passphrases are derived from; defaults to one derived from INTERNAL_API_TOKEN'),
+  LIVE_RECONNECT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(30)
+    .describe('A live session whose encoder dropped ends when it has not come back within this'),
 });
 
 /** S3 settings are required together once the S3 driver is chosen. */

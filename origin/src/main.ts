@@ -9,6 +9,7 @@ import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
 import { startCleanupWorker } from './services/cleanup/worker.js';
 import { watchLeases } from './services/jobs/lease-watch.js';
+import { watchReconnects } from './services/live/reconnect-watch.js';
 import { createOutboxDispatcher } from './services/outbox/dispatcher.js';
 import { OUTBOX_CHANNEL } from './services/outbox/record.js';
 import { defaultSubscribers } from './services/outbox/subscribers.js';
@@ -81,6 +82,12 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   // Removes the files of deleted videos; this origin has the storage, so it is the cleanup runner.
   const cleanup = startCleanupWorker(services, { logger: logger.child({ component: 'cleanup' }) });
 
+  // Ends live sessions whose reconnect window passed, also those another origin saw disconnect.
+  const reconnects = watchReconnects(services, {
+    logger: logger.child({ component: 'live' }),
+    intervalMs: Math.min(5, config.live.reconnectSeconds) * 1000,
+  });
+
   const sweeper = setInterval(() => {
     sweep(services, uploadStagingDir).then(
       (result) => {
@@ -97,6 +104,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     internalApiToken: config.internalApiToken,
     async close() {
       clearInterval(sweeper);
+      reconnects.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await unlisten();
       await unlistenVideos();

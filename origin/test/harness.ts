@@ -74,6 +74,13 @@ export const TEST_CONFIG = {
   videoPasswordThrottle: VIDEO_PASSWORD_THROTTLE,
   jobs: { leaseSeconds: leases(30), retryBaseSeconds: 0, maxAttempts: 3 },
   events: { idleSeconds: 300 },
+  live: {
+    rtmpUrl: 'rtmp://127.0.0.1:1935/live',
+    srtHost: '127.0.0.1',
+    srtPorts: { first: 9000, last: 9099 },
+    srtSecret: 'test-srt-secret-0123456789',
+    reconnectSeconds: 3,
+  },
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
   runnerRegistrationToken: 'test-registration-token-0123456789',
 };
@@ -177,6 +184,7 @@ export async function createTestApp(
   }
 
   async function close() {
+    services.liveReconnects.stop();
     await unlistenVideos().catch(() => {});
     await leaseWatch?.stop();
     await cleanupWorker?.stop();

@@ -12,6 +12,11 @@ import { createTestApp, DRIVERS, leases, TEST_CONFIG, type TestApp } from './har
 const TRANSCODE_LEASE = 2;
 const LIVE_LEASE = 1;
 const ACTIVITY = { type: 'Create', id: 'https://vidra.example/activities/1' };
+const LIVE_PAYLOAD = {
+  sessionId: '00000000-0000-4000-8000-000000000001',
+  sourceUrl: 'rtmp://ingest-1:1935/live/00000000-0000-4000-8000-000000000001',
+  ladder: 'source',
+} as const;
 
 describe.each(DRIVERS)('job kinds, per-kind leases and the lease watch on %s', (driver) => {
   let t: TestApp;
@@ -165,7 +170,7 @@ describe.each(DRIVERS)('job kinds, per-kind leases and the lease watch on %s', (
   it('leases each kind for its own length and says so in the accepted job', async () => {
     const r = await runner();
     const transcode = await queue('transcode', {});
-    const live = await queue('live', {});
+    const live = await queue('live', LIVE_PAYLOAD);
     const deliver = await queue('deliver', { inbox: 'https://peer.example/inbox', activity: ACTIVITY });
 
     const started = Date.now();
@@ -182,6 +187,7 @@ describe.each(DRIVERS)('job kinds, per-kind leases and the lease watch on %s', (
       videoId: live.videoId,
       leaseSeconds: LIVE_LEASE,
       filesUrl: `/api/v1/runners/jobs/${live.jobId}/files/`,
+      ...LIVE_PAYLOAD,
     });
     expect((await r.post(`${deliver.jobId}/accept`)).body).toMatchObject({
       kind: 'deliver',
@@ -219,7 +225,7 @@ describe.each(DRIVERS)('job kinds, per-kind leases and the lease watch on %s', (
   });
 
   it('keeps a heartbeating job leased well past its lease, and takes it back once heartbeats stop', async () => {
-    const { jobId } = await queue('live', {});
+    const { jobId } = await queue('live', LIVE_PAYLOAD);
     const holder = await runner('holder');
     const other = await runner('other');
     await holder.post(`${jobId}/accept`);

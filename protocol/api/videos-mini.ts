@@ -30,7 +30,13 @@ export const VideoMiniSchema = z
     title: z.string(),
     description: z.string(),
     privacy: z.enum(PRIVACY_LEVELS),
-    state: z.enum(VIDEO_STATES),
+    state: z
+      .enum(VIDEO_STATES)
+      .check(
+        z.describe(
+          'live: on air now; ended: a live that stopped (its recording, if any, queues it as a replay)',
+        ),
+      ),
     progress: z.int().check(z.minimum(0), z.maximum(100)),
     error: z.optional(z.string()).check(z.describe('Why the video failed; present when state is failed')),
     durationSeconds: z.nullable(z.number()),

@@ -43,6 +43,8 @@ describe('video API contracts', () => {
     ] as const) {
       expect(schema.safeParse(video).data).toEqual(video);
       expect(schema.safeParse(bare).data).toEqual(bare);
+      for (const state of ['live', 'ended'] as const)
+        expect(schema.safeParse({ ...bare, state }).data).toEqual({ ...bare, state });
       expect(page.safeParse({ items: [video, bare], nextCursor: null }).success).toBe(true);
       for (const broken of [
         { ...video, state: 'playing' },

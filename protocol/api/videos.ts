@@ -61,7 +61,9 @@ export const VideoSchema = z
     title: z.string(),
     description: z.string(),
     privacy: PrivacySchema,
-    state: VideoStateSchema,
+    state: VideoStateSchema.describe(
+      'live: on air now; ended: a live that stopped (its recording, if any, queues it as a replay)',
+    ),
     progress: z.number().int().min(0).max(100),
     error: z.string().optional().describe('Why the video failed; present when state is failed'),
     durationSeconds: z.number().nullable(),

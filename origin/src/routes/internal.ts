@@ -12,11 +12,12 @@ import { ServiceError, UnauthorizedError } from '../lib/errors.js';
 import { type AppEnv, createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
 import { checkVideoPassword, revocationFeed, videoAccessPolicy } from '../services/videos/internal.js';
+import { liveInternalRoutes } from './live-internal.js';
 
 const security = [{ internalAuth: [] }];
 const IdParams = z.object({ id: z.string().uuid() });
 
-/** Only the edge holds INTERNAL_API_TOKEN; compare in constant time. */
+/** Only the edge and ingest nodes hold INTERNAL_API_TOKEN; compare in constant time. */
 function requireInternalToken(token: string): MiddlewareHandler<AppEnv> {
   const expected = Buffer.from(`Bearer ${token}`);
   return async function requireInternalToken(c, next) {
@@ -82,6 +83,7 @@ const revocationsRoute = createRoute({
 export function internalRoutes(internalApiToken: string) {
   const router = createRouter();
   router.use('/internal/*', requireInternalToken(internalApiToken));
+  router.route('/', liveInternalRoutes());
   router.get('/internal/v1/media/:key{.+}', async (c) => {
     const key = c.req.param('key');
     // Only published outputs; sources and anything else stay private to the pipeline.

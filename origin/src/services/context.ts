@@ -6,6 +6,8 @@ import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
 import type { JobSignals } from './jobs/signals.js';
+import type { PortRange } from './live/ports.js';
+import type { ReconnectTimer } from './live/reconnect-timer.js';
 import type { Mailer } from './mail/mailer.js';
 import type { VideoChanges } from './videos/changes.js';
 
@@ -30,6 +32,17 @@ export interface ServiceConfig {
   events: {
     /** A video event stream with no change for this long ends (a video that never gets a file). */
     idleSeconds: number;
+  };
+  live: {
+    /** RTMP base URL shown to encoders, without a trailing slash. */
+    rtmpUrl: string;
+    srtHost: string;
+    /** Ports SRT listeners take, one per channel with a key. */
+    srtPorts: PortRange;
+    /** Key the SRT passphrases are derived from (see `srtPassphrase`). */
+    srtSecret: string;
+    /** How long a session waits for a dropped encoder before it ends. */
+    reconnectSeconds: number;
   };
   uploads: {
     /** Largest single upload accepted, in bytes. */
@@ -57,4 +70,6 @@ export interface ServiceContext {
   mailer: Mailer;
   /** Video change notifications of this origin, which event streams wait on. */
   videoChanges: VideoChanges;
+  /** This origin's timer for the earliest live reconnect deadline (see `watchReconnects`). */
+  liveReconnects: ReconnectTimer;
 }

@@ -47,7 +47,12 @@ const ACCEPTED_VIEWS: {
     sourceUrl: `${jobUrl(job)}/source`,
     filesUrl: `${jobUrl(job)}/files/`,
   }),
-  live: (job) => ({ kind: 'live', videoId: videoOf(job), filesUrl: `${jobUrl(job)}/files/` }),
+  live: (job) => ({
+    kind: 'live',
+    videoId: videoOf(job),
+    filesUrl: `${jobUrl(job)}/files/`,
+    ...JOB_PAYLOADS.live.parse(job.payload),
+  }),
   recording: (job) => ({ kind: 'recording', videoId: videoOf(job), filesUrl: `${jobUrl(job)}/files/` }),
   cleanup: (job) => ({ kind: 'cleanup', videoId: videoOf(job) }),
   deliver: (job) => ({ kind: 'deliver', ...JOB_PAYLOADS.deliver.parse(job.payload) }),
