@@ -59,8 +59,8 @@ export class IngestOriginClient {
   }
 
   /** Tell the origin the publisher of a session went away; it runs the reconnect window. */
-  async disconnected(sessionId: string, node: string): Promise<void> {
-    const body = LiveDisconnectedInputSchema.parse({ node });
+  async disconnected(sessionId: string, node: string, publisher?: number): Promise<void> {
+    const body = LiveDisconnectedInputSchema.parse({ node, ...(publisher ? { publisher } : {}) });
     const response = await this.#post(
       `/internal/v1/live/sessions/${encodeURIComponent(sessionId)}/disconnected`,
       body,

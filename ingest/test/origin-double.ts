@@ -31,7 +31,9 @@ export interface AuthorizeCall {
  */
 export class OriginDouble {
   readonly authorizeCalls: AuthorizeCall[] = [];
-  readonly disconnects: { sessionId: string; node: string }[] = [];
+  readonly disconnects: { sessionId: string; node: string; publisher?: number | undefined }[] = [];
+  /** The last publisher number handed out per channel, as the origin counts them. */
+  readonly #publishers = new Map<string, number>();
   readonly #channels = new Map<string, Required<Omit<DoubleChannel, 'delayMs'>> & { delayMs: number }>();
   readonly #server: Server;
   url = '';
@@ -90,7 +92,9 @@ export class OriginDouble {
         videoId: randomUUID(),
         resumed: false,
         streamName: channel.streamName,
+        publisher: (this.#publishers.get(channel.channelId) ?? 0) + 1,
       });
+      this.#publishers.set(channel.channelId, result.publisher);
       this.authorizeCalls.push({ input: input.data, status: 200, result });
       if (channel.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, channel.delayMs));
       return send(200, result);
@@ -99,7 +103,11 @@ export class OriginDouble {
     if (req.method === 'POST' && disconnected?.[1]) {
       const input = LiveDisconnectedInputSchema.safeParse(json);
       if (!input.success) return send(400, { error: { code: 'bad_request' } });
-      this.disconnects.push({ sessionId: decodeURIComponent(disconnected[1]), node: input.data.node });
+      this.disconnects.push({
+        sessionId: decodeURIComponent(disconnected[1]),
+        node: input.data.node,
+        publisher: input.data.publisher,
+      });
       res.writeHead(204).end();
       return;
     }

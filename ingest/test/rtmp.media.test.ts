@@ -104,7 +104,9 @@ describe('RTMP ingest against an origin double', () => {
     const pushed = await pushing;
     expect(pushed.code, pushed.stderr).toBe(0);
     await until(() => origin.disconnects.length > 0);
-    expect(origin.disconnects).toEqual([{ sessionId: call?.result?.sessionId, node: 'ingest-test' }]);
+    expect(origin.disconnects).toEqual([
+      { sessionId: call?.result?.sessionId, node: 'ingest-test', publisher: 1 },
+    ]);
   });
 
   it('refuses a wrong key at once: the encoder fails and nothing is playable', async () => {

@@ -175,14 +175,14 @@ export class RtmpIngestServer {
     if (connection.state !== 'authorizing') {
       // The encoder left while we asked: the origin opened a session nobody feeds.
       log.info({ sessionId: live.sessionId }, 'publisher left during authorize');
-      return this.#reportDisconnected(live.sessionId);
+      return this.#reportDisconnected(live);
     }
     if (!isRepublishableName(live.streamName)) {
       log.error({ streamName: live.streamName }, 'origin sent a stream name that cannot be served');
       return this.#refuse(connection, streamId, 'publishing refused');
     }
     await this.#replaceOlderPublisher(connection, live);
-    if (connection.state !== 'authorizing') return this.#reportDisconnected(live.sessionId);
+    if (connection.state !== 'authorizing') return this.#reportDisconnected(live);
 
     rtmp.streamId = streamId;
     rtmp.streamName = live.streamName;
@@ -193,7 +193,7 @@ export class RtmpIngestServer {
       log.error({ streamName: live.streamName }, 'stream name already has a publisher here');
       connection.state = 'refused';
       connection.socket.destroy();
-      return this.#reportDisconnected(live.sessionId);
+      return this.#reportDisconnected(live);
     }
     connection.state = 'publishing';
     connection.live = live;
@@ -264,12 +264,14 @@ export class RtmpIngestServer {
     if (wasState !== 'publishing' || !live || connection.replaced) return;
     if (this.#publishers.get(live.channelId) === connection) this.#publishers.delete(live.channelId);
     this.#options.logger.info({ sessionId: live.sessionId }, 'rtmp publisher disconnected');
-    this.#reportDisconnected(live.sessionId);
+    this.#reportDisconnected(live);
   }
 
-  #reportDisconnected(sessionId: string): void {
+  /** Report that this publisher of the session went away (its number lets the origin ignore a superseded one). */
+  #reportDisconnected(live: LiveAuthorizeResult): void {
+    const { sessionId, publisher } = live;
     this.#track(
-      this.#options.origin.disconnected(sessionId, this.#options.node).catch((error) => {
+      this.#options.origin.disconnected(sessionId, this.#options.node, publisher).catch((error) => {
         this.#options.logger.warn({ err: error, sessionId }, 'could not report the disconnect to the origin');
       }),
     );
