@@ -154,3 +154,63 @@ export const UpdateLiveSettingsInputSchema = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'Send at least one setting to change');
 export type UpdateLiveSettingsInput = z.infer<typeof UpdateLiveSettingsInputSchema>;
+
+// --- The live data path (transcoder -> origin -> edge) -------------------------------------------
+//
+// The live transcoder runs the LL-HLS packager and pushes, over the runner API:
+// - `PUT /api/v1/runners/jobs/:id/live/files/<rendition>/<file>`: init segments, parts and finished
+//   segments (file names from protocol/media.ts). Parts are kept in the origin's memory for the
+//   live edge; init segments and finished segments also go to storage under the video's HLS folder
+//   (the DVR window and the recording).
+// - `PUT /api/v1/runners/jobs/:id/live/state`: the packager state of every rendition, after every
+//   change. The origin renders the playlists from it (protocol/live-hls/playlist.ts) and answers
+//   blocking reloads (protocol/live-hls/blocking.ts).
+// The edge reads a live video through `GET /internal/v1/live/:videoId/hls/<path>` (internal token),
+// with the player's `_HLS_msn`, `_HLS_part` and `_HLS_skip` passed through.
+
+const LivePartSchema = z.object({
+  msn: z.number().int().min(0),
+  index: z.number().int().min(0),
+  name: z.string().min(1).max(100),
+  durationSeconds: z.number().nonnegative(),
+  independent: z.boolean(),
+});
+
+const LiveSegmentSchema = z.object({
+  msn: z.number().int().min(0),
+  name: z.string().min(1).max(100),
+  init: z.string().min(1).max(100),
+  parts: z.array(LivePartSchema).max(200),
+  durationSeconds: z.number().nonnegative(),
+  programDateTime: z.number(),
+  discontinuity: z.boolean(),
+});
+
+/** protocol/live-hls/state.ts `PackagerState`, as pushed over the wire. */
+export const PackagerStateSchema = z.object({
+  targetDuration: z.number().int().min(1).max(60),
+  partTarget: z.number().positive().max(10),
+  mediaSequence: z.number().int().min(0),
+  discontinuitySequence: z.number().int().min(0),
+  segments: z.array(LiveSegmentSchema).max(25_000),
+  current: LiveSegmentSchema.optional(),
+  preloadHint: z.string().min(1).max(100).optional(),
+  ended: z.boolean(),
+});
+
+/** One rendition of a live stream, as the multivariant playlist lists it. */
+export const LiveRenditionStateSchema = z.object({
+  /** Folder of the rendition under the HLS folder: `source`, `720p`, ... */
+  name: z.string().regex(/^[a-z0-9_-]{1,24}$/),
+  bandwidth: z.number().int().positive(),
+  codecs: z.string().max(100).optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  state: PackagerStateSchema,
+});
+
+/** Body of `PUT /api/v1/runners/jobs/:id/live/state`. */
+export const LiveStateInputSchema = z.object({
+  renditions: z.array(LiveRenditionStateSchema).min(1).max(8),
+});
+export type LiveStateInput = z.infer<typeof LiveStateInputSchema>;

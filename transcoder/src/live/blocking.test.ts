@@ -6,7 +6,7 @@ import {
   parseReloadQuery,
   ReloadWaiters,
   reloadTimeoutMs,
-} from './blocking.js';
+} from '../../../protocol/live-hls/blocking.js';
 import { recordingPackager } from './test-fragments.js';
 
 const query = (text: string) => parseReloadQuery(new URLSearchParams(text));

@@ -4,11 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderMediaPlaylist } from '../../../protocol/live-hls/playlist.js';
 import { runProcess } from '../media/process.js';
 import { Fmp4Reader, type FragmentUnit } from './fmp4.js';
 import { fragmentedMp4Output } from './fmp4-args.js';
 import { LlHlsPackager, type PartOutput, type SegmentOutput } from './packager.js';
-import { renderMediaPlaylist } from './playlist.js';
 import { LiveRendition } from './rendition.js';
 
 interface Run {

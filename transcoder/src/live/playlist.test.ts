@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderMediaPlaylist, renditionReportOf, skippedSegments } from './playlist.js';
+import {
+  renderMediaPlaylist,
+  renditionReportOf,
+  skippedSegments,
+} from '../../../protocol/live-hls/playlist.js';
 import { CLOCK, recordingPackager } from './test-fragments.js';
 
 const HEADER = `#EXTM3U

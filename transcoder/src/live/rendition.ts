@@ -1,4 +1,4 @@
-import { ReloadWaiters } from './blocking.js';
+import { ReloadWaiters } from '../../../protocol/live-hls/blocking.js';
 import { Fmp4Reader } from './fmp4.js';
 import { LlHlsPackager, type PackagerOptions } from './packager.js';
 

@@ -1,5 +1,5 @@
-import type { PackagerState } from './packager.js';
 import { renderMediaPlaylist } from './playlist.js';
+import type { PackagerState } from './state.js';
 
 /** A playlist request's LL-HLS query: `_HLS_msn`, `_HLS_part`, `_HLS_skip`. */
 export interface ReloadRequest {

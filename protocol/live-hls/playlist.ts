@@ -1,4 +1,4 @@
-import type { LiveSegment, PackagerState } from './packager.js';
+import type { LiveSegment, PackagerState } from './state.js';
 
 /** Where another rendition of the same live stands: `EXT-X-RENDITION-REPORT`. */
 export interface RenditionReport {
