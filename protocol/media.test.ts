@@ -3,6 +3,7 @@ import {
   contentTypeOf,
   HLS_DIR,
   HLS_FILES,
+  hlsFileKind,
   hlsKey,
   initName,
   isPlaylist,
@@ -193,5 +194,29 @@ describe('contentTypeOf and isPlaylist', () => {
     expect(isPlaylist('hls/720p/seg_00001.m4s')).toBe(false);
     expect(isPlaylist('hls/storyboard.jpg')).toBe(false);
     expect(isPlaylist('hls/720p/init.mp4')).toBe(false);
+  });
+});
+
+describe('hlsFileKind', () => {
+  it('names what a live rendition file is, from the names the packager writes', () => {
+    expect(hlsFileKind('source', 'index.m3u8')).toBe('playlist');
+    expect(hlsFileKind('source', initName(0))).toBe('init');
+    expect(hlsFileKind('720p', initName(3))).toBe('init');
+    expect(hlsFileKind('720p', segmentName(12))).toBe('segment');
+    expect(hlsFileKind('720p', partName(12, 4))).toBe('part');
+  });
+
+  it('refuses anything else, and rendition names outside the pattern', () => {
+    for (const [rendition, file] of [
+      ['source', 'master.m3u8'],
+      ['source', '../seg_00001.m4s'],
+      ['source', 'seg_1.mp4'],
+      ['Source', 'init.mp4'],
+      ['..', 'init.mp4'],
+      ['a/b', 'init.mp4'],
+      ['source', 'part_00001.m4s'],
+    ] as const) {
+      expect(hlsFileKind(rendition, file)).toBeUndefined();
+    }
   });
 });

@@ -85,6 +85,26 @@ const AUDIENCE_FILES: Record<PlaybackAudience, RegExp> = {
   storyboard: new RegExp(`^(?:${esc(HLS_FILES.storyboardImage)}|${esc(HLS_FILES.storyboardVtt)})$`),
 };
 
+/** What a file inside a rendition folder is, for the live hub (`hlsFileKind`). */
+export type HlsFileKind = 'playlist' | 'init' | 'segment' | 'part';
+
+const RENDITION_FILE_KINDS: ReadonlyArray<[HlsFileKind, RegExp]> = [
+  ['playlist', new RegExp(`^${esc(HLS_FILES.mediaPlaylist)}$`)],
+  ['init', new RegExp(`^(?:${esc(HLS_FILES.init)}|${LIVE_INIT})$`)],
+  ['segment', new RegExp(`^${SEGMENT}$`)],
+  ['part', new RegExp(`^${PART}$`)],
+];
+const RENDITION_NAME = new RegExp(`^${RENDITION}$`);
+
+/**
+ * The kind of `<rendition>/<file>` inside the HLS folder, or undefined for any other path (the
+ * names `playbackObjectKey` lets an `hls` token open, minus the multivariant playlist).
+ */
+export function hlsFileKind(rendition: string, file: string): HlsFileKind | undefined {
+  if (!RENDITION_NAME.test(rendition)) return undefined;
+  return RENDITION_FILE_KINDS.find(([, pattern]) => pattern.test(file))?.[0];
+}
+
 /**
  * The relative key (under the video's prefix) of the file a player asks for after `/play/<token>/`,
  * or undefined when the token's audience does not cover it. Pure and exhaustively tested.

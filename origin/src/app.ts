@@ -26,6 +26,7 @@ import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
+import { liveRunnerRoutes } from './routes/live-hub.js';
 import { runnerFileRoutes } from './routes/runner-files.js';
 import { runnerRoutes } from './routes/runners.js';
 import { systemRoutes } from './routes/system.js';
@@ -34,6 +35,7 @@ import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { JobSignals } from './services/jobs/signals.js';
+import { LiveHub } from './services/live/hub.js';
 import { ReconnectTimer } from './services/live/reconnect-timer.js';
 import { sweepReconnects } from './services/live/sessions.js';
 import { createConsoleMailer, type Mailer } from './services/mail/mailer.js';
@@ -81,6 +83,7 @@ export function createServiceContext(
     mailer,
     videoChanges: new VideoChanges(),
     liveReconnects: new ReconnectTimer(),
+    liveHub: new LiveHub(),
   };
   services.liveReconnects.onDue(async () => (await sweepReconnects(services)).next);
   return services;
@@ -199,6 +202,7 @@ export function createApp(options: AppOptions) {
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
   app.route('/', runnerRoutes());
   app.route('/', runnerFileRoutes());
+  app.route('/', liveRunnerRoutes());
   app.route('/', internalRoutes(options.config.internalApiToken));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -68,11 +68,13 @@ const ERROR_DESCRIPTIONS: Partial<Record<number, string>> = {
   403: 'Not allowed',
   404: 'Not found',
   409: 'Conflicts with existing data',
+  413: 'Too large',
   429: 'Too many attempts; see Retry-After',
+  503: 'Unavailable; try again',
 };
 
 /** OpenAPI `responses` entries for the given error statuses, all with the shared error schema. */
-export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 429>) {
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 429 | 503>) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,

@@ -12,6 +12,7 @@ import { ServiceError, UnauthorizedError } from '../lib/errors.js';
 import { type AppEnv, createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
 import { checkVideoPassword, revocationFeed, videoAccessPolicy } from '../services/videos/internal.js';
+import { liveHlsRoutes } from './live-hub.js';
 import { liveInternalRoutes } from './live-internal.js';
 
 const security = [{ internalAuth: [] }];
@@ -84,6 +85,7 @@ export function internalRoutes(internalApiToken: string) {
   const router = createRouter();
   router.use('/internal/*', requireInternalToken(internalApiToken));
   router.route('/', liveInternalRoutes());
+  router.route('/', liveHlsRoutes());
   router.get('/internal/v1/media/:key{.+}', async (c) => {
     const key = c.req.param('key');
     // Only published outputs; sources and anything else stay private to the pipeline.

@@ -6,6 +6,7 @@ import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
 import type { JobSignals } from './jobs/signals.js';
+import type { LiveHub } from './live/hub.js';
 import type { PortRange } from './live/ports.js';
 import type { ReconnectTimer } from './live/reconnect-timer.js';
 import type { Mailer } from './mail/mailer.js';
@@ -72,4 +73,6 @@ export interface ServiceContext {
   videoChanges: VideoChanges;
   /** This origin's timer for the earliest live reconnect deadline (see `watchReconnects`). */
   liveReconnects: ReconnectTimer;
+  /** Live streams pushed to this origin: parts, segments and playlist state (`LiveHub`). */
+  liveHub: LiveHub;
 }

@@ -18,6 +18,7 @@ import type { ServiceContext } from '../context.js';
 import { enqueueJob } from '../jobs/queue.js';
 import { recordEvent } from '../outbox/record.js';
 import { transitionVideo } from '../videos/lifecycle.js';
+import { endFinishedLiveStreams } from './hub-push.js';
 
 export type LiveSessionRow = typeof liveSessions.$inferSelect;
 
@@ -80,11 +81,12 @@ export async function endExpiredSessions(ctx: ServiceContext): Promise<number> {
         .where(and(isNull(liveSessions.endedAt), lt(liveSessions.reconnectDeadline, new Date())))
         .limit(1)
         .for('update', { skipLocked: true });
-      if (!session) return false;
+      if (!session) return undefined;
       await endSession(tx, session);
-      return true;
+      return session.videoId;
     });
     if (!done) return ended;
+    ctx.liveHub.end(done);
     ended++;
   }
 }
@@ -94,6 +96,8 @@ export async function sweepReconnects(
   ctx: ServiceContext,
 ): Promise<{ ended: number; next: Date | undefined }> {
   const ended = await endExpiredSessions(ctx);
+  // Sessions other origins ended (their sweep, or an authorize there) while we held the stream.
+  await endFinishedLiveStreams(ctx);
   return { ended, next: await nextReconnectDeadline(ctx) };
 }
 
@@ -155,7 +159,8 @@ export async function authorizePublisher(
   const endpoint = await endpointForSecret(ctx, input);
   if (!endpoint) throw refused();
   await endExpiredSessions(ctx);
-  return ctx.db.transaction(async (tx) => {
+  let replaced: string | undefined;
+  const result = await ctx.db.transaction(async (tx) => {
     // Serializes authorizes of one channel across origins; a rotation in between is seen here.
     const [locked] = await tx
       .select()
@@ -201,9 +206,12 @@ export async function authorizePublisher(
       }
       // Its video was deleted, or its window passed a moment ago: close it, start afresh.
       await endSession(tx, session);
+      replaced = session.videoId;
     }
     return startSession(tx, { channelId: locked.channelId, input, ladder: settings.ladder, now });
   });
+  if (replaced) ctx.liveHub.end(replaced);
+  return result;
 }
 
 async function startSession(
