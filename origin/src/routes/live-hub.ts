@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { LiveStateInputSchema } from '../../../protocol/live.js';
+import { HLS_DIR } from '../../../protocol/media.js';
 import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
 import { ServiceError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
@@ -81,7 +82,7 @@ export function liveRunnerRoutes() {
 /** What the edge reads of a live video. Mounted under the internal token check (`internalRoutes`). */
 export function liveHlsRoutes() {
   const router = createRouter();
-  router.get('/internal/v1/live/:videoId/hls/:path{.+}', async (c) => {
+  router.get(`/internal/v1/live/:videoId/${HLS_DIR}:path{.+}`, async (c) => {
     const answer = await readLiveHls(c.get('services'), {
       videoId: VideoId.parse(c.req.param('videoId')),
       path: c.req.param('path'),
@@ -93,7 +94,7 @@ export function liveHlsRoutes() {
   });
   router.openAPIRegistry.registerPath({
     method: 'get',
-    path: '/internal/v1/live/{videoId}/hls/{path}',
+    path: `/internal/v1/live/{videoId}/${HLS_DIR}{path}`,
     tags: ['internal', 'live'],
     summary: "A live video's LL-HLS file, from this origin's live hub; `path` may contain a slash",
     description:
