@@ -61,7 +61,7 @@ describe.each(DRIVERS)('origin live hub on %s', (driver) => {
       t.app.request(`/api/v1/runners/jobs/${jobId}/live/files/${rendition}/${name}`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-        body: bytes,
+        body: new Uint8Array(bytes),
       });
     const putState = (token: string, state: PackagerState) => {
       const body = { renditions: RENDITIONS.map((r) => ({ ...r, state })) };
