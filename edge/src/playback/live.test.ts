@@ -103,13 +103,18 @@ describe('live playback through the edge', () => {
     await publish(videoId); // part 1.0
     const base = await playBase(videoId, env);
     const query = '_HLS_msn=1&_HLS_part=2';
-    const viewers = Array.from({ length: 50 }, () => edge(`${base}source/index.m3u8?${query}`, {}, env));
+    let answered = 0;
+    const viewers = Array.from({ length: 50 }, () =>
+      edge(`${base}source/index.m3u8?${query}`, {}, env).finally(() => answered++),
+    );
     // Wait until the one request is held at the origin, then publish the parts it waits for.
     for (let i = 0; i < 100 && !(await counts(videoId)).playlists[`source/index.m3u8?${query}`]; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await publish(videoId); // 1.1: not yet enough, nothing answered
+    await publish(videoId); // 1.1: not yet enough
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(0); // every viewer is still blocked
     await publish(videoId); // 1.2
     const answers = await Promise.all(viewers);
     for (const res of answers) {
