@@ -1,7 +1,7 @@
 import { AccessTokenVerifier } from '../../protocol/access-token-verifier.js';
 import type { VideoAccessPolicy } from '../../protocol/api/internal.js';
 import type { EdgeBindings, EdgeConfig } from './env.js';
-import { createEdgeCache, type EdgeCache } from './playback/cache.js';
+import { createEdgeCache, type EdgeCache, type LivePlaylistFlight } from './playback/cache.js';
 import { type MediaSource, originSource, r2Source, s3Source } from './playback/media.js';
 import { createRevocationList, type RevocationList } from './playback/revocations.js';
 import { type PlaybackClaims, type PlaybackKeyRing, parsePlaybackKeys } from './playback/token.js';
@@ -35,6 +35,8 @@ export interface EdgeState {
   verifiedTokens: Map<string, PlaybackClaims>;
   /** Per-video revocation epochs synced from the origins (playback/revocations.ts). */
   revocations: RevocationList;
+  /** Live playlist requests in flight, per video, path and `_HLS_*` directives (playback/live.ts). */
+  livePlaylists: Map<string, LivePlaylistFlight>;
 }
 
 export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): EdgeState {
@@ -66,5 +68,6 @@ export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): Edg
     policies: new Map(),
     verifiedTokens: new Map(),
     revocations: createRevocationList(),
+    livePlaylists: new Map(),
   };
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { handleLive } from './live-origin.js';
 import type { Echo } from './provided.js';
 
 // Per-key byte counters and waiters, so a test can prove the edge forwards upload bytes before the
@@ -25,6 +26,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://origin.invalid');
   const key = url.searchParams.get('key') ?? '';
+  if (await handleLive(req, res, url)) return;
   switch (url.pathname) {
     case '/respond': {
       const status = Number(url.searchParams.get('status') ?? '200');

@@ -11,6 +11,19 @@ export type Echo = {
   body: string;
 };
 
+/** The internal API token the fake origin's live routes (`live-origin.ts`) accept. */
+export const FAKE_INTERNAL_TOKEN = 'live-fake-internal-token';
+
+/** How often the fake live origin was asked, per stream (`GET /__live/counts?video=<id>`). */
+export type FakeLiveCounts = {
+  /** Playlist requests by `<path>?<query as received>`. */
+  playlists: Record<string, number>;
+  /** Media file requests by path under `hls/`. */
+  files: Record<string, number>;
+  /** Access policy requests. */
+  policies: number;
+};
+
 /** Video fixtures of the web app tests, by the case they stand for. */
 export const WEB_CASES = [
   'ready',

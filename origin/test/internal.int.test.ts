@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { videos } from '../../db/schema/index.js';
+import { liveSessions, videos } from '../../db/schema/index.js';
 import { createTestApp, DRIVERS, TEST_CONFIG, type TestApp } from './harness.js';
 
 const internal = { authorization: `Bearer ${TEST_CONFIG.internalApiToken}` };
@@ -45,6 +45,7 @@ describe.each(DRIVERS)('internal API for the edge on %s', (driver) => {
       revocation: 0,
       state: 'created',
       assets: null,
+      live: null,
     });
     await t.database.db
       .update(videos)
@@ -70,6 +71,38 @@ describe.each(DRIVERS)('internal API for the edge on %s', (driver) => {
         })
       ).status,
     ).toBe(404);
+  });
+
+  it('says a video is on air, dated by its open live session, and stops saying so once it ends', async () => {
+    const id = await create({ privacy: 'unlisted' });
+    const access = async () =>
+      (await t.call('GET', `/internal/v1/videos/${id}/access`, { headers: internal })).body;
+    await t.database.db.update(videos).set({ state: 'live' }).where(eq(videos.id, id));
+    const startedAt = new Date('2026-12-24T18:00:00.000Z');
+    const [session] = await t.database.db
+      .insert(liveSessions)
+      .values({
+        channelId,
+        videoId: id,
+        protocol: 'rtmp',
+        node: 'ingest-1',
+        pullBaseUrl: 'rtmp://ingest-1:1935/live',
+        startedAt,
+      })
+      .returning({ id: liveSessions.id });
+    expect(await access()).toMatchObject({
+      state: 'live',
+      privacy: 'unlisted',
+      assets: null,
+      live: { version: startedAt.getTime() },
+    });
+
+    await t.database.db
+      .update(liveSessions)
+      .set({ endedAt: new Date() })
+      .where(eq(liveSessions.id, session?.id ?? ''));
+    await t.database.db.update(videos).set({ state: 'ended' }).where(eq(videos.id, id));
+    expect(await access()).toMatchObject({ state: 'ended', live: null });
   });
 
   it('checks video passwords and throttles guessing', async () => {

@@ -23,6 +23,8 @@ export const VideoAccessPolicyMiniSchema = z.object({
       storyboardVtt: z.optional(z.string()),
     }),
   ),
+  /** Present while the video is on air; `version` is the live session's start (Unix ms). */
+  live: z.nullable(z.object({ version: z.int() })),
 });
 
 /** What the origin answers to `POST /internal/v1/videos/:id/password-check`. */

@@ -28,16 +28,21 @@ describe('internal API contracts', () => {
       revocation: 0,
       state: 'ready',
       assets: { version: 2, master: 'hls/master.m3u8', thumbnail: 'thumbnail.jpg' },
+      live: null,
     };
     for (const schema of [VideoAccessPolicySchema, VideoAccessPolicyMiniSchema]) {
       expect(schema.safeParse(policy).data).toEqual(policy);
       expect(schema.safeParse({ ...policy, assets: null }).success).toBe(true);
+      const onAir = { ...policy, state: 'live', assets: null, live: { version: 1_767_225_600_000 } };
+      expect(schema.safeParse(onAir).data).toEqual(onAir);
       for (const broken of [
         { ...policy, privacy: 'secret' },
         { ...policy, ownerId: 'nobody' },
         { ...policy, revocation: -1 },
         { ...policy, ownerSuspended: undefined },
         { ...policy, assets: { master: 'hls/master.m3u8' } },
+        { ...policy, live: undefined },
+        { ...policy, live: { version: 1.5 } },
         { method: 'GET', url: '/internal/v1/videos/x/access' },
       ]) {
         expect(schema.safeParse(broken).success).toBe(false);

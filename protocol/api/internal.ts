@@ -26,6 +26,12 @@ export const VideoAccessPolicySchema = z.object({
       storyboardVtt: z.string().optional(),
     })
     .nullable(),
+  /**
+   * Present while the video is on air (`state: 'live'`): the edge then issues a live URL, whose
+   * files it reads through `GET /internal/v1/live/:videoId/hls/<path>` (protocol/live.ts).
+   * `version` is the live session's start (Unix ms): the token version of a live video.
+   */
+  live: z.object({ version: z.number().int() }).nullable(),
 });
 export type VideoAccessPolicy = z.infer<typeof VideoAccessPolicySchema>;
 

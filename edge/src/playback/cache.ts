@@ -5,6 +5,13 @@ export interface CachedObject {
   body: ArrayBuffer;
 }
 
+/** One origin request for a live playlist, shared by every viewer asking the same thing meanwhile (live.ts). */
+export interface LivePlaylistFlight {
+  object: Promise<CachedObject>;
+  /** When a blocking answer arrived: it still answers the same request for a moment. */
+  settledAt?: number;
+}
+
 export interface EdgeCache {
   /** Requests collapsed onto an in-flight fetch, per cache key, in this isolate. */
   inflight: Map<string, Promise<CachedObject>>;
@@ -127,12 +134,12 @@ export async function cachedLoad(
   const cached = await store.match(cacheKey);
   if (cached) {
     if (group) remember(cache, group, key); // another isolate stored it; this one can purge it too
-    return { object: await buffer(cached), hit: true };
+    return { object: await bufferResponse(cached), hit: true };
   }
 
   let pending = cache.inflight.get(key);
   if (!pending) {
-    pending = load().then(buffer);
+    pending = load().then(bufferResponse);
     cache.inflight.set(key, pending);
     const forget = () => cache.inflight.delete(key);
     // The in-flight entry outlives the load until the copy is in the cache, so requests arriving
@@ -150,7 +157,8 @@ export async function cachedLoad(
   return { object: await pending, hit: false };
 }
 
-async function buffer(response: Response): Promise<CachedObject> {
+/** Read a response whole, so that it can be handed to many waiters and stored. */
+export async function bufferResponse(response: Response): Promise<CachedObject> {
   return {
     status: response.status,
     headers: new Headers(response.headers),

@@ -50,4 +50,15 @@ describe('playbackClaims', () => {
       });
     }
   });
+
+  it('marks a live video, and only a live one, so serving never needs its policy', () => {
+    const live = { ...video, version: 1_767_225_600_000, live: true };
+    expect(playbackClaims({ playback: base, video: live, audience: 'hls', now: NOW, ip: '' })).toMatchObject({
+      live: true,
+      version: 1_767_225_600_000,
+    });
+    expect(playbackClaims({ playback: base, video, audience: 'hls', now: NOW, ip: '' })).not.toHaveProperty(
+      'live',
+    );
+  });
 });

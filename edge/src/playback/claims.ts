@@ -8,8 +8,11 @@ import type { Audience, PlaybackClaims } from './token.js';
  */
 export function playbackClaims(input: {
   playback: Pick<EdgeConfig['playback'], 'ttlSeconds' | 'bindIp' | 'countries'>;
-  /** `revocation`: the video's revocation epoch from its (fresh) policy. */
-  video: { id: string; version: number; revocation: number };
+  /**
+   * `revocation`: the video's revocation epoch from its (fresh) policy; `live` when it is on air
+   * (then `version` is the live session's start).
+   */
+  video: { id: string; version: number; revocation: number; live?: boolean };
   audience: Audience;
   now: number;
   ip: string;
@@ -20,6 +23,7 @@ export function playbackClaims(input: {
     audience,
     version: video.version,
     revocation: video.revocation,
+    ...(video.live ? { live: true as const } : {}),
     expiresAt: Math.floor(now / 1000) + playback.ttlSeconds,
     ...(playback.bindIp && ip ? { ip } : {}),
     ...(playback.countries ? { countries: playback.countries } : {}),

@@ -1,12 +1,15 @@
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import { decideVideoAccess } from '../../../protocol/access.js';
-import { playbackPath } from '../../../protocol/media.js';
+import { HLS_FILES, playbackPath } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { playbackClaims } from './claims.js';
 import { checkPassword, getPolicy } from './policy.js';
 import { type Audience, mintPlaybackToken } from './token.js';
+
+/** Where a live video's playback starts: the origin renders one multivariant playlist per stream. */
+const LIVE_MASTER = HLS_FILES.master;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -15,7 +18,8 @@ const PlaybackRequestSchema = z.object({ password: z.optional(z.string().check(z
 
 /**
  * `POST /api/v1/videos/:id/playback`: decide at the edge whether the caller may watch, then hand
- * out signed, expiring URLs. Body (optional): `{ "password": "..." }` for password videos.
+ * out signed, expiring URLs (`live: true` for a video on air, whose files the edge reads from the
+ * origins' live route). Body (optional): `{ "password": "..." }` for password videos.
  */
 export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
   const state = c.var.state;
@@ -65,29 +69,32 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
     case 'allowed':
       break;
   }
-  const { assets } = policy;
-  // A master the edge could not serve is as unplayable as none at all.
-  const master = assets && playbackPath('hls', assets.master);
-  if (!assets || !master)
+  const { assets, live } = policy;
+  // A live video plays from the origins' live route (its master always has the one name); a VOD's
+  // master must be a file the edge could serve, or it is as unplayable as none at all.
+  const master = live ? LIVE_MASTER : assets && playbackPath('hls', assets.master);
+  const version = live ? live.version : assets?.version;
+  if (!master || version === undefined)
     return errorResponse('conflict', `This video is not playable yet (it is ${policy.state})`, requestId);
 
   const now = Date.now();
-  const video = { id, version: assets.version, revocation: policy.revocation };
+  const video = { id, version, revocation: policy.revocation, live: Boolean(live) };
   // The configured public URL, never the Host header, unless none is configured (dev, tests).
   const base = `${state.config.publicUrl ?? new URL(c.req.url).origin}/play`;
   const claims = (audience: Audience) =>
     playbackClaims({ playback: state.config.playback, video, audience, now, ip: clientIp(c) });
   const mint = (audience: Audience) => mintPlaybackToken(ring, claims(audience), now);
-  /** The signed URL of `key` for `audience`, or null when there is no such file. */
+  /** The signed URL of `key` for `audience`, or null when there is no such file (or it is on air). */
   const url = async (audience: Audience, key: string | undefined) => {
-    const path = key === undefined ? undefined : playbackPath(audience, key);
+    const path = key === undefined || live ? undefined : playbackPath(audience, key);
     return path ? `${base}/${await mint(audience)}/${path}` : null;
   };
   const { expiresAt } = claims('hls');
   const body = {
     hls: `${base}/${await mint('hls')}/${master}`,
-    thumbnail: await url('thumbnail', assets.thumbnail),
-    storyboard: await url('storyboard', assets.storyboardVtt),
+    live: video.live,
+    thumbnail: await url('thumbnail', assets?.thumbnail),
+    storyboard: await url('storyboard', assets?.storyboardVtt),
     expiresAt: new Date(expiresAt * 1000).toISOString(),
   };
   return c.json(body, 200, { 'cache-control': 'no-store' });

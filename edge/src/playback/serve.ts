@@ -3,11 +3,14 @@ import { contentTypeOf, isPlaylist, playbackObjectKey, videoObjectKey } from '..
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { cachedLoad, purgeGroup, sliceRange } from './cache.js';
+import { liveFile, serveLivePlaylist } from './live.js';
 import { isRevoked, isTrusted, syncRevocations } from './revocations.js';
 import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
 
 const PLAYLIST_TTL = 86_400;
 const IMMUTABLE_TTL = 31_536_000;
+/** Cache keys are URLs on a name that never resolves; the token is never part of them. */
+const CACHE_ORIGIN = 'https://playback-cache.vidra.invalid';
 
 function forbidden(reason: string, requestId: string): Response {
   const res = errorResponse('forbidden', `Playback refused: ${reason}`, requestId);
@@ -54,7 +57,13 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
   const key = playbackObjectKey(claims.audience, requested);
   if (!key) return forbidden("path outside this video's files", requestId);
 
-  return serveObject(c, claims.videoId, claims.version, key);
+  if (!claims.live) return serveObject(c, claims.videoId, claims.version, key);
+  // On air: playlists are asked afresh every time; parts and segments are immutable like any file.
+  if (isPlaylist(key)) return serveLivePlaylist(c, claims.videoId, key);
+  return serveObject(c, claims.videoId, claims.version, key, {
+    cacheKey: `${CACHE_ORIGIN}/${claims.videoId}/live/${claims.version}/${key}`,
+    load: liveFile(state, claims.videoId, key),
+  });
 }
 
 /**
@@ -117,25 +126,27 @@ async function verifyCached(
 
 /**
  * Serve one published file (`key`, relative to the video) of one video version from the edge
- * cache, loading it once on a miss. Callers must have authorized the request already.
+ * cache, loading it once on a miss. Callers must have authorized the request already. `source`
+ * replaces storage (and the cache key) for files that are not in storage yet: a live stream's.
  */
 export async function serveObject(
   c: Context<EdgeEnv>,
   videoId: string,
   version: number,
   key: string,
+  source?: { cacheKey: string; load: () => Promise<Response> },
 ): Promise<Response> {
   const state = c.var.state;
   const requestId = c.var.requestId;
   const media = state.media;
   if (!media) return errorResponse('unavailable', 'Playback is not configured on this edge', requestId);
   const playlist = isPlaylist(key);
-  const cacheKey = `https://playback-cache.vidra.invalid/${videoId}/${version}/${key}`;
+  const cacheKey = source?.cacheKey ?? `${CACHE_ORIGIN}/${videoId}/${version}/${key}`;
   const { object, hit } = await cachedLoad(
     state.cache,
     cacheKey,
     playlist ? PLAYLIST_TTL : IMMUTABLE_TTL,
-    () => media.get(videoObjectKey(videoId, key)),
+    source?.load ?? (() => media.get(videoObjectKey(videoId, key))),
     (promise) => background(c, promise),
     videoId,
   );

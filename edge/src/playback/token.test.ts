@@ -48,6 +48,17 @@ describe('playback tokens', () => {
     });
   });
 
+  it('carries the live mark of an on-air video, and VOD tokens have none', async () => {
+    const keys = await ring();
+    const live = await mintPlaybackToken(keys, claims({ live: true, version: 1_767_225_600_000 }));
+    expect(await verifyPlaybackToken(keys, live, {})).toMatchObject({
+      ok: true,
+      claims: { live: true, version: 1_767_225_600_000 },
+    });
+    const vod = await verifyPlaybackToken(keys, await mintPlaybackToken(keys, claims()), {});
+    expect(vod.ok && vod.claims).not.toHaveProperty('live');
+  });
+
   it('caps the lifetime at 24 hours', async () => {
     const keys = await ring();
     const token = await mintPlaybackToken(

@@ -19,6 +19,12 @@ export interface PlaybackClaims {
    * video has a newer one. Tokens without the claim count as epoch 0.
    */
   revocation: number;
+  /**
+   * The video was on air at issuance (`lv`): its files come from the origins' live route, not from
+   * storage. Carried in the token so that serving never needs the policy; `version` is then the live
+   * session's start.
+   */
+  live?: true;
   /** Unix seconds (`iat`), set by `mintPlaybackToken`; only read back from verified tokens. */
   issuedAt?: number;
   /** When set, only requests from this client address may use the token. */
@@ -85,6 +91,7 @@ export async function mintPlaybackToken(
   const issuedAt = Math.floor(now / 1000);
   const expiresAt = Math.min(claims.expiresAt, issuedAt + MAX_TOKEN_SECONDS);
   const payload: Record<string, unknown> = { v: claims.version, rv: claims.revocation };
+  if (claims.live) payload.lv = 1;
   if (claims.ip) payload.ip = claims.ip;
   if (claims.countries) payload.geo = claims.countries;
   return (
@@ -141,6 +148,7 @@ export async function verifyPlaybackToken(
     version: Number(payload.v),
     expiresAt: Number(payload.exp),
     revocation: typeof payload.rv === 'number' && Number.isSafeInteger(payload.rv) ? payload.rv : 0,
+    ...(payload.lv === 1 ? { live: true as const } : {}),
     ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}),
     ...(typeof payload.ip === 'string' ? { ip: payload.ip } : {}),
     ...(payload.geo ? { countries: payload.geo as PlaybackClaims['countries'] } : {}),

@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { users } from '../../../../db/schema/index.js';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { liveSessions, users } from '../../../../db/schema/index.js';
 import type { RevocationFeed, VideoAccessPolicy } from '../../../../protocol/api/internal.js';
 import type { ServiceContext } from '../context.js';
 import { listRevocations, revocationEpochs } from '../playback/revocations.js';
@@ -10,9 +10,18 @@ import { loadVideo } from './read.js';
 export async function videoAccessPolicy(ctx: ServiceContext, id: string): Promise<VideoAccessPolicy> {
   const { video, channel } = await loadVideo(ctx, id);
   const assets = video.assets;
-  const [[owner], epochs] = await Promise.all([
+  const onAir = video.state === 'live';
+  const [[owner], epochs, [session]] = await Promise.all([
     ctx.db.select({ suspendedAt: users.suspendedAt }).from(users).where(eq(users.id, channel.ownerId)),
     revocationEpochs(ctx.db, [video.id]),
+    onAir
+      ? ctx.db
+          .select({ startedAt: liveSessions.startedAt })
+          .from(liveSessions)
+          .where(and(eq(liveSessions.videoId, video.id), isNull(liveSessions.endedAt)))
+          .orderBy(desc(liveSessions.startedAt))
+          .limit(1)
+      : [],
   ]);
   return {
     id: video.id,
@@ -29,6 +38,9 @@ export async function videoAccessPolicy(ctx: ServiceContext, id: string): Promis
           ...(assets.storyboardVtt ? { storyboardVtt: assets.storyboardVtt } : {}),
         }
       : null,
+    // The state decides; the open session only dates it. One that just ended (the video moves to
+    // `ended` in the same transaction) leaves the video's creation as a stable version.
+    live: onAir ? { version: (session?.startedAt ?? video.createdAt).getTime() } : null,
   };
 }
 
