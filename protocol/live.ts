@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { LIVE_LADDERS, LIVE_STATES } from './live-enums.js';
+
+export { LIVE_LADDERS, LIVE_STATES };
 
 /**
  * Wire contracts of live streaming (issue 10) between the tiers:
@@ -15,8 +18,7 @@ export const INGEST_PROTOCOLS = ['rtmp', 'srt'] as const;
 export const IngestProtocolSchema = z.enum(INGEST_PROTOCOLS);
 export type IngestProtocol = z.infer<typeof IngestProtocolSchema>;
 
-/** Which rungs a live stream gets: the source as sent, or the source plus transcoded rungs. */
-export const LIVE_LADDERS = ['source', 'source+720p', 'source+720p+360p'] as const;
+/** Which rungs a live stream gets (`LIVE_LADDERS`): the source as sent, or plus transcoded rungs. */
 export const LiveLadderSchema = z.enum(LIVE_LADDERS);
 
 export const LiveSettingsSchema = z
@@ -108,8 +110,7 @@ export const LiveJobPayloadSchema = z.object({
 });
 export type LiveJobPayload = z.infer<typeof LiveJobPayloadSchema>;
 
-/** States of a channel's live endpoint as the API shows them. */
-export const LIVE_STATES = ['idle', 'live'] as const;
+/** States of a channel's live endpoint as the API shows them (`LIVE_STATES`). */
 export const LiveStateSchema = z.enum(LIVE_STATES);
 
 /** Where an encoder publishes. The secrets appear only in the answer that made them. */

@@ -7,6 +7,13 @@ import { parseEnvOrThrow } from '../protocol/env.js';
 export const StartEnvSchema = OriginEnvObject.extend({
   EDGE_HOST: z.string().default('127.0.0.1'),
   EDGE_PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  /** The in-process RTMP ingest's port (0: any free one, for tests). */
+  INGEST_RTMP_PORT: z.coerce.number().int().min(0).max(65535).default(1935),
+  /**
+   * What encoders publish to, when ingest is reached through something else than this machine's
+   * loopback; by default the bound ingest port on 127.0.0.1.
+   */
+  LIVE_RTMP_URL: OriginEnvObject.shape.LIVE_RTMP_URL.unwrap().optional(),
   /** The public base URL: the edge this command starts, unless a front proxy is named here. */
   PUBLIC_URL: z.string().url().optional(),
   /** Redis for the edge's rate limits, reached through the bundled Upstash REST bridge. */
@@ -32,7 +39,13 @@ export const StartEnvSchema = OriginEnvObject.extend({
   // Everything runs on this machine: curl 127.0.0.1:8080/metrics works without the token.
   INTERNAL_ADDRESSES: OriginEnvObject.shape.INTERNAL_ADDRESSES.default(['127.0.0.1', '::1']),
 })
-  .transform((env) => ({ ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://${env.EDGE_HOST}:${env.EDGE_PORT}` }))
+  .transform(({ LIVE_RTMP_URL, ...env }) => ({
+    ...env,
+    PUBLIC_URL: env.PUBLIC_URL ?? `http://${env.EDGE_HOST}:${env.EDGE_PORT}`,
+    /** Set when the operator named it; else `npm start` derives it from the bound ingest port. */
+    LIVE_RTMP_URL_GIVEN: LIVE_RTMP_URL,
+    LIVE_RTMP_URL: LIVE_RTMP_URL ?? `rtmp://127.0.0.1:${env.INGEST_RTMP_PORT}/live`,
+  }))
   .superRefine(requireS3Settings);
 
 export type StartEnv = z.infer<typeof StartEnvSchema>;

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, startPlatform } from '../test/support/platform.js';
@@ -13,11 +14,12 @@ describe('npm start', () => {
   let dataDir: string;
   let originPort: number;
   let edgePort: number;
+  let ingestPort: number;
   const output = () => platform.output();
 
   beforeAll(async () => {
     platform = await startPlatform();
-    ({ child, dataDir, originPort, edgePort } = platform);
+    ({ child, dataDir, originPort, edgePort, ingestPort } = platform);
   }, 130_000);
 
   afterAll(() => platform.stop());
@@ -27,6 +29,7 @@ describe('npm start', () => {
     expect(output()).toContain(`http://127.0.0.1:${edgePort}/`);
     expect(output()).toContain(`http://127.0.0.1:${originPort}/healthz`);
     expect(output()).toContain('embedded PGlite');
+    expect(output()).toContain(`RTMP:     rtmp://127.0.0.1:${ingestPort}/live`);
   });
 
   it('serves the origin health checks on embedded PGlite', async () => {
@@ -149,5 +152,12 @@ describe('npm start', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     await expect(fetch(`http://127.0.0.1:${originPort}/healthz`)).rejects.toThrow();
+    // The in-process ingest let go of its port too.
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(ingestPort, '127.0.0.1', resolve);
+    });
+    await new Promise((resolve) => probe.close(resolve));
   });
 });

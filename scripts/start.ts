@@ -2,12 +2,16 @@
  * `npm start`: the whole platform on embedded defaults, in one terminal.
  * - origin in this process, on PGlite under DATA_DIR and local disk storage;
  * - a transcoder in this process, pulling jobs from the origin like a remote one would;
+ * - the RTMP ingest in this process, asking the origin about each stream key;
  * - the edge worker under `wrangler dev` (real workerd), pointed at the origin, its vars and
  *   secrets in a 0600 file under DATA_DIR (never on the command line).
- * Ctrl-C stops both.
+ * Ctrl-C stops them all.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
+import { parseIngestEnv } from '../ingest/src/env.js';
+import { startIngest } from '../ingest/src/main.js';
 import { startOrigin } from '../origin/src/main.js';
 import { nodeVersionProblem } from '../protocol/runtime.js';
 import { parseTranscoderEnv } from '../transcoder/src/env.js';
@@ -34,6 +38,19 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+}
+
+/** A port nothing listens on right now (for INGEST_RTMP_PORT=0; the origin must know it up front). */
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error('no free port');
+  return address.port;
 }
 
 function startEdge(host: string, port: number, dataDir: string, vars: Record<string, string>): ChildProcess {
@@ -69,8 +86,12 @@ const env = parseStartEnv();
 // hls.js and tus-js-client are served to browsers from edge/public; copy the locked builds there.
 buildWebAssets();
 const secrets = loadOrCreateSecrets(path.resolve(env.DATA_DIR));
+// The origin hands encoders the RTMP URL in its live API, so ingest's port is settled before it starts.
+const ingestHost = '127.0.0.1';
+const ingestPort = env.INGEST_RTMP_PORT || (await freePort(ingestHost));
 const origin = await startOrigin({
   ...env,
+  LIVE_RTMP_URL: env.LIVE_RTMP_URL_GIVEN ?? `rtmp://${ingestHost}:${ingestPort}/live`,
   INTERNAL_API_TOKEN: env.INTERNAL_API_TOKEN ?? secrets.internalApiToken,
   RUNNER_REGISTRATION_TOKEN: env.RUNNER_REGISTRATION_TOKEN ?? secrets.runnerRegistrationToken,
 });
@@ -85,6 +106,20 @@ const transcoder = await startTranscoder(
   console.error(
     `The transcoder did not start (${(error as Error).message}); uploads will wait in the queue.`,
   );
+  return undefined;
+});
+// A busy RTMP port (another ingest, OBS's own server) leaves the rest of the platform usable.
+const ingest = await startIngest(
+  parseIngestEnv({
+    ORIGIN_URL: origin.url,
+    INTERNAL_API_TOKEN: origin.internalApiToken,
+    INGEST_HOST: ingestHost,
+    INGEST_RTMP_PORT: String(ingestPort),
+    INGEST_NODE_NAME: 'ingest-local',
+    LOG_LEVEL: env.LOG_LEVEL,
+  }),
+).catch((error: unknown) => {
+  console.error(`The RTMP ingest did not start (${(error as Error).message}); live streaming is off.`);
   return undefined;
 });
 // Shared rate limits: an Upstash endpoint if given, else the bundled bridge in front of REDIS_URL.
@@ -121,6 +156,7 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   edge.kill('SIGTERM');
+  await ingest?.close();
   await transcoder?.stop();
   await bridge?.close();
   await origin.close();
@@ -149,6 +185,7 @@ console.log(`
     API:      ${edgeUrl}/api/v1/openapi.json
     Origin:   ${origin.url}/healthz  (regional API core)
     Limits:   ${'UPSTASH_REDIS_REST_URL' in upstash ? `Redis through ${upstash.UPSTASH_REDIS_REST_URL}` : 'in memory (set REDIS_URL to share them)'}
+    RTMP:     ${ingest ? `${env.LIVE_RTMP_URL_GIVEN ?? ingest.rtmpUrl}  (publish to <url>/<stream key>)` : 'no ingest (see the error above)'}
     Jobs:     ${transcoder ? 'transcoder running in this process' : 'no transcoder (FFmpeg missing)'}
     Data:     ${path.resolve(env.DATA_DIR)} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})
 

@@ -33,6 +33,8 @@ export const WEB_CASES = [
   'password',
   'internal',
   'encoding',
+  'live',
+  'ended',
 ] as const;
 export type WebCase = (typeof WEB_CASES)[number];
 
@@ -63,6 +65,8 @@ declare module 'vitest' {
       other: { email: string; password: string };
       /** A user with no channel, for the upload page's create-a-channel branch. */
       newcomer: { email: string; password: string };
+      /** A second channel of the owner, with no live endpoint until the Go-live tests make one. */
+      liveHandle: string;
       videos: Record<WebCase, string>;
       /** Title with markup in it, which every page must show as text. */
       hostileTitle: string;

@@ -56,3 +56,12 @@ export async function signIn(who: 'owner' | 'other' | 'newcomer'): Promise<strin
   if (res.status !== 303) throw new Error(`sign-in failed with ${res.status}: ${await res.text()}`);
   return cookiesOf(res);
 }
+
+/** Every `<input|select|textarea id=X>` that is not hidden and has no `<label for=X>`. */
+export function unlabelledControls(page: string): string[] {
+  const ids = [
+    ...page.matchAll(/<(?:input|select|textarea)\b(?![^>]*type="hidden")[^>]*\bid="([^"]+)"/g),
+  ].map((m) => m[1]);
+  const labelled = new Set([...page.matchAll(/<label for="([^"]+)"/g)].map((m) => m[1]));
+  return ids.filter((id): id is string => id !== undefined && !labelled.has(id));
+}

@@ -15,7 +15,8 @@ const HOSTILE_TITLE = '<script>alert("owned")</script> & <b>friends</b>';
  * Starts the real origin on a loopback port with a channel owner, another user and a newcomer,
  * and one video per state or privacy case the watch page distinguishes. The ready video has a
  * thumbnail in storage, so lists can show signed thumbnail URLs; `encoding` is ready from its
- * fast-first-play rendition while a leased job encodes the ladder (40%).
+ * fast-first-play rendition while a leased job encodes the ladder (40%); `live` is on air and
+ * `ended` a live that stopped. A second channel of the owner is left for the Go-live page tests.
  */
 export default async function setup(project: TestProject) {
   const t = await createTestApp('pglite');
@@ -30,6 +31,11 @@ export default async function setup(project: TestProject) {
   const channel = await t.call('POST', '/api/v1/channels', {
     token: owner.token,
     body: { handle, displayName: 'Web <Studio>', description: 'Tests & more' },
+  });
+  const liveHandle = `live_${owner.userId.slice(0, 6)}`;
+  await t.call('POST', '/api/v1/channels', {
+    token: owner.token,
+    body: { handle: liveHandle, displayName: 'Live <Desk>' },
   });
   const ids = {} as Record<WebCase, string>;
   for (const name of WEB_CASES) {
@@ -48,6 +54,9 @@ export default async function setup(project: TestProject) {
     ids[name] = id;
     if (name === 'processing') {
       await t.database.db.update(videos).set({ state: 'transcoding', progress: 40 }).where(eq(videos.id, id));
+    } else if (name === 'live' || name === 'ended') {
+      // As a live session makes them: no assets, on air or stopped.
+      await t.database.db.update(videos).set({ state: name }).where(eq(videos.id, id));
     } else if (name === 'failed') {
       await t.database.db
         .update(videos)
@@ -85,6 +94,7 @@ export default async function setup(project: TestProject) {
     owner: { email: owner.email, password: owner.password, username: owner.username, handle },
     other: { email: other.email, password: other.password },
     newcomer: { email: newcomer.email, password: newcomer.password },
+    liveHandle,
     videos: ids,
     hostileTitle: HOSTILE_TITLE,
   });

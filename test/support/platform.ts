@@ -11,6 +11,8 @@ export interface RunningPlatform {
   dataDir: string;
   originPort: number;
   edgePort: number;
+  /** The in-process RTMP ingest's port: encoders publish to `rtmp://127.0.0.1:<port>/live/<key>`. */
+  ingestPort: number;
   edgeUrl: string;
   output: () => string;
   stop(): Promise<void>;
@@ -20,6 +22,8 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vidra-start-'));
   const originPort = await freePort();
   const edgePort = await freePort();
+  // Never the default 1935: suites run side by side, and a developer may have an encoder target open.
+  const ingestPort = await freePort();
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
@@ -28,6 +32,7 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
       DATA_DIR: dataDir,
       PORT: String(originPort),
       EDGE_PORT: String(edgePort),
+      INGEST_RTMP_PORT: String(ingestPort),
       LOG_LEVEL: 'warn',
       ...extraEnv,
     },
@@ -50,6 +55,7 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
     dataDir,
     originPort,
     edgePort,
+    ingestPort,
     edgeUrl: `http://127.0.0.1:${edgePort}`,
     output: () => output,
     async stop() {

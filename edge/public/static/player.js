@@ -1,5 +1,6 @@
 // Vidra player: hls.js where Media Source Extensions exist, native HLS otherwise (Safari on iOS),
-// with our own controls, a quality menu and storyboard previews over the seek bar.
+// with our own controls, a quality menu and storyboard previews over the seek bar. A live video
+// (`data-live`) plays in hls.js's low-latency mode, shows its latency and can jump back to live.
 (() => {
   /** `65.2` -> `1:05`. */
   const clock = (seconds) => {
@@ -106,6 +107,37 @@
     });
   }
 
+  /**
+   * Live controls: the current latency (`hls.latency`, seconds behind the live edge) and a
+   * "back to live" button that seeks to `hls.liveSyncPosition`, the position hls.js aims to hold.
+   */
+  function liveControls(root, hls, video) {
+    const value = root.querySelector('[data-latency-value]');
+    const back = root.querySelector('[data-action="live-edge"]');
+    if (!hls) {
+      // Native HLS (Safari) keeps to the live edge itself and reports no latency.
+      root.querySelector('[data-latency]').hidden = true;
+      back.hidden = true;
+      return;
+    }
+    back.disabled = false;
+    back.addEventListener('click', () => {
+      const target = hls.liveSyncPosition;
+      if (Number.isFinite(target)) video.currentTime = target;
+      if (video.paused) video.play().catch(() => {});
+    });
+    const show = () => {
+      const latency = hls.latency;
+      if (!Number.isFinite(latency) || latency <= 0) return;
+      value.textContent = `${latency.toFixed(1)} s`;
+      root.dataset.latency = latency.toFixed(3);
+      // Seconds behind where low-latency playback aims to be; far behind, the button stands out.
+      const behind = latency - (hls.targetLatency ?? latency);
+      back.classList.toggle('behind', behind > 3);
+    };
+    setInterval(show, 500);
+  }
+
   /** Start playing `urls` (from playback issuance) in the player shell `root`. */
   function start(root, urls) {
     const video = root.querySelector('video');
@@ -118,8 +150,10 @@
     };
     if (urls.thumbnail) video.poster = urls.thumbnail;
     let hls;
+    const live = root.dataset.live === 'true';
     if (window.Hls?.isSupported()) {
-      hls = new window.Hls();
+      // Low-latency mode loads LL-HLS parts and blocks on playlist reloads (`_HLS_msn`/`_HLS_part`).
+      hls = new window.Hls(live ? { lowLatencyMode: true, backBufferLength: 30 } : {});
       hls.on(window.Hls.Events.MANIFEST_PARSED, () => qualityMenu(root, hls, select, say));
       hls.on(window.Hls.Events.ERROR, (_event, data) => {
         if (!data.fatal) return;
@@ -162,20 +196,41 @@
     full.addEventListener('click', () =>
       document.fullscreenElement ? document.exitFullscreen() : root.requestFullscreen().catch(() => {}),
     );
-    const current = root.querySelector('[data-current]');
-    const total = root.querySelector('[data-duration]');
-    video.addEventListener('durationchange', () => {
-      total.textContent = clock(video.duration);
-    });
-    video.addEventListener('timeupdate', () => {
-      current.textContent = clock(video.currentTime);
-      if (video.duration) seek.value = String(Math.round((video.currentTime / video.duration) * 1000));
-      seek.setAttribute('aria-valuetext', `${clock(video.currentTime)} of ${clock(video.duration)}`);
-    });
-    seek.addEventListener('input', () => {
-      if (video.duration) video.currentTime = (seek.value / 1000) * video.duration;
-    });
-    if (urls.storyboard) storyboard(root, video, seek, urls.storyboard);
+    if (live) {
+      liveControls(root, hls, video);
+      // The seek bar spans the DVR window: what the browser can seek to, up to the live edge.
+      const window_ = () => {
+        const ranges = video.seekable;
+        return ranges.length ? { start: ranges.start(0), end: ranges.end(ranges.length - 1) } : undefined;
+      };
+      video.addEventListener('timeupdate', () => {
+        const range = window_();
+        if (!range || range.end <= range.start) return;
+        seek.value = String(
+          Math.round(((video.currentTime - range.start) / (range.end - range.start)) * 1000),
+        );
+        seek.setAttribute('aria-valuetext', `${clock(range.end - video.currentTime)} behind live`);
+      });
+      seek.addEventListener('input', () => {
+        const range = window_();
+        if (range) video.currentTime = range.start + (seek.value / 1000) * (range.end - range.start);
+      });
+    } else {
+      const current = root.querySelector('[data-current]');
+      const total = root.querySelector('[data-duration]');
+      video.addEventListener('durationchange', () => {
+        total.textContent = clock(video.duration);
+      });
+      video.addEventListener('timeupdate', () => {
+        current.textContent = clock(video.currentTime);
+        if (video.duration) seek.value = String(Math.round((video.currentTime / video.duration) * 1000));
+        seek.setAttribute('aria-valuetext', `${clock(video.currentTime)} of ${clock(video.duration)}`);
+      });
+      seek.addEventListener('input', () => {
+        if (video.duration) video.currentTime = (seek.value / 1000) * video.duration;
+      });
+    }
+    if (urls.storyboard && !live) storyboard(root, video, seek, urls.storyboard);
     say('Ready to play.');
   }
 

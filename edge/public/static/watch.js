@@ -93,7 +93,23 @@
     });
   }
 
+  /** A live video: say so when the stream ends (the player keeps what it buffered). */
+  function followLive(notice) {
+    window.VidraEvents.follow(notice.dataset.videoId, {
+      onUpdate(update) {
+        if (update.state === 'live') return;
+        notice.textContent =
+          update.state === 'ended'
+            ? 'This live stream has ended.'
+            : 'This live stream has ended. Reload the page to watch the replay.';
+        notice.hidden = false;
+      },
+    });
+  }
+
   const player = document.querySelector('[data-player]');
+  const liveStatus = document.querySelector('[data-live-status]');
+  if (liveStatus) followLive(liveStatus);
   const ladder = document.querySelector('[data-ladder-status]');
   if (ladder) followLadder(ladder);
   const gate = document.querySelector('[data-password-form]');

@@ -6,7 +6,7 @@ import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
 import { thumbnailUrls } from './thumbnails.js';
-import { Pager, VideoGrid } from './video-list.js';
+import { isWatchable, Pager, VideoGrid } from './video-list.js';
 
 const PAGE_SIZE = 24;
 
@@ -37,13 +37,13 @@ function apiTrouble(c: Context<EdgeEnv>, status: number, viewer: Parameters<type
 
 /**
  * `GET /`: the latest public videos. The list is asked for anonymously on purpose, so the home
- * page shows every visitor the same thing, and only ready videos are shown there.
+ * page shows every visitor the same thing, and only ready and live videos are shown there.
  */
 export async function homePage(c: Context<EdgeEnv>) {
   const session = await getSession(c);
   const res = await callApi(c, `/api/v1/videos?${listQuery(c)}`, VideoPageMiniSchema);
   if (!res.ok) return apiTrouble(c, res.status, session.viewer);
-  const videos = res.data.items.filter((video) => video.state === 'ready');
+  const videos = res.data.items.filter(isWatchable);
   const thumbnails = await thumbnailUrls(c, videos);
   return sendPage(
     c,
@@ -63,7 +63,7 @@ export async function homePage(c: Context<EdgeEnv>) {
 }
 
 /**
- * `GET /c/:handle`: a channel and its videos. Visitors see its ready videos; the owner also sees
+ * `GET /c/:handle`: a channel and its videos. Visitors see its ready and live videos; the owner also sees
  * the ones still processing, failed or not public, labelled, so the channel doubles as their list.
  */
 export async function channelPage(c: Context<EdgeEnv>) {
@@ -97,7 +97,7 @@ export async function channelPage(c: Context<EdgeEnv>) {
     },
   );
   if (!list.ok) return apiTrouble(c, list.status, session.viewer);
-  const videos = isOwner ? list.data.items : list.data.items.filter((video) => video.state === 'ready');
+  const videos = isOwner ? list.data.items : list.data.items.filter(isWatchable);
   const thumbnails = await thumbnailUrls(c, videos);
   return sendPage(
     c,
@@ -111,6 +111,9 @@ export async function channelPage(c: Context<EdgeEnv>) {
             <p>
               <a class="button" href="/upload">
                 Upload a video
+              </a>{' '}
+              <a class="button" href={`/channels/${encodeURIComponent(channel.data.handle)}/live`}>
+                Go live
               </a>
             </p>
           ) : null}

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { signIn, WEB, web } from '../../test/web-client.js';
+import { signIn, unlabelledControls, WEB, web } from '../../test/web-client.js';
 
 const html = async (res: Response) => {
   expect(res.headers.get('content-type')).toMatch(/^text\/html/);
   return res.text();
 };
-
-/** Every `<input|select|textarea id=X>` that is not hidden has a `<label for=X>`. */
-function unlabelledControls(page: string): string[] {
-  const ids = [
-    ...page.matchAll(/<(?:input|select|textarea)\b(?![^>]*type="hidden")[^>]*\bid="([^"]+)"/g),
-  ].map((m) => m[1]);
-  const labelled = new Set([...page.matchAll(/<label for="([^"]+)"/g)].map((m) => m[1]));
-  return ids.filter((id): id is string => id !== undefined && !labelled.has(id));
-}
 
 describe('web pages: shell and lists', () => {
   it('renders the home page with language, landmarks, a skip link and one stylesheet', async () => {

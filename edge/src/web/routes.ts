@@ -4,6 +4,7 @@ import { authPage, authSubmit, logoutPage, logoutSubmit } from './auth-pages.js'
 import { cookieAuthBridge } from './bridge.js';
 import { channelPage, homePage } from './browse-pages.js';
 import { newChannelPage, newChannelSubmit } from './channel-form.js';
+import { liveCreateSubmit, livePage, liveRotateSubmit, liveSettingsSubmit } from './live-page.js';
 import { uploadPage } from './upload-page.js';
 import { watchPage } from './watch-page.js';
 
@@ -28,5 +29,9 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.get('/upload', uploadPage);
   web.get('/channels/new', newChannelPage);
   web.post('/channels/new', newChannelSubmit);
+  web.get('/channels/:handle/live', livePage);
+  web.post('/channels/:handle/live', liveCreateSubmit);
+  web.post('/channels/:handle/live/key', liveRotateSubmit);
+  web.post('/channels/:handle/live/settings', liveSettingsSubmit);
   return web;
 }

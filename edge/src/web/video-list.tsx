@@ -22,9 +22,13 @@ const STATE_LABELS: Partial<Record<VideoDto['state'], string>> = {
   queued: 'Processing',
   transcoding: 'Processing',
   failed: 'Failed',
+  ended: 'Live ended',
 };
 
-/** One video in a grid: thumbnail (when there is one), title, channel and duration. */
+/** What every visitor may find in a list: videos that play now, on demand or live. */
+export const isWatchable = (video: VideoDto) => video.state === 'ready' || video.state === 'live';
+
+/** One video in a grid: thumbnail (when there is one), title, channel, and its duration or live badge. */
 function VideoCard(props: { video: VideoDto; thumbnail: string | undefined; showChannel: boolean }) {
   const { video } = props;
   const status = STATE_LABELS[video.state];
@@ -39,6 +43,11 @@ function VideoCard(props: { video: VideoDto; thumbnail: string | undefined; show
               ▶
             </span>
           )}
+          {video.state === 'live' ? (
+            <span class="badge badge-live live-overlay" aria-hidden="true">
+              Live
+            </span>
+          ) : null}
           {video.durationSeconds !== null && video.state === 'ready' ? (
             <time class="duration" datetime={isoDuration(video.durationSeconds)}>
               {formatDuration(video.durationSeconds)}
@@ -51,6 +60,7 @@ function VideoCard(props: { video: VideoDto; thumbnail: string | undefined; show
         {props.showChannel ? (
           <a href={`/c/${encodeURIComponent(video.channel.handle)}`}>{video.channel.displayName}</a>
         ) : null}
+        {video.state === 'live' ? <span class="badge badge-live">Live now</span> : null}
         {status ? <span class="badge">{status}</span> : null}
         {video.privacy !== 'public' ? <span class="badge">{video.privacy}</span> : null}
       </p>

@@ -4,7 +4,7 @@ import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
-import { FailedView, PasswordView, ProcessingView, ReadyView } from './watch-views.js';
+import { EndedView, FailedView, LiveView, PasswordView, ProcessingView, ReadyView } from './watch-views.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -13,6 +13,8 @@ const PLAYER_SCRIPTS = ['/static/vendor/hls.min.js', '/static/player.js', '/stat
 const PROCESSING_SCRIPTS = ['/static/progress.js', '/static/watch.js'];
 /** A ready video still encoding its ladder also follows the encoding's progress. */
 const ENCODING_PLAYER_SCRIPTS = ['/static/vendor/hls.min.js', '/static/player.js', ...PROCESSING_SCRIPTS];
+/** A live video follows its state too (same scripts), to say when the stream ended. */
+const LIVE_PLAYER_SCRIPTS = ENCODING_PLAYER_SCRIPTS;
 
 /**
  * `GET /w/:id`: the watch page. What it shows follows what the API answers for this viewer:
@@ -89,6 +91,23 @@ export async function watchPage(c: Context<EdgeEnv>) {
         scripts={video.processing ? ENCODING_PLAYER_SCRIPTS : PLAYER_SCRIPTS}
       >
         <ReadyView video={video} />
+      </Layout>,
+    );
+  }
+  if (video.state === 'live') {
+    // progress.js follows the video's state, so the page says so when the stream ends.
+    return sendPage(
+      c,
+      <Layout title={video.title} viewer={viewer} path={path} scripts={LIVE_PLAYER_SCRIPTS}>
+        <LiveView video={video} />
+      </Layout>,
+    );
+  }
+  if (video.state === 'ended') {
+    return sendPage(
+      c,
+      <Layout title={video.title} viewer={viewer} path={path}>
+        <EndedView video={video} />
       </Layout>,
     );
   }

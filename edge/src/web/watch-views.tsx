@@ -26,9 +26,21 @@ function VideoDetails(props: { video: VideoDto }) {
  * of our own, because the native seek bar cannot report where the pointer hovers. Everything is a
  * real button, range or select, so it works from the keyboard and is announced properly.
  */
-function Player(props: { id: string; title: string; locked: boolean; duration?: number | null }) {
+function Player(props: {
+  id: string;
+  title: string;
+  locked: boolean;
+  duration?: number | null;
+  live?: boolean;
+}) {
   return (
-    <div class="player" data-player data-video-id={props.id} hidden={props.locked}>
+    <div
+      class="player"
+      data-player
+      data-video-id={props.id}
+      data-live={props.live ? 'true' : undefined}
+      hidden={props.locked}
+    >
       <div class="player-frame">
         {/* biome-ignore lint/a11y/useMediaCaption: the pipeline produces no caption tracks yet. */}
         <video playsinline preload="none" aria-label={`Video: ${props.title}`} />
@@ -44,9 +56,23 @@ function Player(props: { id: string; title: string; locked: boolean; duration?: 
           <button type="button" data-action="play" disabled>
             Play
           </button>
-          <span class="time" aria-hidden="true">
-            <span data-current>0:00</span> / <span data-duration>{formatDuration(props.duration ?? 0)}</span>
-          </span>
+          {props.live ? (
+            <>
+              <span class="badge badge-live">Live</span>
+              {/* hls.js's distance to the live edge, kept current by player.js. */}
+              <span class="latency" data-latency aria-live="off">
+                Latency: <span data-latency-value>…</span>
+              </span>
+              <button type="button" data-action="live-edge" disabled>
+                Back to live
+              </button>
+            </>
+          ) : (
+            <span class="time" aria-hidden="true">
+              <span data-current>0:00</span> /{' '}
+              <span data-duration>{formatDuration(props.duration ?? 0)}</span>
+            </span>
+          )}
           <button type="button" data-action="mute" aria-pressed="false" disabled>
             Mute
           </button>
@@ -91,6 +117,33 @@ export function ReadyView(props: { video: VideoDto }) {
       ) : null}
       <VideoDetails video={props.video} />
     </article>
+  );
+}
+
+/**
+ * A video on air: the same player in low-latency live mode (player.js reads `data-live`), with the
+ * current latency and a "back to live" button instead of a duration.
+ */
+export function LiveView(props: { video: VideoDto }) {
+  return (
+    <article class="watch" aria-labelledby="video-title">
+      <Player id={props.video.id} title={props.video.title} locked={false} live />
+      <p class="notice" role="status" data-live-status data-video-id={props.video.id} hidden />
+      <VideoDetails video={props.video} />
+    </article>
+  );
+}
+
+/** A live that stopped: nothing plays until its recording (if any) becomes a replay. */
+export function EndedView(props: { video: VideoDto }) {
+  return (
+    <section class="message" aria-labelledby="video-title">
+      <h1 id="video-title">{props.video.title}</h1>
+      <p class="notice">
+        This live stream has ended. If it was recorded, the replay appears here once it is ready.
+      </p>
+      {props.video.description ? <p class="description">{props.video.description}</p> : null}
+    </section>
   );
 }
 

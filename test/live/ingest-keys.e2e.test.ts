@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
+import { waitFor } from '../support/stack.js';
+
+interface Push {
+  code: number | null;
+  stderr: string;
+}
+
+/** Push a generated 320x180 stream as an encoder would (`seconds` long, 1 s GOP), to its end. */
+function push(url: string, seconds: number): Promise<Push> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      'ffmpeg',
+      [
+        ...['-hide_banner', '-loglevel', 'error', '-re'],
+        ...['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=30', '-f', 'lavfi', '-i', 'sine'],
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '30'],
+        ...['-c:a', 'aac', '-t', String(seconds), '-f', 'flv', url],
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 20) * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+/**
+ * Stream keys end to end through `npm start`: the key comes from the live API through the edge,
+ * the in-process ingest checks it with the origin, and the channel goes live and ends again.
+ */
+describe('live: stream keys through npm start', () => {
+  let platform: RunningPlatform;
+  let owner: Awaited<ReturnType<typeof apiUser>>;
+  let rtmp: string;
+  let channelId: string;
+  const handle = 'onair';
+  const live = () => owner.call('GET', `/api/v1/channels/${handle}/live`);
+  const video = (id: string) => owner.call('GET', `/api/v1/videos/${id}`);
+
+  beforeAll(async () => {
+    platform = await startPlatform({ LIVE_RECONNECT_SECONDS: '3', X264_PRESET: 'ultrafast' });
+    owner = await apiUser(platform.edgeUrl, 'streamer');
+    channelId = (await owner.call('POST', '/api/v1/channels', { handle, displayName: 'On air' })).id;
+    rtmp = `rtmp://127.0.0.1:${platform.ingestPort}/live`;
+  }, 130_000);
+
+  afterAll(() => platform?.stop());
+
+  it('refuses a key that was never issued, and starts no session', async () => {
+    const created = await owner.call('POST', `/api/v1/channels/${handle}/live`);
+    // The API hands out the URL of the ingest npm start runs, on its bound port.
+    expect(created.ingest.rtmpUrl).toBe(rtmp);
+    expect(created.ingest.streamKey).toEqual(expect.any(String));
+    const refused = await push(`${rtmp}/not-a-key-${'x'.repeat(40)}`, 2);
+    expect(refused.code).not.toBe(0);
+    expect(await live()).toMatchObject({ state: 'idle', videoId: null });
+  }, 30_000);
+
+  let videoId: string;
+  let oldKey: string;
+
+  it('goes live with the issued key, and ends once the push stopped and the window passed', async () => {
+    const rotated = await owner.call('POST', `/api/v1/channels/${handle}/live/key`);
+    oldKey = rotated.ingest.streamKey;
+    const pushing = push(`${rtmp}/${oldKey}`, 6);
+    const onAir = await waitFor(
+      async () => {
+        const state = await live();
+        return state.state === 'live' && state.videoId ? state : undefined;
+      },
+      15_000,
+      platform.output,
+    );
+    videoId = onAir.videoId;
+    expect(await video(videoId)).toMatchObject({ id: videoId, state: 'live' });
+    const done = await pushing;
+    expect(done.code, done.stderr).toBe(0);
+    // LIVE_RECONNECT_SECONDS=3: the session ends within the window plus one sweep.
+    const ended = await waitFor(
+      async () => {
+        const current = await video(videoId);
+        return current.state === 'live' ? undefined : current;
+      },
+      20_000,
+      platform.output,
+    );
+    expect(ended.state).toBe('ended');
+    expect(await live()).toMatchObject({ state: 'idle', videoId: null });
+  }, 60_000);
+
+  it('refuses the old key once rotated: ffmpeg fails and no new video appears', async () => {
+    const before = await owner.call('GET', `/api/v1/videos?channelId=${channelId}&limit=50`);
+    const rotated = await owner.call('POST', `/api/v1/channels/${handle}/live/key`);
+    expect(rotated.ingest.streamKey).not.toBe(oldKey);
+    const refused = await push(`${rtmp}/${oldKey}`, 2);
+    expect(refused.code).not.toBe(0);
+    expect(await live()).toMatchObject({ state: 'idle', videoId: null });
+    const after = await owner.call('GET', `/api/v1/videos?channelId=${channelId}&limit=50`);
+    expect(after.items.map((v: { id: string }) => v.id)).toEqual(
+      before.items.map((v: { id: string }) => v.id),
+    );
+    expect((await video(videoId)).state).toBe('ended');
+  }, 30_000);
+});
