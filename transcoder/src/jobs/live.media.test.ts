@@ -3,96 +3,23 @@
  * ingest endpoints), a real encoder pushing to it, and a double of the origin's runner live
  * endpoints receiving what the job pushes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIngestEnv } from '../../../ingest/src/env.js';
-import { type RunningIngest, startIngest } from '../../../ingest/src/main.js';
-import { OriginDouble } from '../../../ingest/test/origin-double.js';
 import { renderMediaPlaylist } from '../../../protocol/live-hls/playlist.js';
-import type { AcceptedJobOf } from '../../../protocol/runner.js';
-import { LiveRunnerDouble } from '../../test/live-runner-double.js';
-import { OriginClient } from '../origin-client.js';
-import { runLiveJob } from './live.js';
-
-const TOKEN = 'test-internal-token';
-const JOB_ID = randomUUID();
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return Date.now();
-}
+import { startLiveFixture, until } from '../../test/live-fixture.js';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 describe('the live job against a real RTMP ingest', () => {
-  const ingestOrigin = new OriginDouble(TOKEN);
-  const runnerOrigin = new LiveRunnerDouble(JOB_ID);
-  const logs: { msg: string; restarts?: number; time: number }[] = [];
-  const work = new AbortController();
-  let ingest: RunningIngest;
-  let encoder: ChildProcess;
-  let encoderDone: Promise<number | null>;
-  let job: Promise<void>;
-  let dir = '';
+  let live: Awaited<ReturnType<typeof startLiveFixture>>;
+  let runnerOrigin: typeof live.runner;
   let stoppedAt = 0;
   let restartedAt = 0;
   let resumedAt = 0;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vidra-live-job-'));
-    await ingestOrigin.start();
-    await runnerOrigin.start();
-    ingest = await startIngest(
-      parseIngestEnv({
-        ORIGIN_URL: ingestOrigin.url,
-        INTERNAL_API_TOKEN: TOKEN,
-        INGEST_RTMP_PORT: '0',
-        INGEST_NODE_NAME: 'ingest-test',
-      }),
-      pino({ level: 'silent' }),
-    );
-    const { streamName } = ingestOrigin.addChannel({ key: 'live_job_key' });
-    const accepted: AcceptedJobOf<'live'> = {
-      id: JOB_ID,
-      kind: 'live',
-      attempt: 1,
-      leaseSeconds: 3,
-      videoId: randomUUID(),
-      filesUrl: `/api/v1/runners/jobs/${JOB_ID}/files/`,
-      sessionId: randomUUID(),
-      sourceUrl: `rtmp://127.0.0.1:${ingest.rtmpPort}/live/${streamName}`,
-      ladder: 'source',
-    };
-    const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-    // The job starts before the encoder publishes: the pull races the publish and is retried.
-    job = runLiveJob({
-      job: accepted,
-      client: new OriginClient(runnerOrigin.url),
-      log,
-      dir,
-      signal: work.signal,
-      reportProgress: () => {},
-      media: { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' },
-    });
-    job.catch(() => {});
-    // biome-ignore format: an option and its value per line
-    encoder = spawn('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-re',
-      '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=30', '-f', 'lavfi', '-i', 'sine',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '30', '-c:a', 'aac',
-      '-t', '9', '-f', 'flv', `rtmp://127.0.0.1:${ingest.rtmpPort}/live/live_job_key`,
-    ], { stdio: 'ignore' });
-    encoderDone = new Promise((resolve) => encoder.on('close', resolve));
-
+    live = await startLiveFixture({ ladder: 'source', seconds: 9 });
+    runnerOrigin = live.runner;
+    const { logs, encoder } = live;
     // Live for a while, then the encoder freezes (SIGSTOP keeps its connection open, silent).
     await until(
       () => (runnerOrigin.states.at(-1)?.state.renditions[0]?.state.segments.length ?? 0) >= 3,
@@ -119,15 +46,8 @@ describe('the live job against a real RTMP ingest', () => {
   }, 60_000);
 
   afterAll(async () => {
-    work.abort(new Error('test over'));
-    encoder?.kill('SIGKILL');
-    await job?.catch(() => {});
-    await ingest?.close();
-    await runnerOrigin.stop();
-    await ingestOrigin.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await live?.close();
   });
-
   it('pushes the init, ~200 ms parts and 1 s segments of the copied source', () => {
     const source = runnerOrigin.files.filter((f) => f.rendition === 'source');
     expect(source.some((f) => f.file === 'init.mp4')).toBe(true);
@@ -183,7 +103,7 @@ describe('the live job against a real RTMP ingest', () => {
 
   it('restarts a stalled FFmpeg within 5 s and continues after a discontinuity', () => {
     expect(restartedAt - stoppedAt).toBeLessThan(5000);
-    const restart = logs.find((l) => l.msg.includes('FFmpeg restarted'));
+    const restart = live.logs.find((l) => l.msg.includes('FFmpeg restarted'));
     expect(restart?.restarts).toBe(1);
     const last = runnerOrigin.states.at(-1)?.state.renditions[0]?.state;
     const resumed = last?.segments.find((s) => s.discontinuity);
@@ -191,10 +111,10 @@ describe('the live job against a real RTMP ingest', () => {
   });
 
   it('stops FFmpeg at once when the lease is lost', async () => {
-    await encoderDone;
+    await live.encoderDone;
     const before = Date.now();
-    work.abort(new Error('lease-lost'));
-    await expect(job).rejects.toThrow('lease-lost');
+    live.loseLease();
+    await expect(live.job).rejects.toThrow('lease-lost');
     expect(Date.now() - before).toBeLessThan(1000);
   });
 });
