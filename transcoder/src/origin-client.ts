@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { z } from 'zod';
+import type { LiveStateInput } from '../../protocol/live.js';
 import {
   type AcceptedJobEnvelope,
   AcceptedJobEnvelopeSchema,
@@ -145,6 +146,32 @@ export class OriginClient {
     return (
       await this.#json(PublishOutcomeSchema, 'POST', `/api/v1/runners/jobs/${job.id}/${stage}`, outputs)
     ).outcome;
+  }
+
+  /**
+   * A live file (init segment, part or finished segment) of one rendition: the origin keeps parts
+   * for the live edge and stores inits and segments (protocol/live.ts, the live data path).
+   */
+  async putLiveFile(
+    job: { id: string },
+    rendition: string,
+    file: string,
+    bytes: Uint8Array,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.#call('PUT', `/api/v1/runners/jobs/${job.id}/live/files/${rendition}/${file}`, {
+      body: bytes as Uint8Array<ArrayBuffer>,
+      headers: { 'content-type': 'application/octet-stream' },
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  /** The packager state of every rendition; the origin renders the playlists from it. */
+  async putLiveState(job: { id: string }, state: LiveStateInput, signal?: AbortSignal): Promise<void> {
+    await this.#call('PUT', `/api/v1/runners/jobs/${job.id}/live/state`, {
+      json: state,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async fail(job: { id: string }, failure: FailInput): Promise<void> {

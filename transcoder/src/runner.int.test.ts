@@ -67,7 +67,7 @@ describe('runner', () => {
     runner.start();
     await until(() => calls.failed.length > 0);
     await runner.stop();
-    expect(calls.requested[0]).toEqual(['transcode']);
+    expect(calls.requested[0]).toEqual(['transcode', 'live']);
     expect(calls.failed).toEqual([
       { reason: 'This runner cannot run jobs of kind "deliver"', retryable: false },
     ]);

@@ -14,8 +14,8 @@ const transcodeJob = {
 };
 
 describe('job dispatch table', () => {
-  it('makes a transcoder ask for transcode jobs and nothing else', () => {
-    expect(handledKinds(JOB_HANDLERS)).toEqual(['transcode']);
+  it('makes a transcoder ask for transcode and live jobs and nothing else', () => {
+    expect(handledKinds(JOB_HANDLERS)).toEqual(['transcode', 'live']);
     expect(handledKinds({ deliver: async () => {}, transcode: async () => {} })).toEqual([
       'transcode',
       'deliver',

@@ -5,6 +5,7 @@ import {
   type JobKind,
   JobKindSchema,
 } from '../../../protocol/runner.js';
+import { runLiveJob } from './live.js';
 import { runTranscodeJob } from './transcode.js';
 import type { JobContext, JobHandler, JobHandlers } from './types.js';
 
@@ -12,12 +13,12 @@ export type { JobContext, JobHandler, JobHandlers } from './types.js';
 export { JobRejectedError } from './types.js';
 
 /**
- * What this transcoder can run, one handler per kind (PeerTube's table of builders). Live
- * packaging, recordings, cleanup and deliveries get their entry here when they exist; until then
+ * What this transcoder can run, one handler per kind (PeerTube's table of builders). Recordings, cleanup and deliveries get their entry here when they exist; until then
  * the origin never offers them to this runner.
  */
 export const JOB_HANDLERS: JobHandlers = {
   transcode: runTranscodeJob,
+  live: (ctx) => runLiveJob(ctx),
 };
 
 /** The kinds a runner with these handlers asks the origin for. */

@@ -109,3 +109,78 @@ function abortReason(signal: AbortSignal | undefined): Error {
   if (reason instanceof Error) return reason;
   return new DOMException('The operation was aborted', 'AbortError');
 }
+
+/** Options for startProcess. */
+export interface StartOptions {
+  /** Extra output pipes after stdout, as stdio fds 3, 4, ... (FFmpeg's `pipe:3`). */
+  extraOutputs?: number;
+  /** Receives the bytes of output `index` (0 is stdout, 1 is fd 3, ...) as they arrive. */
+  onOutput: (index: number, chunk: Uint8Array) => void;
+  maxStderrBytes?: number;
+  parentDeath?: ParentDeath;
+}
+
+/** A long-running child with binary output pipes, stopped on demand (the live FFmpeg). */
+export interface StartedProcess {
+  /** Settles once the child has exited and its pipes are closed. Never rejects. */
+  readonly exited: Promise<RunResult & { error?: Error }>;
+  /**
+   * SIGTERM, then SIGKILL after `graceMs` (0: SIGKILL at once). Resolves once it has exited.
+   * Under the `pipe` wrapper there is no SIGTERM to give: the command is SIGKILLed through it.
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * Starts a command without a shell, with its stdout (and `extraOutputs` more pipes) delivered as
+ * bytes, tied to this process's life like runProcess. The `pipe` wrapper keeps fd 3 for itself,
+ * so extra outputs need `setpriv` or `none`.
+ */
+export function startProcess(command: string, args: readonly string[], opts: StartOptions): StartedProcess {
+  const mode = opts.parentDeath ?? detectParentDeath();
+  const extra = opts.extraOutputs ?? 0;
+  if (extra > 0 && mode === 'pipe')
+    throw new Error('extra output pipes need setpriv or no parent-death wrapper');
+  const maxStderr = opts.maxStderrBytes ?? 64 * 1024;
+  const wrapped = withParentDeath(mode, command, args);
+  const child = spawn(wrapped.command, wrapped.args, {
+    stdio: ['pipe', 'pipe', 'pipe', ...Array.from({ length: extra }, () => 'pipe' as const)],
+    windowsHide: true,
+  });
+  child.stdin?.on('error', () => {});
+  if (mode !== 'pipe') child.stdin?.end();
+  let stderr = '';
+  let error: Error | undefined;
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-maxStderr);
+  });
+  for (let index = 0; index <= extra; index++) {
+    const stream = child.stdio[index === 0 ? 1 : index + 2];
+    stream?.on('data', (chunk: Buffer) => opts.onOutput(index, chunk));
+    stream?.on('error', () => {});
+  }
+  child.on('error', (e: NodeJS.ErrnoException) => {
+    error ??= e.code === 'ENOENT' ? new Error(`${command} is not installed or not on PATH`) : e;
+  });
+  const exited = new Promise<RunResult & { error?: Error }>((resolve) => {
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: '', stderr, ...(error ? { error } : {}) }),
+    );
+  });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const kill = () => {
+    if (mode === 'pipe') child.stdin?.destroy();
+    else if (running()) child.kill('SIGKILL');
+  };
+  return {
+    exited,
+    async stop(graceMs) {
+      if (graceMs <= 0 || mode === 'pipe') kill();
+      else if (running()) child.kill('SIGTERM');
+      const timer = graceMs > 0 ? setTimeout(kill, graceMs) : undefined;
+      await exited;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
