@@ -85,6 +85,22 @@ const AUDIENCE_FILES: Record<PlaybackAudience, RegExp> = {
   storyboard: new RegExp(`^(?:${esc(HLS_FILES.storyboardImage)}|${esc(HLS_FILES.storyboardVtt)})$`),
 };
 
+const NUMBERED_MEDIA = /^(?:seg_(\d{1,6})|part_(\d{1,6})_\d{1,3})\.m4s$/;
+const NUMBERED_INIT = /^init_(\d{1,4})\.mp4$/;
+
+/** The msn a live segment or part name is of (`seg_00042.m4s`, `part_00042_3.m4s`); else undefined. */
+export function liveMsnOf(name: string | undefined): number | undefined {
+  const match = name === undefined ? null : NUMBERED_MEDIA.exec(name);
+  return match ? Number(match[1] ?? match[2]) : undefined;
+}
+
+/** The generation of a live init segment name (`initName`'s inverse); undefined for anything else. */
+export function liveInitGenerationOf(name: string | undefined): number | undefined {
+  if (name === HLS_FILES.init) return 0;
+  const match = name === undefined ? null : NUMBERED_INIT.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** What a file inside a rendition folder is, for the live hub (`hlsFileKind`). */
 export type HlsFileKind = 'playlist' | 'init' | 'segment' | 'part';
 

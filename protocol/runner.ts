@@ -102,6 +102,14 @@ export const AcceptedJobSchemas = {
     ...ofVideo,
     filesUrl,
     ...LiveJobPayloadSchema.shape,
+    /**
+     * A re-leased (or restarted) job continues the stream: the msn of its first segment, one past
+     * the highest the origin has seen for this video. Part and segment names are immutable (the
+     * edge caches them so), so an attempt never starts again at 1. Absent: nothing was published yet.
+     */
+    firstMediaSequence: z.number().int().min(1).optional(),
+    /** With `firstMediaSequence`: the generation of the first init segment (one past the highest seen). */
+    firstInitGeneration: z.number().int().min(0).optional(),
   }),
   recording: envelope.extend({ kind: z.literal(JOB_KINDS.recording), ...ofVideo, filesUrl }),
   cleanup: envelope.extend({ kind: z.literal(JOB_KINDS.cleanup), ...ofVideo }),

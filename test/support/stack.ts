@@ -89,6 +89,22 @@ export function spawnTranscoder(
   return { child, output: () => output, workDir };
 }
 
+/** The processes whose parent is `pid`, with their command names, read from /proc. */
+export function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may hold spaces, so split after the last ')'.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(ppid) === pid && state !== 'Z' ? [{ pid: Number(entry), comm }] : [];
+    } catch {
+      return []; // exited while we looked
+    }
+  });
+}
+
 /** Kill a process group outright and wait for it to be gone. */
 export async function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

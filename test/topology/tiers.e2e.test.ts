@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/edge/load.js';
 import { POSTGRES_TEST_URL } from '../../origin/test/harness.js';
 import {
+  childrenOf,
   commandLines,
   generateClip,
   killGroup,
@@ -23,22 +24,6 @@ const RUNNER_REGISTRATION_TOKEN = 'tiers-runner-token-0123456789';
 /** `npm run <tier>` as compose or k8s would run it, in its own process group, output collected. */
 const npmRun = (tier: string, env: Record<string, string>) =>
   spawnTier(['npm', 'run', '--silent', tier], env);
-
-/** The processes whose parent is `pid`, with their command names, read from /proc. */
-function childrenOf(pid: number): Array<{ pid: number; comm: string }> {
-  return readdirSync('/proc').flatMap((entry) => {
-    if (!/^\d+$/.test(entry)) return [];
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid ...; comm may hold spaces, so split after the last ')'.
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(ppid) === pid && state !== 'Z' ? [{ pid: Number(entry), comm }] : [];
-    } catch {
-      return []; // exited while we looked
-    }
-  });
-}
 
 /** Whether a process runs (a zombie waiting for a container's init to reap it does not). */
 function isRunning(pid: number): boolean {

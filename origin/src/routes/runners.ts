@@ -110,7 +110,7 @@ export function runnerRoutes() {
       const services = c.get('services');
       const job = await acceptJob(services, c.req.valid('param').id, c.get('runnerId'));
       if (!job) throw new ConflictError('This job was taken by another runner or is not available');
-      return c.json(acceptedJobView(services, job), 200);
+      return c.json(await acceptedJobView(services, job), 200);
     })
     .openapi(progressRoute, async (c) => {
       const alive = await heartbeat(

@@ -58,9 +58,19 @@ export async function runLiveJob(ctx: JobContext<'live'>, options: LiveJobOption
   );
 
   let parts = 0;
+  // A re-leased job continues where the last attempt stopped: names are never reused.
+  const resume =
+    job.firstMediaSequence !== undefined
+      ? {
+          firstMediaSequence: job.firstMediaSequence,
+          firstInitGeneration: job.firstInitGeneration ?? 0,
+          discontinuity: true,
+        }
+      : {};
   const outputs: Output[] = liveRungs(job.ladder).map((rung) => {
     const output: Output = { rung, rendition: undefined as unknown as LiveRendition, bandwidth: 0 };
     output.rendition = new LiveRendition({
+      ...resume,
       now,
       onInit: ({ name, bytes }) => {
         output.facts = describeInit(bytes);

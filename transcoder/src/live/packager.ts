@@ -29,6 +29,13 @@ export interface PackagerOptions {
   windowSegments?: number;
   /** msn (and file number) of the first segment; a re-leased job continues after the last one. Default 1. */
   firstMediaSequence?: number;
+  /** Generation of the first init segment (`initName`); a re-leased job continues too. Default 0. */
+  firstInitGeneration?: number;
+  /**
+   * The stream continues another packager's (a re-leased job, whose window the hub keeps
+   * serving): the first segment carries `EXT-X-DISCONTINUITY`. Default false.
+   */
+  discontinuity?: boolean;
   /** Wall clock in epoch milliseconds; injected by tests. */
   now?: () => number;
   onInit?: (init: { name: string; bytes: Uint8Array }) => void;
@@ -72,11 +79,14 @@ export class LlHlsPackager {
       partTargetSeconds: 0.2,
       windowSegments: 7,
       firstMediaSequence: 1,
+      firstInitGeneration: 0,
+      discontinuity: false,
       now: Date.now,
       ...options,
     };
     if (this.#options.windowSegments < 7) throw new RangeError('an LL-HLS window holds at least 7 segments');
     this.#nextMsn = this.#options.firstMediaSequence;
+    this.#pendingDiscontinuity = this.#options.discontinuity;
     this.#targetDuration = Math.ceil(this.#options.targetSegmentSeconds - EPSILON);
     this.#partTarget = this.#options.partTargetSeconds;
     this.#state = this.#snapshot();
@@ -90,7 +100,7 @@ export class LlHlsPackager {
   /** The init segment of the stream (ftyp + moov). Unchanged bytes after a reconnect are ignored. */
   pushInit(init: InitUnit): void {
     if (this.#init && equalBytes(this.#init.bytes, init.bytes)) return;
-    const generation = this.#init ? this.#init.generation + 1 : 0;
+    const generation = this.#init ? this.#init.generation + 1 : this.#options.firstInitGeneration;
     this.#init = { name: initName(generation), bytes: init.bytes, generation };
     this.#options.onInit?.({ name: this.#init.name, bytes: init.bytes });
   }

@@ -6,6 +6,7 @@ import {
   type JobOffer,
 } from '../../../../protocol/runner.js';
 import type { ServiceContext } from '../context.js';
+import { liveResumePoint } from '../live/resume.js';
 import { type JobRow, offerJobs, reapExpiredLeases, videoOf } from './queue.js';
 
 /** Longest a long-poll sleeps between looks at the table; a reap on this origin wakes it sooner. */
@@ -58,13 +59,18 @@ const ACCEPTED_VIEWS: {
   deliver: (job) => ({ kind: 'deliver', ...JOB_PAYLOADS.deliver.parse(job.payload) }),
 };
 
-/** What a runner gets on accept. Only jobs of known kinds are ever leased (see `acceptJob`). */
-export function acceptedJobView(ctx: ServiceContext, job: JobRow): AcceptedJob {
+/**
+ * What a runner gets on accept. Only jobs of known kinds are ever leased (see `acceptJob`). A
+ * `live` job also gets where to continue the stream when an earlier attempt published any of it.
+ */
+export async function acceptedJobView(ctx: ServiceContext, job: JobRow): Promise<AcceptedJob> {
   const kind = job.kind as JobKind;
+  const resume = kind === 'live' ? await liveResumePoint(ctx, videoOf(job)) : undefined;
   return {
     id: job.id,
     attempt: job.attempts,
     leaseSeconds: ctx.config.jobs.leaseSeconds[kind],
     ...ACCEPTED_VIEWS[kind](job),
+    ...resume,
   } as AcceptedJob;
 }

@@ -1,7 +1,8 @@
 import { ReloadWaiters } from '../../../../protocol/live-hls/blocking.js';
 import type { LiveVariant } from '../../../../protocol/live-hls/multivariant.js';
 import type { PackagerState } from '../../../../protocol/live-hls/state.js';
-import type { HlsFileKind } from '../../../../protocol/media.js';
+import { type HlsFileKind, liveInitGenerationOf, liveMsnOf } from '../../../../protocol/media.js';
+import { type Carry, carryOf, isTakeover, mergeCarry } from './takeover.js';
 
 /** How much of a rendition the hub keeps in memory. */
 export interface RenditionLimits {
@@ -48,6 +49,10 @@ export class RenditionBuffer {
   readonly #segments = new Map<string, Uint8Array<ArrayBuffer>>();
   readonly #inits = new Map<string, Uint8Array<ArrayBuffer>>();
   readonly #fileWaiters = new Map<string, Set<FileWaiter>>();
+  /** The earlier attempts' window, once a re-leased job took over (see `takeover.ts`). */
+  #carry: Carry | undefined;
+  #highestMsn = 0;
+  #highestInitGeneration = -1;
 
   constructor(limits: RenditionLimits) {
     this.#limits = limits;
@@ -62,8 +67,32 @@ export class RenditionBuffer {
     return this.#partBytes;
   }
 
+  /**
+   * The highest msn and init generation this rendition has named (files, listed segments, preload
+   * hints): a new attempt of the live job must start past them, as names are immutable.
+   */
+  get highest(): { msn: number; initGeneration: number } {
+    return { msn: this.#highestMsn, initGeneration: this.#highestInitGeneration };
+  }
+
+  /**
+   * The packager's newest state. A state of a new attempt (it starts past everything listed)
+   * continues the window viewers are playing instead of replacing it.
+   */
   setState(state: PackagerState): void {
-    this.reloads.notify(state);
+    if (isTakeover(this.state, state)) this.#carry = carryOf(this.state);
+    const shown = this.#carry ? mergeCarry(this.#carry, state) : state;
+    for (const segment of [...shown.segments, ...(shown.current ? [shown.current] : [])]) {
+      this.#note(segment.name);
+      this.#note(segment.init);
+    }
+    this.#note(shown.preloadHint);
+    this.reloads.notify(shown);
+  }
+
+  #note(name: string | undefined): void {
+    this.#highestMsn = Math.max(this.#highestMsn, liveMsnOf(name) ?? 0);
+    this.#highestInitGeneration = Math.max(this.#highestInitGeneration, liveInitGenerationOf(name) ?? -1);
   }
 
   put(
@@ -72,6 +101,7 @@ export class RenditionBuffer {
     bytes: Uint8Array<ArrayBuffer>,
     now = Date.now(),
   ): void {
+    this.#note(name);
     if (kind === 'init') this.#inits.set(name, bytes);
     if (kind === 'segment') {
       this.#segments.set(name, bytes);
@@ -86,6 +116,7 @@ export class RenditionBuffer {
       // yet is the one it guessed; a part pushed after its state is never taken for the hint.
       const hint = this.state.preloadHint;
       if (hint && hint !== name && !this.#parts.has(hint) && !listsPart(this.state, name)) {
+        this.#note(hint);
         this.#addPart(hint, bytes, now);
         this.#wake(hint, bytes);
       }
@@ -129,7 +160,7 @@ export class RenditionBuffer {
 
   /** The stream is over: playlists get `EXT-X-ENDLIST`, every blocked request is answered. */
   end(): void {
-    if (!this.state.ended) this.setState({ ...this.state, ended: true, preloadHint: undefined });
+    if (!this.state.ended) this.reloads.notify({ ...this.state, ended: true, preloadHint: undefined });
     for (const waiters of [...this.#fileWaiters.values()])
       for (const waiter of [...waiters]) waiter(undefined);
   }
