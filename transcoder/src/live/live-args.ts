@@ -54,7 +54,9 @@ export function liveFfmpegArgs(input: LiveArgsInput): string[] {
   const preset = input.preset ?? 'veryfast';
   const out: string[] = [
     ...['-hide_banner', '-nostdin', '-v', 'error'],
-    ...['-rw_timeout', '3000000', '-i', input.sourceUrl],
+    // FLV from ingest may announce audio that never comes (a video-only encoder): FFmpeg's default
+    // 5 s analysis would outlast the 3 s watchdog and restart forever, so analyse 1 s at most.
+    ...['-analyzeduration', '1000000', '-rw_timeout', '3000000', '-i', input.sourceUrl],
   ];
   liveRungs(input.ladder).forEach((rung, index) => {
     out.push('-map', '0:v:0', '-map', '0:a:0?');
