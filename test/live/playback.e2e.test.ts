@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { type Push, pushTestStream as push, pushThenOffAir } from '../support/live.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
-import { waitFor } from '../support/stack.js';
+import { generateClip, waitFor } from '../support/stack.js';
+import { uploadWhole } from '../support/tus.js';
 
 const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
 const PUSH_SECONDS = 14;
@@ -68,13 +70,20 @@ describe('live: playback through npm start', () => {
   let videoId: string;
   let masterUrl: string;
   let mediaUrl: string;
+  let clip: Buffer;
+  let channelId: string;
+  /** An upload started once the stream is on air: ready, and whether the stream still was. */
+  let uploadWhileLive: Promise<{ ready: { state: string; renditions: unknown[] }; liveMeanwhile: string }>;
   const handle = 'onstage';
   const video = (id: string) => owner.call('GET', `/api/v1/videos/${id}`);
 
   beforeAll(async () => {
     platform = await startPlatform({ LIVE_RECONNECT_SECONDS: '3', X264_PRESET: 'ultrafast' });
     owner = await apiUser(platform.edgeUrl, 'stager');
-    await owner.call('POST', '/api/v1/channels', { handle, displayName: 'On stage' });
+    channelId = (await owner.call('POST', '/api/v1/channels', { handle, displayName: 'On stage' })).id;
+    clip = readFileSync(
+      await generateClip(path.join(platform.dataDir, 'clip.mp4'), { width: 320, height: 240, seconds: 2 }),
+    );
     const created = await owner.call('POST', `/api/v1/channels/${handle}/live`);
     browser = await launchChromium();
     page = await browser.newPage();
@@ -85,6 +94,25 @@ describe('live: playback through npm start', () => {
     pushStarted = Date.now();
     pushing = push(`${created.ingest.rtmpUrl}/${created.ingest.streamKey}`, PUSH_SECONDS);
   }, 180_000);
+
+  /** Upload a clip and wait until it is transcoded, noting the live video's state at that moment. */
+  async function transcodeWhileLive() {
+    const started = Date.now();
+    const created = await owner.call('POST', '/api/v1/videos', { channelId, title: 'Meanwhile' });
+    const target = { endpoint: `${platform.edgeUrl}/api/v1/uploads`, token: owner.token };
+    const { completed } = await uploadWhole(clip, { ...target, videoId: created.video.id });
+    if (!completed) throw new Error('the upload did not complete');
+    const ready = await waitFor(
+      async () => {
+        const current = await video(created.video.id);
+        return current.state === 'ready' ? current : undefined;
+      },
+      30_000,
+      platform.output,
+    );
+    console.log(`an upload made while on air was ready ${Date.now() - started} ms later`);
+    return { ready, liveMeanwhile: (await video(videoId)).state as string };
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -103,6 +131,7 @@ describe('live: playback through npm start', () => {
     videoId = onAir.videoId;
     expect(await video(videoId)).toMatchObject({ id: videoId, state: 'live' });
     console.log(`time to live: ${Date.now() - pushStarted} ms after the push started`);
+    uploadWhileLive = transcodeWhileLive();
   }, 20_000);
 
   it('serves LL-HLS through the edge: parts, server control, a fresh PDT, blocking reloads', async () => {
@@ -249,6 +278,12 @@ describe('live: playback through npm start', () => {
     expect(errors).toEqual([]);
     await watch.close();
   }, 20_000);
+
+  it('transcodes an upload while on air: the live job holds only one of the transcoder slots', async () => {
+    const { ready, liveMeanwhile } = await uploadWhileLive;
+    expect(ready.renditions).toEqual([expect.objectContaining({ width: 320, height: 240 })]);
+    expect(liveMeanwhile).toBe('live');
+  }, 30_000);
 
   it('ends once the push stopped and the window passed: ended, and EXT-X-ENDLIST', async () => {
     const { done, ended } = await pushThenOffAir(pushing, () => video(videoId), platform.output);
