@@ -97,6 +97,8 @@ const origin = await startOrigin({
 });
 const transcoder = await startTranscoder(
   parseTranscoderEnv({
+    // A live job holds its slot for the whole session: two, so uploads still transcode while on air.
+    TRANSCODER_CONCURRENCY: '2',
     ...process.env,
     ORIGIN_URL: origin.url,
     RUNNER_REGISTRATION_TOKEN: origin.runnerRegistrationToken,

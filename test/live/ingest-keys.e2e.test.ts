@@ -1,37 +1,7 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushTestStream as push, pushThenOffAir } from '../support/live.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { waitFor } from '../support/stack.js';
-
-interface Push {
-  code: number | null;
-  stderr: string;
-}
-
-/** Push a generated 320x180 stream as an encoder would (`seconds` long, 1 s GOP), to its end. */
-function push(url: string, seconds: number): Promise<Push> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      'ffmpeg',
-      [
-        ...['-hide_banner', '-loglevel', 'error', '-re'],
-        ...['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=30', '-f', 'lavfi', '-i', 'sine'],
-        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '30'],
-        ...['-c:a', 'aac', '-t', String(seconds), '-f', 'flv', url],
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 20) * 1000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
 
 /**
  * Stream keys end to end through `npm start`: the key comes from the live API through the edge,
@@ -82,17 +52,8 @@ describe('live: stream keys through npm start', () => {
     );
     videoId = onAir.videoId;
     expect(await video(videoId)).toMatchObject({ id: videoId, state: 'live' });
-    const done = await pushing;
+    const { done, ended } = await pushThenOffAir(pushing, () => video(videoId), platform.output);
     expect(done.code, done.stderr).toBe(0);
-    // LIVE_RECONNECT_SECONDS=3: the session ends within the window plus one sweep.
-    const ended = await waitFor(
-      async () => {
-        const current = await video(videoId);
-        return current.state === 'live' ? undefined : current;
-      },
-      20_000,
-      platform.output,
-    );
     expect(ended.state).toBe('ended');
     expect(await live()).toMatchObject({ state: 'idle', videoId: null });
   }, 60_000);

@@ -128,7 +128,8 @@
     });
     const show = () => {
       const latency = hls.latency;
-      if (!Number.isFinite(latency) || latency <= 0) return;
+      // Before the media has a position, hls.latency is the whole stream so far: nothing to show.
+      if (!Number.isFinite(latency) || latency <= 0 || video.currentTime === 0) return;
       value.textContent = `${latency.toFixed(1)} s`;
       root.dataset.latency = latency.toFixed(3);
       // Seconds behind where low-latency playback aims to be; far behind, the button stands out.
