@@ -43,6 +43,13 @@ export const HLS_FILES = {
 /** Rendition folder of the fast-first-play stream copy, superseded by the ladder. */
 export const PREVIEW_RENDITION = 'source';
 
+/**
+ * Rendition folder of a live stream's copy of what the encoder sent: the recording a replay is
+ * built from. It shares the name of the preview rendition, so the live files are removed once the
+ * replay's source is stored, before the VOD pipeline publishes into the same folder.
+ */
+export const LIVE_SOURCE_RENDITION = 'source';
+
 /** Media segments: `seg_00001.m4s`, numbered from 1, five digits (FFmpeg's `%05d`). */
 export const SEGMENT_PATTERN = 'seg_%05d.m4s';
 /** LL-HLS partial segments: `part_00001_0.m4s` (segment number, then part index within it). */
@@ -59,6 +66,19 @@ export const partName = (n: number, part: number): string => `part_${String(n).p
  */
 export const initName = (generation: number): string =>
   generation === 0 ? HLS_FILES.init : `init_${generation}.mp4`;
+
+/** The number of a media segment's file name (`segmentName`), or undefined for any other name. */
+export const segmentNumber = (file: string): number | undefined => {
+  const match = /^seg_(\d{1,6})\.m4s$/.exec(file);
+  return match ? Number(match[1]) : undefined;
+};
+
+/** The generation of a live init segment's file name (`initName`), or undefined for any other name. */
+export const initGeneration = (file: string): number | undefined => {
+  if (file === HLS_FILES.init) return 0;
+  const match = /^init_(\d{1,4})\.mp4$/.exec(file);
+  return match ? Number(match[1]) : undefined;
+};
 
 /** Path of a rendition's file, relative to the HLS folder: `<rendition>/<file>`. */
 export const renditionFile = (rendition: string, file: string): string => `${rendition}/${file}`;

@@ -4,6 +4,7 @@ import type { PackagerState } from '../../protocol/live-hls/state.js';
 import { hlsKey, videoObjectKey } from '../../protocol/media.js';
 import { recordingPackager } from '../../transcoder/src/live/test-fragments.js';
 import { createTestApp, DRIVERS, TEST_CONFIG, type TestApp } from './harness.js';
+import { goLive } from './live-client.js';
 import { registerTestRunner } from './runner-client.js';
 
 const INTERNAL = { authorization: `Bearer ${TEST_CONFIG.internalApiToken}` };
@@ -23,28 +24,10 @@ describe.each(DRIVERS)('origin live hub on %s', (driver) => {
   });
   afterAll(() => t.close());
 
-  let handles = 0;
   /** A channel on air: authorized through ingest's route, its live job leased by a test runner. */
   async function onAir() {
-    const owner = await t.signUp('hub');
-    const handle = `hub_${owner.userId.slice(0, 6)}_${handles++}`;
-    const channel = await t.call('POST', '/api/v1/channels', {
-      token: owner.token,
-      body: { handle, displayName: 'Hub' },
-    });
-    const key = await t.call('POST', `/api/v1/channels/${handle}/live`, { token: owner.token });
-    const authorized = await t.call('POST', '/internal/v1/live/authorize', {
-      headers: INTERNAL,
-      body: {
-        protocol: 'rtmp',
-        streamKey: key.body.ingest.streamKey,
-        pullBaseUrl: 'rtmp://ingest-1:1935/live',
-        node: 'ingest-1',
-      },
-    });
-    expect(authorized.status).toBe(200);
-    expect(channel.status).toBe(201);
-    const runner = await registerTestRunner(t, `live-${handles}`);
+    const live = await goLive(t, 'hub');
+    const runner = await registerTestRunner(t, `live-${live.handle}`);
     const offers = await runner.post('request?wait=0', { kinds: ['live'] });
     const jobId = (offers.body.jobs as Array<{ id: string }>)[0]?.id as string;
     expect((await runner.post(`${jobId}/accept`)).status).toBe(200);
@@ -86,8 +69,8 @@ describe.each(DRIVERS)('origin live hub on %s', (driver) => {
       return lastState;
     }
     return {
-      videoId: authorized.body.videoId as string,
-      sessionId: authorized.body.sessionId as string,
+      videoId: live.videoId,
+      sessionId: live.sessionId,
       jobId,
       runner,
       recorder,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, lte, min, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte, min, ne, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
 import { jobs, videos } from '../../../../db/schema/index.js';
 import {
@@ -188,19 +188,34 @@ export async function acceptJob(
   jobId: string,
   runnerId: string,
 ): Promise<JobRow | undefined> {
+  return claimJob(ctx, eq(jobs.id, jobId), runnerId);
+}
+
+/**
+ * Lease the oldest due job matching `which` (one more attempt, a lease of its kind's length), or
+ * undefined. `runnerId` null is a job the origin runs itself (`recording`): no runner can
+ * heartbeat or finish it, and the lease watch takes it back if that origin dies.
+ */
+export async function claimJob(
+  ctx: ServiceContext,
+  which: SQL | undefined,
+  runnerId: string | null,
+): Promise<JobRow | undefined> {
   const job = await ctx.db.transaction(async (tx) => {
     const [job] = await tx
       .select()
       .from(jobs)
       .where(
         and(
-          eq(jobs.id, jobId),
+          which,
           eq(jobs.state, JOB_STATES.pending),
           lte(jobs.runAfter, new Date()),
           inArray(jobs.kind, KNOWN_KINDS),
           notOfDeletedVideo,
         ),
       )
+      .orderBy(asc(jobs.createdAt))
+      .limit(1)
       .for('update', { skipLocked: true });
     if (!job) return undefined;
     const [leased] = await tx

@@ -19,6 +19,7 @@ import { enqueueJob } from '../jobs/queue.js';
 import { recordEvent } from '../outbox/record.js';
 import { transitionVideo } from '../videos/lifecycle.js';
 import { endFinishedLiveStreams } from './hub-push.js';
+import { kickReplays, queueRecording } from './recording.js';
 
 export type LiveSessionRow = typeof liveSessions.$inferSelect;
 
@@ -50,10 +51,15 @@ async function endpointForSecret(ctx: ServiceContext, input: LiveAuthorizeInput)
   return secretMatches(input.streamKey, stored) ? row : undefined;
 }
 
-/** End a session in the caller's transaction: video `ended`, live job cancelled, `live.ended`. */
-async function endSession(tx: Executor, session: LiveSessionRow): Promise<void> {
+/**
+ * End a session in the caller's transaction: video `ended`, live job cancelled, `live.ended`, and
+ * when the channel records, a `recording` job that turns the recording into a replay (see
+ * `recording.ts`; run by `kickReplays` once this transaction has committed).
+ */
+async function endSession(ctx: ServiceContext, tx: Executor, session: LiveSessionRow): Promise<void> {
   await tx.update(liveSessions).set({ endedAt: new Date() }).where(eq(liveSessions.id, session.id));
-  await transitionVideo(tx, session.videoId, 'ended');
+  if (await transitionVideo(tx, session.videoId, 'ended'))
+    await queueRecording(tx, session, ctx.config.jobs.maxAttempts);
   if (session.jobId) {
     // A transcoder holding it learns at its next heartbeat that the lease is gone.
     await tx
@@ -82,10 +88,13 @@ export async function endExpiredSessions(ctx: ServiceContext): Promise<number> {
         .limit(1)
         .for('update', { skipLocked: true });
       if (!session) return undefined;
-      await endSession(tx, session);
+      await endSession(ctx, tx, session);
       return session.videoId;
     });
-    if (!done) return ended;
+    if (!done) {
+      if (ended) void kickReplays(ctx);
+      return ended;
+    }
     ctx.liveHub.end(done);
     ended++;
   }
@@ -205,12 +214,15 @@ export async function authorizePublisher(
         };
       }
       // Its video was deleted, or its window passed a moment ago: close it, start afresh.
-      await endSession(tx, session);
+      await endSession(ctx, tx, session);
       replaced = session.videoId;
     }
     return startSession(tx, { channelId: locked.channelId, input, ladder: settings.ladder, now });
   });
-  if (replaced) ctx.liveHub.end(replaced);
+  if (replaced) {
+    ctx.liveHub.end(replaced);
+    void kickReplays(ctx);
+  }
   return result;
 }
 
