@@ -41,6 +41,11 @@ describe('live: stream keys through npm start', () => {
   it('goes live with the issued key, and ends once the push stopped and the window passed', async () => {
     const rotated = await owner.call('POST', `/api/v1/channels/${handle}/live/key`);
     oldKey = rotated.ingest.streamKey;
+    // Recording off: the live ends as `ended`, not playable (a recorded live becomes a replay;
+    // test/live/playback.e2e.test.ts follows that path).
+    expect(await owner.call('PATCH', `/api/v1/channels/${handle}/live`, { record: false })).toMatchObject({
+      settings: { record: false },
+    });
     const pushing = push(`${rtmp}/${oldKey}`, 6);
     const onAir = await waitFor(
       async () => {
