@@ -10,7 +10,7 @@ import { JOB_KINDS } from '../../../../protocol/runner.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { ForbiddenError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
-import { decodeCursor, encodeCursor } from '../videos/read.js';
+import { decodeCursor, seqPage } from '../videos/read.js';
 
 /**
  * Deleted videos whose cleanup has not succeeded yet (waiting, running, or out of attempts),
@@ -32,12 +32,8 @@ export async function listPendingCleanups(
     .where(and(...conditions))
     .orderBy(desc(videos.seq))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(({ job, deletedAt }) => toPendingCleanup(job, deletedAt)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.seq) : null,
-  };
+  const { page, nextCursor } = seqPage(rows, query.limit, (row) => row.seq);
+  return { items: page.map(({ job, deletedAt }) => toPendingCleanup(job, deletedAt)), nextCursor };
 }
 
 function toPendingCleanup(job: typeof jobs.$inferSelect, deletedAt: Date | null): PendingCleanup {

@@ -70,6 +70,13 @@ export function encodeCursor(seq: number): string {
   return Buffer.from(`v1:${seq}`).toString('base64url');
 }
 
+/** A page of the `limit + 1` rows fetched, and the cursor of the next page when there is one. */
+export function seqPage<T>(rows: T[], limit: number, seqOf: (row: T) => number) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(seqOf(last)) : null };
+}
+
 export function decodeCursor(cursor: string): number {
   const match = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw new ValidationError([{ path: 'cursor', message: 'This cursor is not valid' }]);
@@ -102,10 +109,6 @@ export async function listVideos(
     .where(and(...conditions))
     .orderBy(desc(videos.seq))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: await toVideoDtos(ctx, page),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.video.seq) : null,
-  };
+  const { page, nextCursor } = seqPage(rows, query.limit, (row) => row.video.seq);
+  return { items: await toVideoDtos(ctx, page), nextCursor };
 }
