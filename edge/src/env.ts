@@ -130,44 +130,47 @@ function revocationTiming(sync: string | undefined, maxStale: string | undefined
   return { syncMs, maxStaleMs };
 }
 
+/** Every text var and secret the worker reads; launchers pass exactly these through. */
+export const EdgeVarsSchema = z.object({
+  ORIGINS: z.pipe(
+    z.pipe(
+      z.string({ error: 'required: a comma-separated list of origin URLs' }),
+      z.transform((list: string) =>
+        list
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== ''),
+      ),
+    ),
+    z.array(OriginSchema).check(z.minLength(1, { error: 'must list at least one origin' })),
+  ),
+  INTERNAL_API_TOKEN: z.optional(z.string().check(z.minLength(16))),
+  PUBLIC_URL: z.optional(OriginSchema),
+  REVOCATION_SYNC_SECONDS: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
+  REVOCATION_MAX_STALE_SECONDS: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
+  PLAYBACK_KEYS: z.optional(z.string()),
+  PLAYBACK_ACTIVE_KID: z.optional(z.string()),
+  PLAYBACK_TTL_SECONDS: z.optional(z.string().check(z.regex(/^\d+$/))),
+  PLAYBACK_BIND_IP: z.optional(z.enum(['true', 'false'])),
+  PLAYBACK_COUNTRIES_ALLOW: z.optional(z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/))),
+  PLAYBACK_COUNTRIES_DENY: z.optional(z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/))),
+  UPSTASH_REDIS_REST_URL: z.optional(z.url()),
+  UPSTASH_REDIS_REST_TOKEN: z.optional(z.string()),
+  RATE_LIMIT_AUTH: z.optional(z.string()),
+  RATE_LIMIT_WRITE: z.optional(z.string()),
+  RATE_LIMIT_PLAYBACK: z.optional(z.string()),
+  RATE_LIMIT_UPLOAD: z.optional(z.string()),
+  S3_ENDPOINT: z.optional(z.url()),
+  S3_BUCKET: z.optional(z.string()),
+  S3_REGION: z.optional(z.string()),
+  S3_ACCESS_KEY_ID: z.optional(z.string()),
+  S3_SECRET_ACCESS_KEY: z.optional(z.string()),
+  CLIENT_IP_SOURCE: ClientIpSourceSchema,
+});
+
 /** Zod schema for the edge bindings; its output is the typed, normalised `EdgeConfig`. */
 export const EdgeEnvSchema = z.pipe(
-  z.object({
-    ORIGINS: z.pipe(
-      z.pipe(
-        z.string({ error: 'required: a comma-separated list of origin URLs' }),
-        z.transform((list: string) =>
-          list
-            .split(',')
-            .map((entry) => entry.trim())
-            .filter((entry) => entry !== ''),
-        ),
-      ),
-      z.array(OriginSchema).check(z.minLength(1, { error: 'must list at least one origin' })),
-    ),
-    INTERNAL_API_TOKEN: z.optional(z.string().check(z.minLength(16))),
-    PUBLIC_URL: z.optional(OriginSchema),
-    REVOCATION_SYNC_SECONDS: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
-    REVOCATION_MAX_STALE_SECONDS: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
-    PLAYBACK_KEYS: z.optional(z.string()),
-    PLAYBACK_ACTIVE_KID: z.optional(z.string()),
-    PLAYBACK_TTL_SECONDS: z.optional(z.string().check(z.regex(/^\d+$/))),
-    PLAYBACK_BIND_IP: z.optional(z.enum(['true', 'false'])),
-    PLAYBACK_COUNTRIES_ALLOW: z.optional(z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/))),
-    PLAYBACK_COUNTRIES_DENY: z.optional(z.string().check(z.regex(/^[A-Z]{2}(,[A-Z]{2})*$/))),
-    UPSTASH_REDIS_REST_URL: z.optional(z.url()),
-    UPSTASH_REDIS_REST_TOKEN: z.optional(z.string()),
-    RATE_LIMIT_AUTH: z.optional(z.string()),
-    RATE_LIMIT_WRITE: z.optional(z.string()),
-    RATE_LIMIT_PLAYBACK: z.optional(z.string()),
-    RATE_LIMIT_UPLOAD: z.optional(z.string()),
-    S3_ENDPOINT: z.optional(z.url()),
-    S3_BUCKET: z.optional(z.string()),
-    S3_REGION: z.optional(z.string()),
-    S3_ACCESS_KEY_ID: z.optional(z.string()),
-    S3_SECRET_ACCESS_KEY: z.optional(z.string()),
-    CLIENT_IP_SOURCE: ClientIpSourceSchema,
-  }),
+  EdgeVarsSchema,
   z.transform((env) => ({
     origins: env.ORIGINS,
     internalApiToken: env.INTERNAL_API_TOKEN,

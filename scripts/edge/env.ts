@@ -1,35 +1,14 @@
 import { z } from 'zod';
+import { EdgeVarsSchema } from '../../edge/src/env.js';
 import { parseEnvOrThrow } from '../../protocol/env.js';
 
 /**
- * The edge worker's vars and secrets (edge/src/env.ts `EdgeBindings`, minus the R2 binding and the
- * bench-only switch), passed through to the worker as text bindings when set.
+ * The edge worker's vars and secrets, read off the worker's own schema (`EdgeVarsSchema` in
+ * edge/src/env.ts), so a var the worker learns is passed through without a second list to update.
  */
-export const EDGE_VARS = [
-  'ORIGINS',
-  'INTERNAL_API_TOKEN',
-  'PUBLIC_URL',
-  'REVOCATION_SYNC_SECONDS',
-  'REVOCATION_MAX_STALE_SECONDS',
-  'PLAYBACK_KEYS',
-  'PLAYBACK_ACTIVE_KID',
-  'PLAYBACK_TTL_SECONDS',
-  'PLAYBACK_BIND_IP',
-  'PLAYBACK_COUNTRIES_ALLOW',
-  'PLAYBACK_COUNTRIES_DENY',
-  'UPSTASH_REDIS_REST_URL',
-  'UPSTASH_REDIS_REST_TOKEN',
-  'RATE_LIMIT_AUTH',
-  'RATE_LIMIT_WRITE',
-  'RATE_LIMIT_PLAYBACK',
-  'RATE_LIMIT_UPLOAD',
-  'S3_ENDPOINT',
-  'S3_BUCKET',
-  'S3_REGION',
-  'S3_ACCESS_KEY_ID',
-  'S3_SECRET_ACCESS_KEY',
-  'CLIENT_IP_SOURCE',
-] as const;
+export const EDGE_VARS = Object.keys(EdgeVarsSchema.shape) as ReadonlyArray<
+  keyof typeof EdgeVarsSchema.shape
+>;
 
 /** What `npm run edge` reads besides the worker's own vars (which the worker validates itself). */
 export const EdgeLauncherEnvSchema = z.object({
