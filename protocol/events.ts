@@ -44,10 +44,18 @@ export const UserSuspendedEventSchema = event('user.suspended', { userId: Id, ac
 export const UserUnsuspendedEventSchema = event('user.unsuspended', { userId: Id, actorId: Id });
 
 // Declared now so subscribers can be written against them; nothing records them yet.
+/** Comment ids are integers, like PeerTube's (ADR 0015). */
 export const CommentCreatedEventSchema = event('comment.created', {
   ...VideoRef,
-  commentId: Id,
+  commentId: z.number().int().positive(),
+  threadId: z.number().int().positive(),
   authorId: Id,
+  /** The author of the comment this one replies to; null for a new thread. */
+  inReplyToAuthorId: Id.nullable(),
+  /** The user who owns the video's channel. */
+  videoOwnerId: Id,
+  /** False while the comment is held for the owner's approval: nobody is told yet. */
+  visible: z.boolean(),
 });
 export const LikeCreatedEventSchema = event('like.created', { ...VideoRef, userId: Id });
 export const FollowCreatedEventSchema = event('follow.created', { channelId: Id, followerId: Id });
