@@ -2,7 +2,7 @@
  * `npm start`: the whole platform on embedded defaults, in one terminal.
  * - origin in this process, on PGlite under DATA_DIR and local disk storage;
  * - a transcoder in this process, pulling jobs from the origin like a remote one would;
- * - the RTMP ingest in this process, asking the origin about each stream key;
+ * - the RTMP and SRT ingest in this process, asking the origin about each stream key;
  * - the edge worker under `wrangler dev` (real workerd), pointed at the origin, its vars and
  *   secrets in a 0600 file under DATA_DIR (never on the command line).
  * Ctrl-C stops them all.
@@ -119,6 +119,9 @@ const ingest = await startIngest(
     INGEST_RTMP_PORT: String(ingestPort),
     INGEST_NODE_NAME: 'ingest-local',
     LOG_LEVEL: env.LOG_LEVEL,
+    // SRT listeners bind LIVE_SRT_HOST, the address the origin hands encoders.
+    INGEST_SRT_HOST: env.LIVE_SRT_HOST,
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('INGEST_SRT'))),
   }),
 ).catch((error: unknown) => {
   console.error(`The RTMP ingest did not start (${(error as Error).message}); live streaming is off.`);
@@ -188,6 +191,7 @@ console.log(`
     Origin:   ${origin.url}/healthz  (regional API core)
     Limits:   ${'UPSTASH_REDIS_REST_URL' in upstash ? `Redis through ${upstash.UPSTASH_REDIS_REST_URL}` : 'in memory (set REDIS_URL to share them)'}
     RTMP:     ${ingest ? `${env.LIVE_RTMP_URL_GIVEN ?? ingest.rtmpUrl}  (publish to <url>/<stream key>)` : 'no ingest (see the error above)'}
+    SRT:      ${ingest?.srt ? `srt://${env.LIVE_SRT_HOST}:${env.LIVE_SRT_PORTS.first}-${env.LIVE_SRT_PORTS.last}  (one port and passphrase per channel: see Go live)` : 'off (FFmpeg without SRT, or INGEST_SRT=off)'}
     Jobs:     ${transcoder ? 'transcoder running in this process' : 'no transcoder (FFmpeg missing)'}
     Data:     ${path.resolve(env.DATA_DIR)} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})
 

@@ -21,6 +21,15 @@ export const IngestEnvSchema = z.object({
   INGEST_NODE_NAME: z.string().min(1).max(100).default(`ingest-${hostname()}`),
   /** How long the origin may take to answer `authorize`; no answer in time means refusal. */
   INGEST_AUTHORIZE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
+  /** SRT listeners (one FFmpeg per channel port): `auto` runs them when FFmpeg has SRT. */
+  INGEST_SRT: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Address the SRT listeners bind. Defaults to INGEST_HOST. */
+  INGEST_SRT_HOST: z.string().min(1).optional(),
+  /** SRT receive latency (libsrt's default): what the link may take to retransmit a lost packet. */
+  INGEST_SRT_LATENCY_MS: z.coerce.number().int().min(20).max(8000).default(120),
+  /** How often the origin's SRT listener list is re-read (new channels, rotated passphrases). */
+  INGEST_SRT_POLL_MS: z.coerce.number().int().min(200).max(600_000).default(10_000),
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type IngestEnv = z.infer<typeof IngestEnvSchema>;

@@ -9,6 +9,8 @@ import { type IngestEnv, parseIngestEnv } from './env.js';
 import { IngestOriginClient } from './origin-client.js';
 import { setNmsLogLevel } from './rtmp/nms.js';
 import { RtmpIngestServer } from './rtmp/rtmp-server.js';
+import { SrtRelayNames } from './srt/relay-names.js';
+import { SrtIngest } from './srt/srt-ingest.js';
 import { rtmpPullBaseUrl } from './stream-path.js';
 
 export interface RunningIngest {
@@ -18,10 +20,12 @@ export interface RunningIngest {
   rtmpUrl: string;
   /** What `authorize` reports as `pullBaseUrl`. */
   pullBaseUrl: string;
+  /** The SRT listeners, when they run (INGEST_SRT, and FFmpeg with SRT). */
+  srt?: SrtIngest;
   close(): Promise<void>;
 }
 
-/** Start the RTMP listener; `npm start` runs this in-process, `npm run ingest` on its own. */
+/** Start the RTMP and SRT listeners; `npm start` runs this in-process, `npm run ingest` on its own. */
 export async function startIngest(env: IngestEnv, logger?: Logger): Promise<RunningIngest> {
   const log =
     logger ?? pino({ level: env.LOG_LEVEL, base: { service: 'ingest', node: env.INGEST_NODE_NAME } });
@@ -32,7 +36,9 @@ export async function startIngest(env: IngestEnv, logger?: Logger): Promise<Runn
     timeoutMs: env.INGEST_AUTHORIZE_TIMEOUT_MS,
   });
   const publicHost = env.INGEST_PUBLIC_HOST ?? env.INGEST_HOST;
+  const srtRelays = new SrtRelayNames();
   const rtmp = new RtmpIngestServer({
+    srtRelays,
     host: env.INGEST_HOST,
     port: env.INGEST_RTMP_PORT,
     publicHost,
@@ -41,14 +47,51 @@ export async function startIngest(env: IngestEnv, logger?: Logger): Promise<Runn
     logger: log,
   });
   const rtmpPort = await rtmp.listen();
+  const srt = startSrt(env, rtmpPort, origin, srtRelays, log);
+  await srt?.start();
   const running: RunningIngest = {
     rtmpPort,
     rtmpUrl: rtmpPullBaseUrl(publicHost, rtmpPort),
     pullBaseUrl: rtmp.pullBaseUrl,
-    close: () => rtmp.close(),
+    ...(srt ? { srt } : {}),
+    close: async () => {
+      await srt?.close();
+      await rtmp.close();
+    },
   };
-  log.info({ rtmpUrl: running.rtmpUrl, origin: env.ORIGIN_URL }, 'ingest ready');
+  log.info(
+    { rtmpUrl: running.rtmpUrl, srt: srt ? srt.ports : 'off', origin: env.ORIGIN_URL },
+    'ingest ready',
+  );
   return running;
+}
+
+function startSrt(
+  env: IngestEnv,
+  rtmpPort: number,
+  origin: IngestOriginClient,
+  names: SrtRelayNames,
+  log: Logger,
+): SrtIngest | undefined {
+  if (env.INGEST_SRT === 'off') return undefined;
+  if (!SrtIngest.available(env.FFMPEG_PATH)) {
+    if (env.INGEST_SRT === 'on') throw new Error(`INGEST_SRT=on, but ${env.FFMPEG_PATH} has no SRT protocol`);
+    log.warn({ ffmpeg: env.FFMPEG_PATH }, 'FFmpeg has no SRT here: SRT ingest is off');
+    return undefined;
+  }
+  // The relays publish to the RTMP server over loopback unless it binds one address only.
+  const wildcard = ['0.0.0.0', '::', '[::]'].includes(env.INGEST_HOST);
+  return new SrtIngest({
+    host: env.INGEST_SRT_HOST ?? env.INGEST_HOST,
+    rtmpHost: wildcard ? '127.0.0.1' : env.INGEST_HOST,
+    rtmpPort,
+    latencyMs: env.INGEST_SRT_LATENCY_MS,
+    pollMs: env.INGEST_SRT_POLL_MS,
+    ffmpegPath: env.FFMPEG_PATH,
+    origin,
+    names,
+    logger: log,
+  });
 }
 
 const isEntryPoint =

@@ -4,6 +4,8 @@ import {
   type LiveAuthorizeResult,
   LiveAuthorizeResultSchema,
   LiveDisconnectedInputSchema,
+  type LiveSrtListeners,
+  LiveSrtListenersSchema,
 } from '../../protocol/live.js';
 
 /** Why a publish was not authorized. Every one of them means: drop the publisher. */
@@ -67,6 +69,19 @@ export class IngestOriginClient {
     );
     await response.body?.cancel();
     if (!response.ok) throw new Error(`origin answered ${response.status} to disconnected`);
+  }
+
+  /** The SRT listeners this node should run (port, channel, current passphrase). Throws on failure. */
+  async srtListeners(): Promise<LiveSrtListeners> {
+    const response = await this.#fetch(new URL('/internal/v1/live/srt-listeners', this.#options.baseUrl), {
+      headers: { authorization: `Bearer ${this.#options.internalToken}` },
+      signal: AbortSignal.timeout(this.#options.timeoutMs),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(`origin answered ${response.status} to srt-listeners`);
+    }
+    return LiveSrtListenersSchema.parse(await response.json());
   }
 
   #post(path: string, json: unknown): Promise<Response> {

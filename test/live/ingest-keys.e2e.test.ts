@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushTestStream as push, pushThenOffAir } from '../support/live.js';
+import { pushTestStream as push, pushThenOffAir, waitOnAir } from '../support/live.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
-import { waitFor } from '../support/stack.js';
 
 /**
  * Stream keys end to end through `npm start`: the key comes from the live API through the edge,
@@ -47,14 +46,7 @@ describe('live: stream keys through npm start', () => {
       settings: { record: false },
     });
     const pushing = push(`${rtmp}/${oldKey}`, 6);
-    const onAir = await waitFor(
-      async () => {
-        const state = await live();
-        return state.state === 'live' && state.videoId ? state : undefined;
-      },
-      15_000,
-      platform.output,
-    );
+    const onAir = await waitOnAir(live, platform.output);
     videoId = onAir.videoId;
     expect(await video(videoId)).toMatchObject({ id: videoId, state: 'live' });
     const { done, ended } = await pushThenOffAir(pushing, () => video(videoId), platform.output);

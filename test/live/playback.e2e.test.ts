@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { type Push, pushTestStream as push, pushThenOffAir } from '../support/live.js';
+import { type Push, pushTestStream as push, pushThenOffAir, waitOnAir } from '../support/live.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { generateClip, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
@@ -120,12 +120,8 @@ describe('live: playback through npm start', () => {
   });
 
   it('goes live', async () => {
-    const onAir = await waitFor(
-      async () => {
-        const state = await owner.call('GET', `/api/v1/channels/${handle}/live`);
-        return state.state === 'live' && state.videoId ? state : undefined;
-      },
-      15_000,
+    const onAir = await waitOnAir(
+      () => owner.call('GET', `/api/v1/channels/${handle}/live`),
       platform.output,
     );
     videoId = onAir.videoId;

@@ -8,9 +8,14 @@ export interface Push {
 
 /**
  * Push a generated 320x180 stream with a 440 Hz tone as an encoder would (ultrafast, zerolatency,
- * a fixed 1 s GOP), `seconds` long, to its end; killed 20 s after it should have ended.
+ * a fixed 1 s GOP), `seconds` long, to its end; killed 20 s after it should have ended. FLV for
+ * RTMP, MPEG-TS for SRT.
  */
-export function pushTestStream(url: string, seconds: number): Promise<Push> {
+export function pushTestStream(
+  url: string,
+  seconds: number,
+  format: 'flv' | 'mpegts' = 'flv',
+): Promise<Push> {
   return new Promise((resolve) => {
     const child = spawn(
       'ffmpeg',
@@ -19,7 +24,7 @@ export function pushTestStream(url: string, seconds: number): Promise<Push> {
         ...['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440'],
         ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
         ...['-g', '30', '-keyint_min', '30', '-sc_threshold', '0'],
-        ...['-c:a', 'aac', '-t', String(seconds), '-f', 'flv', url],
+        ...['-c:a', 'aac', '-t', String(seconds), '-f', format, url],
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -54,4 +59,19 @@ export async function pushThenOffAir<T extends { state: string }>(
     describe,
   );
   return { done, ended };
+}
+
+/** Wait (15 s at most) until the channel's live endpoint (`read` answers GET .../live) is on air. */
+export function waitOnAir<T extends { state: string; videoId: string | null }>(
+  read: () => Promise<T>,
+  describe: () => string,
+): Promise<T & { videoId: string }> {
+  return waitFor(
+    async () => {
+      const state = await read();
+      return state.state === 'live' && state.videoId ? (state as T & { videoId: string }) : undefined;
+    },
+    15_000,
+    describe,
+  );
 }

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { LiveAuthorizeResult } from '../../../protocol/live.js';
 import type { IngestOriginClient } from '../origin-client.js';
+import type { SrtRelayNames } from '../srt/relay-names.js';
 import {
   isRepublishableName,
   playNameFromRequest,
@@ -46,6 +47,8 @@ export interface RtmpIngestOptions {
   node: string;
   origin: Pick<IngestOriginClient, 'authorize' | 'disconnected'>;
   logger: Logger;
+  /** One-time names of this node's SRT relays: a publish under one is authorized as SRT. */
+  srtRelays?: Pick<SrtRelayNames, 'take'>;
 }
 
 /**
@@ -161,14 +164,16 @@ export class RtmpIngestServer {
     connection.state = 'authorizing';
     // Nothing more is read until the origin answers: at most what was already in this chunk is held.
     connection.socket.pause();
+    const srtPassphrase = this.#options.srtRelays?.take(key);
+    const protocol = srtPassphrase ? 'srt' : 'rtmp';
     const outcome = await this.#options.origin.authorize({
-      protocol: 'rtmp',
-      streamKey: key,
+      protocol,
+      streamKey: srtPassphrase ?? key,
       pullBaseUrl: this.#pullBaseUrl,
       node: this.#options.node,
     });
     if (!outcome.ok) {
-      log.info({ reason: outcome.reason, status: outcome.status }, 'rtmp publish refused');
+      log.info({ protocol, reason: outcome.reason, status: outcome.status }, 'publish refused');
       return this.#refuse(connection, streamId, 'publishing refused');
     }
     const live = outcome.result;
@@ -204,8 +209,9 @@ export class RtmpIngestServer {
         channelId: live.channelId,
         streamName: live.streamName,
         resumed: live.resumed,
+        protocol,
       },
-      'rtmp publish accepted',
+      'publish accepted',
     );
     const held = connection.held;
     connection.held = [];
