@@ -73,6 +73,8 @@ describe('RTMP ingest against an origin double', () => {
       ORIGIN_URL: origin.url,
       INTERNAL_API_TOKEN: TOKEN,
       INGEST_RTMP_PORT: '0',
+      // SRT has its own suite (test/live/srt.e2e.test.ts); off here, so no UDP port is taken.
+      INGEST_SRT: 'off',
       INGEST_NODE_NAME: 'ingest-test',
       INGEST_AUTHORIZE_TIMEOUT_MS: String(AUTHORIZE_TIMEOUT_MS),
     });

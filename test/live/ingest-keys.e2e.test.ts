@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushTestStream as push, pushThenOffAir, waitOnAir } from '../support/live.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
+import { waitFor } from '../support/stack.js';
 
 /**
  * Stream keys end to end through `npm start`: the key comes from the live API through the edge,
@@ -35,9 +36,24 @@ describe('live: stream keys through npm start', () => {
   }, 30_000);
 
   let videoId: string;
+
+  /** The first variant's media playlist of the live, through the edge with a playback token. */
+  async function mediaPlaylistUrl(id: string): Promise<string> {
+    const playback = await owner.call('POST', `/api/v1/videos/${id}/playback`);
+    const master = await waitFor(
+      async () => {
+        const res = await fetch(playback.hls);
+        return res.status === 200 ? res.text() : undefined;
+      },
+      10_000,
+      platform.output,
+    );
+    const variant = master.split('\n').find((line) => line.trim() && !line.startsWith('#'));
+    return new URL((variant ?? '').trim(), playback.hls).toString();
+  }
   let oldKey: string;
 
-  it('goes live with the issued key, and ends once the push stopped and the window passed', async () => {
+  it('goes live with the issued key, continues the same session across a reconnect, then ends', async () => {
     const rotated = await owner.call('POST', `/api/v1/channels/${handle}/live/key`);
     oldKey = rotated.ingest.streamKey;
     // Recording off: the live ends as `ended`, not playable (a recorded live becomes a replay;
@@ -45,12 +61,29 @@ describe('live: stream keys through npm start', () => {
     expect(await owner.call('PATCH', `/api/v1/channels/${handle}/live`, { record: false })).toMatchObject({
       settings: { record: false },
     });
-    const pushing = push(`${rtmp}/${oldKey}`, 6);
+    const first = push(`${rtmp}/${oldKey}`, 5);
     const onAir = await waitOnAir(live, platform.output);
     videoId = onAir.videoId;
     expect(await video(videoId)).toMatchObject({ id: videoId, state: 'live' });
-    const { done, ended } = await pushThenOffAir(pushing, () => video(videoId), platform.output);
+    expect((await first).code).toBe(0);
+
+    // The encoder comes back within the 3 s reconnect window: the same session and video go on,
+    // it is never told "already publishing", and the playlist marks the seam.
+    const again = push(`${rtmp}/${oldKey}`, 5);
+    const media = await mediaPlaylistUrl(videoId);
+    const seam = await waitFor(
+      async () => {
+        const text = await (await fetch(media)).text();
+        return text.includes('#EXT-X-DISCONTINUITY') ? text : undefined;
+      },
+      15_000,
+      platform.output,
+    );
+    expect(seam).toMatch(/#EXT-X-PART:/);
+    expect(await live()).toMatchObject({ state: 'live', videoId });
+    const { done, ended } = await pushThenOffAir(again, () => video(videoId), platform.output);
     expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).not.toMatch(/already publishing/i);
     expect(ended.state).toBe('ended');
     expect(await live()).toMatchObject({ state: 'idle', videoId: null });
   }, 60_000);

@@ -89,6 +89,8 @@ describe('live: a killed live transcoder is taken over', () => {
         INTERNAL_API_TOKEN: TEST_CONFIG.internalApiToken,
         INGEST_HOST: '127.0.0.1',
         INGEST_RTMP_PORT: '0',
+        // SRT has its own suite (test/live/srt.e2e.test.ts); off here, so no UDP port is taken.
+        INGEST_SRT: 'off',
         LOG_LEVEL: 'warn',
       }),
     );

@@ -33,6 +33,8 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
       PORT: String(originPort),
       EDGE_PORT: String(edgePort),
       INGEST_RTMP_PORT: String(ingestPort),
+      // SRT listeners would bind LIVE_SRT_PORTS (9000-9099): only the SRT suite turns them on, on free ports.
+      INGEST_SRT: 'off',
       LOG_LEVEL: 'warn',
       ...extraEnv,
     },

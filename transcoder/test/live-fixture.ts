@@ -49,6 +49,8 @@ export async function startLiveFixture(options: {
       ORIGIN_URL: ingestOrigin.url,
       INTERNAL_API_TOKEN: TOKEN,
       INGEST_RTMP_PORT: '0',
+      // SRT has its own suite (test/live/srt.e2e.test.ts); off here, so no UDP port is taken.
+      INGEST_SRT: 'off',
       INGEST_NODE_NAME: 'ingest-test',
     }),
     pino({ level: 'silent' }),

@@ -63,6 +63,8 @@ export interface NmsRtmpSession {
 /** `BroadcastServer`: the publisher and players of one stream path. */
 export interface NmsBroadcast {
   publisher: NmsRtmpSession | null;
+  /** Internal: ends the publish now (skipping the reconnect grace) and drops its cached headers. */
+  _finishPublish(): void;
 }
 
 interface NmsContext {

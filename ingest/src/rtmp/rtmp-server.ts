@@ -36,6 +36,8 @@ interface Connection {
   live?: LiveAuthorizeResult;
   /** A newer publisher of the same channel took over: the origin knows, report no disconnect. */
   replaced: boolean;
+  /** The stream name a `playing` connection pulls. */
+  playName?: string;
   closed: Promise<void>;
 }
 
@@ -243,7 +245,7 @@ export class RtmpIngestServer {
     setTimeout(() => connection.socket.destroy(), 1000).unref();
   }
 
-  /** Only an accepted stream name with a publisher (or one inside its reconnect grace) plays. */
+  /** Only an accepted stream name with a publisher plays. */
   #onPlay(connection: Connection, command: NmsStreamCommand): void {
     const { rtmp } = connection.session;
     const name = playNameFromRequest(rtmp.streamApp, command.streamName);
@@ -257,6 +259,7 @@ export class RtmpIngestServer {
       return;
     }
     connection.state = 'playing';
+    connection.playName = name;
     Object.getPrototypeOf(rtmp).onPlay.call(rtmp, command);
   }
 
@@ -267,10 +270,26 @@ export class RtmpIngestServer {
     this.#connections.delete(connection);
     connection.session.onClose();
     const live = connection.live;
-    if (wasState !== 'publishing' || !live || connection.replaced) return;
+    if (wasState !== 'publishing' || !live) return;
+    this.#endPublish(live.streamName);
+    if (connection.replaced) return;
     if (this.#publishers.get(live.channelId) === connection) this.#publishers.delete(live.channelId);
     this.#options.logger.info({ sessionId: live.sessionId }, 'rtmp publisher disconnected');
     this.#reportDisconnected(live);
+  }
+
+  /**
+   * A publisher left (or was replaced): end its broadcast at once and drop its players. Without
+   * this, node-media-server keeps players attached through a 30 s grace and splices the next
+   * publisher's media onto the old timeline, under the old codec headers. Dropped, the live
+   * transcoder pulls again when the encoder is back: a new FFmpeg run, so a new init when the
+   * encoder's settings changed, and `EXT-X-DISCONTINUITY` at the seam.
+   */
+  #endPublish(streamName: string): void {
+    broadcastAt(`/${RTMP_APP}/${streamName}`)?._finishPublish();
+    for (const other of this.#connections) {
+      if (other.state === 'playing' && other.playName === streamName) other.socket.destroy();
+    }
   }
 
   /** Report that this publisher of the session went away (its number lets the origin ignore a superseded one). */
