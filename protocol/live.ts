@@ -210,8 +210,26 @@ export const LiveRenditionStateSchema = z.object({
   state: PackagerStateSchema,
 });
 
+/**
+ * How the encoder's stream arrives, measured by the live transcoder on the source as it is read
+ * (over the last few seconds): what a streamer checks when viewers say it stutters.
+ */
+export const LiveStreamHealthSchema = z
+  .object({
+    /** Bits per second of the source rung (video and audio) as received. */
+    inputBitrate: z.number().int().min(0),
+    frameRate: z.number().min(0),
+    /** Seconds between the last two keyframes; null until two were seen. */
+    keyframeIntervalSeconds: z.number().min(0).nullable(),
+    /** Frames missing from the source's timeline since the live job started (gaps in decode time). */
+    droppedFrames: z.number().int().min(0),
+  })
+  .meta({ id: 'LiveStreamHealth' });
+export type LiveStreamHealth = z.infer<typeof LiveStreamHealthSchema>;
+
 /** Body of `PUT /api/v1/runners/jobs/:id/live/state`. */
 export const LiveStateInputSchema = z.object({
   renditions: z.array(LiveRenditionStateSchema).min(1).max(8),
+  health: LiveStreamHealthSchema.optional(),
 });
 export type LiveStateInput = z.infer<typeof LiveStateInputSchema>;

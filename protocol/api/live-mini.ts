@@ -5,6 +5,16 @@
 import * as z from 'zod/mini';
 import { LIVE_LADDERS, LIVE_STATES } from '../live-enums.js';
 
+/** Twin of `LiveStreamHealthSchema`. */
+export const LiveStreamHealthMiniSchema = z
+  .object({
+    inputBitrate: z.int().check(z.minimum(0)),
+    frameRate: z.number().check(z.minimum(0)),
+    keyframeIntervalSeconds: z.nullable(z.number().check(z.minimum(0))),
+    droppedFrames: z.int().check(z.minimum(0)),
+  })
+  .check(z.meta({ id: 'LiveStreamHealth' }));
+
 /** Twin of `LiveSettingsSchema`. */
 export const LiveSettingsMiniSchema = z
   .object({

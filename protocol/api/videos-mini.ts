@@ -4,6 +4,7 @@
 // original, ids and descriptions included, so they cannot drift (docs/adr/0007-zod-mini-twins.md).
 import * as z from 'zod/mini';
 import { PRIVACY_LEVELS, VIDEO_STATES } from '../video-enums.js';
+import { LiveStreamHealthMiniSchema } from './live-mini.js';
 
 const RenditionMiniSchema = z.object({
   width: z.int().check(z.positive()),
@@ -41,6 +42,18 @@ export const VideoMiniSchema = z
     error: z.optional(z.string()).check(z.describe('Why the video failed; present when state is failed')),
     durationSeconds: z.nullable(z.number()),
     renditions: z.optional(z.array(RenditionMiniSchema)).check(z.describe('Present when state is ready')),
+    live: z
+      .optional(
+        z.object({
+          viewers: z
+            .int()
+            .check(z.minimum(0), z.describe('Viewers whose player sent a heartbeat in the last 30 s')),
+          health: z
+            .nullable(LiveStreamHealthMiniSchema)
+            .check(z.describe('null until the live transcoder measured the source')),
+        }),
+      )
+      .check(z.describe('Present while state is live')),
     processing: z
       .optional(VideoProcessingMiniSchema)
       .check(

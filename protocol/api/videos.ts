@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isBlankLooking } from '../text.js';
+import { LiveStreamHealthSchema } from '../live.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
 
 const TitleSchema = z
@@ -68,6 +69,13 @@ export const VideoSchema = z
     error: z.string().optional().describe('Why the video failed; present when state is failed'),
     durationSeconds: z.number().nullable(),
     renditions: z.array(RenditionSchema).optional().describe('Present when state is ready'),
+    live: z
+      .object({
+        viewers: z.number().int().min(0).describe('Viewers whose player sent a heartbeat in the last 30 s'),
+        health: LiveStreamHealthSchema.nullable().describe('null until the live transcoder measured the source'),
+      })
+      .optional()
+      .describe('Present while state is live'),
     processing: VideoProcessingSchema.optional().describe(
       'Present while a ready video still encodes more renditions; absent once the ladder landed',
     ),

@@ -80,6 +80,20 @@ describe('live: stream keys through npm start', () => {
       platform.output,
     );
     expect(seam).toMatch(/#EXT-X-PART:/);
+    // Stream health, measured on the source: 30 fps with a keyframe every second, as pushed.
+    const { live: facts } = await waitFor(
+      async () => {
+        const current = await video(videoId);
+        return current.live?.health ? current : undefined;
+      },
+      10_000,
+      platform.output,
+    );
+    expect(facts.health.inputBitrate).toBeGreaterThan(10_000);
+    expect(facts.health.frameRate).toBeGreaterThan(27);
+    expect(facts.health.frameRate).toBeLessThan(33);
+    expect(facts.health.keyframeIntervalSeconds).toBeCloseTo(1, 1);
+    expect(facts.viewers).toEqual(expect.any(Number));
     expect(await live()).toMatchObject({ state: 'live', videoId });
     const { done, ended } = await pushThenOffAir(again, () => video(videoId), platform.output);
     expect(done.code, done.stderr).toBe(0);

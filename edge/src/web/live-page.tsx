@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { ChannelMiniSchema } from '../../../protocol/api/channels-mini.js';
 import { LiveEndpointMiniSchema, LiveIngestAnswerMiniSchema } from '../../../protocol/api/live-mini.js';
+import { VideoMiniSchema } from '../../../protocol/api/videos-mini.js';
 import type { LiveIngestAnswer } from '../../../protocol/live.js';
 import type { EdgeEnv, EdgeViewer } from '../context.js';
 import { type ApiError, callApi } from './api.js';
@@ -95,12 +96,20 @@ async function renderCurrent(
   const endpoint = await readEndpoint(c, owner);
   if (!endpoint.ok && endpoint.status !== 404)
     return problem(c, owner.session.viewer, liveFormPath(owner.handle), 502);
+  // On air: the live video's viewers and stream health (a failed read only leaves them out).
+  const onAir = endpoint.ok && endpoint.data.state === 'live' ? endpoint.data.videoId : null;
+  const video = onAir
+    ? await callApi(c, `/api/v1/videos/${encodeURIComponent(onAir)}`, VideoMiniSchema, {
+        token: owner.session.token,
+      })
+    : undefined;
   const body = endpoint.ok ? (
     <>
       {options.fresh ? <FreshKey ingest={options.fresh} /> : null}
       <LiveDashboard
         handle={owner.handle}
         endpoint={endpoint.data}
+        live={video?.ok ? video.data.live : undefined}
         saved={options.saved ?? false}
         settingsError={options.settingsError}
         rotateError={options.rotateError}

@@ -1,3 +1,4 @@
+import type { VideoDto } from '../../../protocol/api/videos.js';
 import type { LiveEndpoint, LiveIngestAnswer } from '../../../protocol/live.js';
 import { LIVE_LADDERS } from '../../../protocol/live-enums.js';
 import { type ApiError, fieldErrors } from './api.js';
@@ -63,9 +64,43 @@ export function FreshKey(props: { ingest: LiveIngestAnswer['ingest'] }) {
 }
 
 /** Where to publish, the key's rotation, and the settings form, for a channel with a live endpoint. */
+/** Viewers and the source's health while on air, as the live video's JSON reports them. */
+function StreamHealthPanel(props: { live: NonNullable<VideoDto['live']> }) {
+  const { viewers, health } = props.live;
+  const keyframe = health?.keyframeIntervalSeconds ?? null;
+  return (
+    <dl class="facts" data-stream-health>
+      <dt>Viewers</dt>
+      <dd data-viewers>{viewers}</dd>
+      {health ? (
+        <>
+          <dt>Input bitrate</dt>
+          <dd>{Math.round(health.inputBitrate / 1000)} kbit/s</dd>
+          <dt>Frame rate</dt>
+          <dd>{health.frameRate} fps</dd>
+          <dt>Keyframe interval</dt>
+          <dd>
+            {keyframe === null ? 'not measured yet' : `${keyframe} s`}
+            {keyframe !== null && keyframe > 1.05 ? ' (set it to 1 s for the lowest latency)' : ''}
+          </dd>
+          <dt>Dropped frames</dt>
+          <dd>{health.droppedFrames}</dd>
+        </>
+      ) : (
+        <>
+          <dt>Stream health</dt>
+          <dd>measuring…</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
 export function LiveDashboard(props: {
   handle: string;
   endpoint: LiveEndpoint;
+  /** The live video's viewers and health, while on air. */
+  live?: VideoDto['live'];
   settingsError?: ApiError | undefined;
   saved?: boolean;
   rotateError?: ApiError | undefined;
@@ -78,10 +113,13 @@ export function LiveDashboard(props: {
       <section aria-labelledby="status-heading">
         <h2 id="status-heading">Status</h2>
         {endpoint.state === 'live' && endpoint.videoId ? (
-          <p>
-            <span class="badge badge-live">Live</span> You are on air.{' '}
-            <a href={`/w/${endpoint.videoId}`}>Watch your stream</a>
-          </p>
+          <>
+            <p>
+              <span class="badge badge-live">Live</span> You are on air.{' '}
+              <a href={`/w/${endpoint.videoId}`}>Watch your stream</a>
+            </p>
+            {props.live ? <StreamHealthPanel live={props.live} /> : null}
+          </>
         ) : (
           <p>Not live. Start streaming from your encoder and this page shows it on air.</p>
         )}

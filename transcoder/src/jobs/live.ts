@@ -108,6 +108,8 @@ export async function runLiveJob(ctx: JobContext<'live'>, options: LiveJobOption
           height: facts?.height,
           state: rendition.packager.state,
         })),
+        // The source rung is read as the encoder sent it: its health is the stream's.
+        outputs[0]?.rendition.health.health,
       ),
     );
   };

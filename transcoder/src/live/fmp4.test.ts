@@ -95,7 +95,13 @@ describe('Fmp4Reader', () => {
       trackId: 1,
       timescale: 15360,
     });
-    expect(first).toMatchObject({ decodeTime: 0, duration: 3072, durationSeconds: 0.2, keyframe: true });
+    expect(first).toMatchObject({
+      decodeTime: 0,
+      duration: 3072,
+      durationSeconds: 0.2,
+      keyframe: true,
+      samples: 6,
+    });
     expect(second).toMatchObject({
       decodeTime: 3072,
       decodeTimeSeconds: 0.2,

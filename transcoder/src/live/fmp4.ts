@@ -27,6 +27,8 @@ export interface FragmentUnit {
   durationSeconds: number;
   /** Whether the timing track's first sample is a sync sample (a keyframe). */
   keyframe: boolean;
+  /** How many samples (frames, for video) of the timing track the fragment holds. */
+  samples: number;
 }
 
 export type Fmp4Unit = InitUnit | FragmentUnit;
@@ -189,11 +191,11 @@ export class Fmp4Reader {
   }
 }
 
-/** tfdt, summed sample durations and first-sample keyframe flag of `track`'s traf in a moof. */
+/** tfdt, summed sample durations, sample count and first-sample keyframe flag of `track`'s traf in a moof. */
 function readTiming(
   moof: Uint8Array,
   track: Track,
-): { decodeTime: number; duration: number; keyframe: boolean } {
+): { decodeTime: number; duration: number; keyframe: boolean; samples: number } {
   const view = viewOf(moof);
   for (const traf of children(moof, HEADER, moof.length).filter((b) => b.type === 'traf')) {
     let trackId = -1;
@@ -201,6 +203,7 @@ function readTiming(
     let defaultFlags = track.defaultFlags;
     let decodeTime = 0;
     let duration = 0;
+    let samples = 0;
     let keyframe: boolean | undefined;
     for (const box of children(moof, traf.start + HEADER, traf.end)) {
       const body = box.start + HEADER;
@@ -219,6 +222,7 @@ function readTiming(
         decodeTime = version === 1 ? Number(view.getBigUint64(body + 4)) : view.getUint32(body + 4);
       } else if (box.type === 'trun') {
         const count = view.getUint32(body + 4);
+        samples += count;
         let at = body + 8;
         if (flags & 0x01) at += 4; // data-offset
         let firstFlags: number | undefined;
@@ -244,7 +248,7 @@ function readTiming(
         }
       }
     }
-    if (trackId === track.id) return { decodeTime, duration, keyframe: keyframe ?? false };
+    if (trackId === track.id) return { decodeTime, duration, keyframe: keyframe ?? false, samples };
   }
   throw new Fmp4Error(`moof has no traf for track ${track.id}`);
 }

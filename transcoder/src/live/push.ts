@@ -1,4 +1,4 @@
-import type { LiveStateInput } from '../../../protocol/live.js';
+import type { LiveStateInput, LiveStreamHealth } from '../../../protocol/live.js';
 import type { PackagerState } from '../../../protocol/live-hls/state.js';
 
 /** Where pushed files and states go (the origin client, or a fake in tests). */
@@ -95,8 +95,12 @@ export interface RenditionDescription {
 }
 
 /** The body of `PUT .../live/state` from the renditions' packager states. */
-export function liveStateInput(renditions: readonly RenditionDescription[]): LiveStateInput {
+export function liveStateInput(
+  renditions: readonly RenditionDescription[],
+  health?: LiveStreamHealth,
+): LiveStateInput {
   return {
+    ...(health ? { health } : {}),
     renditions: renditions.map(({ state, codecs, width, height, ...rest }) => ({
       ...rest,
       ...(codecs ? { codecs } : {}),

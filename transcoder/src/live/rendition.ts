@@ -1,5 +1,6 @@
 import { ReloadWaiters } from '../../../protocol/live-hls/blocking.js';
 import { Fmp4Reader } from './fmp4.js';
+import { StreamHealthMeter } from './health.js';
 import { LlHlsPackager, type PackagerOptions } from './packager.js';
 
 /**
@@ -11,6 +12,8 @@ export class LiveRendition {
   readonly packager: LlHlsPackager;
   /** Blocked playlist requests of this rendition, released on every change of its state. */
   readonly waiters: ReloadWaiters;
+  /** Bitrate, frame rate, keyframe interval and drops of what FFmpeg writes for this rendition. */
+  readonly health = new StreamHealthMeter();
   #reader: Fmp4Reader | undefined;
   #inputs = 0;
 
@@ -35,12 +38,18 @@ export class LiveRendition {
   startInput(): (chunk: Uint8Array) => void {
     const reader = new Fmp4Reader();
     this.#reader = reader;
-    if (this.#inputs++ > 0) this.packager.discontinuity();
+    if (this.#inputs++ > 0) {
+      this.packager.discontinuity();
+      this.health.restart();
+    }
     return (chunk) => {
       if (this.#reader !== reader) return;
       for (const unit of reader.push(chunk)) {
         if (unit.kind === 'init') this.packager.pushInit(unit);
-        else this.packager.pushFragment(unit);
+        else {
+          this.health.fragment(unit);
+          this.packager.pushFragment(unit);
+        }
       }
     };
   }

@@ -7,7 +7,7 @@ export const CLOCK = Date.UTC(2026, 11, 1, 12, 0, 0, 200);
 
 export const INIT: InitUnit = { kind: 'init', bytes: Uint8Array.of(1, 2, 3), trackId: 1, timescale: 1000 };
 
-/** A fragment of `durationMs` starting at `startMs` of media time; its one byte is `marker`. */
+/** A fragment of `durationMs` starting at `startMs` of media time (30 fps); its one byte is `marker`. */
 export function fragment(startMs: number, durationMs: number, keyframe: boolean, marker = 0): FragmentUnit {
   return {
     kind: 'fragment',
@@ -17,6 +17,7 @@ export function fragment(startMs: number, durationMs: number, keyframe: boolean,
     decodeTimeSeconds: startMs / 1000,
     durationSeconds: durationMs / 1000,
     keyframe,
+    samples: Math.round((durationMs * 30) / 1000),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { LiveStateInput } from '../../../../protocol/live.js';
+import type { LiveStateInput, LiveStreamHealth } from '../../../../protocol/live.js';
 import type { PackagerState } from '../../../../protocol/live-hls/state.js';
 import type { HlsFileKind } from '../../../../protocol/media.js';
 import { RenditionBuffer, type RenditionLimits } from './rendition-buffer.js';
@@ -16,10 +16,23 @@ export const DEFAULT_LIVE_HUB_OPTIONS: LiveHubOptions = {
   endGraceMs: 60_000,
 };
 
-/** One live video on this origin: its renditions by folder name. */
+/** A viewer counts as watching for this long after their last heartbeat. */
+export const VIEWER_PRESENCE_MS = 30_000;
+
+/** One live video on this origin: its renditions by folder name, its health and its viewers. */
 export class LiveStream {
   readonly renditions = new Map<string, RenditionBuffer>();
   ended = false;
+  /** What the live transcoder last measured on the source. */
+  health: LiveStreamHealth | undefined;
+  /** Viewer key (user id, else client address) -> last heartbeat, in ms since the epoch. */
+  readonly viewers = new Map<string, number>();
+}
+
+/** What a live video's JSON says while it is on air. */
+export interface LiveFacts {
+  viewers: number;
+  health: LiveStreamHealth | null;
 }
 
 type WireState = LiveStateInput['renditions'][number]['state'];
@@ -67,6 +80,8 @@ export class LiveHub {
 
   /** The newest state of every rendition pushed; wakes the reloads it satisfies. */
   putState(videoId: string, input: LiveStateInput): void {
+    const stream = this.#streams.get(videoId);
+    if (stream && input.health) stream.health = input.health;
     for (const rendition of input.renditions) {
       const buffer = this.#rendition(videoId, rendition.name);
       if (!buffer) return;
@@ -74,6 +89,21 @@ export class LiveHub {
       buffer.variant = variant;
       buffer.setState(packagerState(state));
     }
+  }
+
+  /** A viewer of a live on this origin is still watching (a heartbeat from its player). */
+  markViewer(videoId: string, viewerKey: string, now = Date.now()): void {
+    const stream = this.#streams.get(videoId);
+    if (!stream || stream.ended) return;
+    stream.viewers.set(viewerKey, now);
+  }
+
+  /** Viewers seen within `VIEWER_PRESENCE_MS`, and the source's health; undefined when not held here. */
+  facts(videoId: string, now = Date.now()): LiveFacts | undefined {
+    const stream = this.#streams.get(videoId);
+    if (!stream) return undefined;
+    for (const [key, at] of stream.viewers) if (now - at > VIEWER_PRESENCE_MS) stream.viewers.delete(key);
+    return { viewers: stream.viewers.size, health: stream.health ?? null };
   }
 
   /**

@@ -33,6 +33,8 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       createdAt: video.createdAt.toISOString(),
       updatedAt: video.updatedAt.toISOString(),
     };
+    // The hub is this origin's memory: another origin answers without health (docs/adr/0012-live-hub.md).
+    if (video.state === 'live') dto.live = ctx.liveHub.facts(video.id) ?? { viewers: 0, health: null };
     if (video.state === 'failed') dto.error = video.error ?? 'Processing failed for an unknown reason';
     if (video.state === 'ready') {
       dto.renditions = ladder
