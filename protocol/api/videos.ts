@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isBlankLooking } from '../text.js';
 import { LiveStreamHealthSchema } from '../live.js';
+import { isBlankLooking } from '../text.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
 
 const TitleSchema = z
@@ -72,7 +72,9 @@ export const VideoSchema = z
     live: z
       .object({
         viewers: z.number().int().min(0).describe('Viewers whose player sent a heartbeat in the last 30 s'),
-        health: LiveStreamHealthSchema.nullable().describe('null until the live transcoder measured the source'),
+        health: LiveStreamHealthSchema.nullable().describe(
+          'null until the live transcoder measured the source',
+        ),
       })
       .optional()
       .describe('Present while state is live'),

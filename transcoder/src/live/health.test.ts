@@ -42,7 +42,12 @@ describe('StreamHealthMeter', () => {
 
   it('knows no keyframe interval until two keyframes, and nothing before any fragment', () => {
     const meter = new StreamHealthMeter();
-    expect(meter.health).toEqual({ inputBitrate: 0, frameRate: 0, keyframeIntervalSeconds: null, droppedFrames: 0 });
+    expect(meter.health).toEqual({
+      inputBitrate: 0,
+      frameRate: 0,
+      keyframeIntervalSeconds: null,
+      droppedFrames: 0,
+    });
     meter.fragment(part(0, true));
     meter.fragment(part(200, false));
     expect(meter.health.keyframeIntervalSeconds).toBeNull();
