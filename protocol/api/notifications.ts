@@ -80,6 +80,7 @@ export const NotificationListQuerySchema = PageQuerySchema.extend({
     .optional()
     .transform((v) => v === 'true'),
 });
+export type NotificationListQuery = z.output<typeof NotificationListQuerySchema>;
 export const NotificationPageSchema = pageOf(NotificationSchema);
 export const MarkNotificationsReadSchema = z.object({
   ids: z.array(z.number().int().positive()).min(1).max(100),

@@ -7,7 +7,7 @@ import {
   NOTIFICATION_KINDS,
   type NotificationDto,
   type NotificationKind,
-  NotificationListQuerySchema,
+  type NotificationListQuery,
 } from '../../../../protocol/api/notifications.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import type { ServiceContext } from '../context.js';
@@ -20,9 +20,9 @@ const actors = alias(users, 'actors');
 export async function listNotifications(
   ctx: ServiceContext,
   viewer: Viewer,
-  rawQuery: unknown,
+  query: NotificationListQuery,
 ): Promise<Page<NotificationDto>> {
-  const { unread, ...paging } = NotificationListQuerySchema.parse(rawQuery);
+  const { unread, ...paging } = query;
   const window = pageWindow(paging);
   const conditions: SQL[] = [eq(notifications.userId, viewer.userId), eq(notifications.web, true)];
   if (unread) conditions.push(isNull(notifications.readAt));
