@@ -5,12 +5,14 @@ import {
   type NotificationDto,
   NotificationPageSchema,
   NotificationSchema,
+  NotificationSettingsSchema,
   UnreadCountSchema,
 } from './notifications.js';
 import { type VideoRatingDto, VideoRatingSchema } from './reactions.js';
 import {
   NotificationMiniSchema,
   NotificationPageMiniSchema,
+  NotificationSettingsMiniSchema,
   SubscriptionExistMiniSchema,
   SubscriptionFeedPageMiniSchema,
   UnreadCountMiniSchema,
@@ -46,6 +48,7 @@ describe('social API contracts', () => {
       [NotificationMiniSchema, NotificationSchema],
       [NotificationPageMiniSchema, NotificationPageSchema],
       [UnreadCountMiniSchema, UnreadCountSchema],
+      [NotificationSettingsMiniSchema, NotificationSettingsSchema],
     ] as const) {
       expect(toJSONSchema(mini)).toEqual(toJSONSchema(original));
     }

@@ -2,7 +2,12 @@
 // `subscriptions.ts`, `notifications.ts`); `social-mini.test.ts` holds each to the JSON Schema of
 // its original (docs/adr/0007-zod-mini-twins.md).
 import * as z from 'zod/mini';
-import { NOTIFICATION_KIND_NAMES, type NotificationKind } from './notifications.js';
+import {
+  NOTIFICATION_KIND_NAMES,
+  NOTIFICATION_SETTING_NAMES,
+  type NotificationKind,
+  type NotificationSettingName,
+} from './notifications.js';
 import { VIDEO_RATINGS } from './reactions.js';
 import { VideoMiniSchema } from './videos-mini.js';
 
@@ -56,3 +61,15 @@ export const NotificationPageMiniSchema = pageOfMini(NotificationMiniSchema);
 
 /** Twin of `UnreadCountSchema`. */
 export const UnreadCountMiniSchema = z.object({ unread: z.int().check(z.minimum(0)) });
+
+const SettingValueMini = z.int().check(z.minimum(0), z.maximum(3));
+
+/** Twin of `NotificationSettingsSchema`. */
+export const NotificationSettingsMiniSchema = z
+  .object(
+    Object.fromEntries(NOTIFICATION_SETTING_NAMES.map((n) => [n, SettingValueMini])) as Record<
+      NotificationSettingName,
+      typeof SettingValueMini
+    >,
+  )
+  .check(z.meta({ id: 'NotificationSettings' }));

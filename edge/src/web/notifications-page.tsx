@@ -1,12 +1,16 @@
 import type { Context } from 'hono';
 import type { NotificationDto } from '../../../protocol/api/notifications.js';
-import { NotificationPageMiniSchema } from '../../../protocol/api/social-mini.js';
+import {
+  NotificationPageMiniSchema,
+  NotificationSettingsMiniSchema,
+} from '../../../protocol/api/social-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi, NO_CONTENT } from './api.js';
 import { crossSiteRefusal } from './auth-pages.js';
 import { isSameOrigin } from './bridge.js';
 import { formFields } from './forms.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
+import { NotificationSettingsForm } from './notification-settings.js';
 import { getSession } from './session.js';
 
 const PATH = '/notifications';
@@ -79,9 +83,14 @@ export async function notificationsPage(c: Context<EdgeEnv>) {
   const query = new URLSearchParams({ count: '50' });
   const cursor = c.req.query('cursor');
   if (cursor) query.set('cursor', cursor.slice(0, 200));
-  const res = await callApi(c, `/api/v1/users/me/notifications?${query}`, NotificationPageMiniSchema, {
-    token: session.token,
-  });
+  const [res, settings] = await Promise.all([
+    callApi(c, `/api/v1/users/me/notifications?${query}`, NotificationPageMiniSchema, {
+      token: session.token,
+    }),
+    callApi(c, '/api/v1/users/me/notification-settings', NotificationSettingsMiniSchema, {
+      token: session.token,
+    }),
+  ]);
   if (!res.ok) {
     const page = (
       <MessagePage
@@ -120,6 +129,12 @@ export async function notificationsPage(c: Context<EdgeEnv>) {
           <nav class="pager" aria-label="Pagination">
             <a href={`${PATH}?cursor=${encodeURIComponent(res.data.nextCursor)}`}>Older notifications</a>
           </nav>
+        ) : null}
+        {settings.ok ? (
+          <>
+            <h2 id="settings-heading">What you are told, and how</h2>
+            <NotificationSettingsForm settings={settings.data} />
+          </>
         ) : null}
       </section>
     </Layout>,

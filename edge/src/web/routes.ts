@@ -5,6 +5,7 @@ import { cookieAuthBridge } from './bridge.js';
 import { channelPage, homePage } from './browse-pages.js';
 import { newChannelPage, newChannelSubmit } from './channel-form.js';
 import { liveCreateSubmit, livePage, liveRotateSubmit, liveSettingsSubmit } from './live-page.js';
+import { notificationSettingsSubmit } from './notification-settings.js';
 import { notificationsPage, notificationsReadSubmit } from './notifications-page.js';
 import { feedPage, rateSubmit, subscriptionSubmit } from './social-pages.js';
 import { uploadPage } from './upload-page.js';
@@ -27,6 +28,7 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.get('/feed/subscriptions', feedPage);
   web.get('/notifications', notificationsPage);
   web.post('/notifications/read', notificationsReadSubmit);
+  web.post('/notifications/settings', notificationSettingsSubmit);
   web.get('/login', authPage('login'));
   web.post('/login', authSubmit('login'));
   web.get('/register', authPage('register'));

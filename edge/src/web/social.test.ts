@@ -121,4 +121,24 @@ describe('web: reactions, subscriptions and notifications', () => {
     expect(after).not.toContain('Mark all read');
     expect(after).toContain('<a href="/notifications" class="bell" aria-label="Notifications">');
   });
+
+  it('saves per-kind settings from checkboxes, in the app and by email', async () => {
+    const cookie = await signIn('other');
+    const before = await page('/notifications', cookie);
+    expect(before).toContain('<legend>Replies to my comments</legend>');
+    expect(before).toMatch(/id="ns-commentMention-web" name="commentMention.web" value="on" checked=""/);
+    expect(before).not.toMatch(/id="ns-commentMention-email"[^>]*checked/);
+    expect(unlabelledControls(before)).toEqual([]);
+    const saved = await postForm(
+      '/notifications/settings',
+      { 'commentMention.email': 'on', 'myLiveStarted.web': 'on' },
+      { cookie },
+    );
+    expect(saved.status).toBe(303);
+    const after = await page('/notifications', cookie);
+    expect(after).toMatch(/id="ns-commentMention-email"[^>]*checked/);
+    expect(after).not.toMatch(/id="ns-commentMention-web"[^>]*checked/);
+    expect(after).toMatch(/id="ns-myLiveStarted-web"[^>]*checked/);
+    expect(after).not.toMatch(/id="ns-newVideoFromSubscription-web"[^>]*checked/);
+  });
 });
