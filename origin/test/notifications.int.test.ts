@@ -89,6 +89,17 @@ describe.each(DRIVERS)('notifications on %s', (driver) => {
       createdAt: expect.any(String),
     });
     expect((await list(owner)).data[0]).toMatchObject({ type: 6, kind: 'my_video_published' });
+
+    // A notice never outlives access: private hides it from subscribers, deletion from everyone.
+    const unread = async (user: TestUser) =>
+      (await t.call('GET', '/api/v1/users/me/notifications/unread-count', { token: user.token })).body.unread;
+    const fanUnread = await unread(fan);
+    await t.call('PATCH', `/api/v1/videos/${videoId}`, { token: owner.token, body: { privacy: 'private' } });
+    expect(await kindsOf(fan, videoId)).toEqual([]);
+    expect(await unread(fan)).toBe(fanUnread - 1);
+    expect(await kindsOf(owner, videoId)).toEqual(['my_video_published']);
+    expect((await t.call('DELETE', `/api/v1/videos/${videoId}`, { token: owner.token })).status).toBe(204);
+    expect(await kindsOf(owner, videoId)).toEqual([]);
   });
 
   it('tells only the owner when the new video is private', async () => {

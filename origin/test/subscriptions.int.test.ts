@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxEvents } from '../../db/schema/index.js';
-import { createTestApp, DRIVERS, type TestApp } from './harness.js';
+import type { ServiceConfig } from '../src/services/context.js';
+import { createTestApp, DRIVERS, type TEST_CONFIG, type TestApp } from './harness.js';
 import { type TestUser, testChannel, testVideo } from './social-fixtures.js';
 
 describe.each(DRIVERS)('subscriptions on %s', (driver) => {
@@ -9,7 +10,9 @@ describe.each(DRIVERS)('subscriptions on %s', (driver) => {
   let fan: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp(driver, { publicUrl: 'https://vidra.example' } as never);
+    // `publicUrl` is optional in ServiceConfig, so the harness's defaults leave it out.
+    const publicUrl: Partial<ServiceConfig> = { publicUrl: 'https://vidra.example' };
+    t = await createTestApp(driver, publicUrl as Partial<typeof TEST_CONFIG>);
     owner = await t.signUp('owner');
     fan = await t.signUp('fan');
   });

@@ -1,5 +1,5 @@
-import { and, count, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, count, desc, eq, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { alias, type PgSelect } from 'drizzle-orm/pg-core';
 import { channels, notifications, users, videos } from '../../../../db/schema/index.js';
 import type { Page } from '../../../../protocol/api/list.js';
 import {
@@ -16,6 +16,25 @@ import { seqPage } from '../videos/read.js';
 
 const actors = alias(users, 'actors');
 
+/**
+ * A notice about a video is shown while its recipient may still see the video: not once it is
+ * deleted, nor once it became private (to anyone but its owner), so a notice never outlives access.
+ */
+function stillVisible(viewer: Viewer): SQL {
+  if (viewer.role === 'admin') return or(isNull(videos.id), ne(videos.state, 'deleted')) as SQL;
+  return or(
+    isNull(videos.id),
+    and(ne(videos.state, 'deleted'), or(ne(videos.privacy, 'private'), eq(channels.ownerId, viewer.userId))),
+  ) as SQL;
+}
+
+/** The joins `stillVisible` reads. */
+function withRefs<T extends PgSelect>(query: T) {
+  return query
+    .leftJoin(videos, eq(videos.id, notifications.videoId))
+    .leftJoin(channels, eq(channels.id, notifications.channelId));
+}
+
 /** The caller's notices in the app (`unread` keeps the unread ones), the newest first. */
 export async function listNotifications(
   ctx: ServiceContext,
@@ -26,6 +45,7 @@ export async function listNotifications(
   const window = pageWindow(paging);
   const conditions: SQL[] = [eq(notifications.userId, viewer.userId), eq(notifications.web, true)];
   if (unread) conditions.push(isNull(notifications.readAt));
+  conditions.push(stillVisible(viewer));
   const where = and(...conditions);
   const [rows, [total]] = await Promise.all([
     ctx.db
@@ -43,7 +63,7 @@ export async function listNotifications(
       .orderBy(desc(notifications.id))
       .limit(window.limit)
       .offset(window.offset),
-    ctx.db.select({ n: count() }).from(notifications).where(where),
+    withRefs(ctx.db.select({ n: count() }).from(notifications).$dynamic()).where(where),
   ]);
   const { page, nextCursor } = seqPage(rows, window.count, (r) => r.n.id);
   return { total: Number(total?.n ?? 0), data: page.map(toNotificationDto), nextCursor };
@@ -108,11 +128,13 @@ export async function unreadNotificationCount(
   ctx: ServiceContext,
   viewer: Viewer,
 ): Promise<{ unread: number }> {
-  const [row] = await ctx.db
-    .select({ n: count() })
-    .from(notifications)
-    .where(
-      and(eq(notifications.userId, viewer.userId), eq(notifications.web, true), isNull(notifications.readAt)),
-    );
+  const [row] = await withRefs(ctx.db.select({ n: count() }).from(notifications).$dynamic()).where(
+    and(
+      eq(notifications.userId, viewer.userId),
+      eq(notifications.web, true),
+      isNull(notifications.readAt),
+      stillVisible(viewer),
+    ),
+  );
   return { unread: Number(row?.n ?? 0) };
 }
