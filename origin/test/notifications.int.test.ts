@@ -102,10 +102,20 @@ describe.each(DRIVERS)('notifications on %s', (driver) => {
     expect(await kindsOf(owner, videoId)).toEqual([]);
   });
 
-  it('tells only the owner when the new video is private', async () => {
+  it('tells only the owner when the new video is private, and subscribers once it is made public', async () => {
     const videoId = await publishVideo('private');
     expect(await kindsOf(owner, videoId)).toEqual(['my_video_published']);
     expect(await kindsOf(fan, videoId)).toEqual([]);
+    const privacy = (p: Privacy) =>
+      t.call('PATCH', `/api/v1/videos/${videoId}`, { token: owner.token, body: { privacy: p } });
+    await privacy('public');
+    await drain();
+    expect(await kindsOf(fan, videoId)).toEqual(['new_video_from_subscription']);
+    // Hidden and shown again: still one notice.
+    await privacy('unlisted');
+    await privacy('internal');
+    await drain();
+    expect(await kindsOf(fan, videoId)).toEqual(['new_video_from_subscription']);
   });
 
   it('tells the owner when processing fails, through video.failed', async () => {

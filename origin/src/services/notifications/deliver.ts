@@ -13,10 +13,13 @@ import {
   NOTIFY_EMAIL,
   NOTIFY_WEB,
 } from '../../../../protocol/api/notifications.js';
-import type { NoticePlan } from './plan.js';
+import { ANNOUNCED_PRIVACIES, type NoticePlan } from './plan.js';
 
-/** Privacy levels a subscriber fan-out announces: those any signed-in user finds in listings. */
-const ANNOUNCED = sql`('public', 'internal')`;
+const listOf = (values: readonly string[]) =>
+  sql`(${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )})`;
 
 /** The user ids a plan reaches, as a SELECT of one `user_id` column. */
 function recipientsOf(plan: NoticePlan) {
@@ -25,14 +28,17 @@ function recipientsOf(plan: NoticePlan) {
   if ('owner' in plan.to) {
     return sql`select ${channels.ownerId} as user_id from ${channels} where ${channels.id} = ${channelId}`;
   }
-  // Subscribers, except the owner, and only while the video is still announced (checked now, not
-  // at publish time: a video made private meanwhile is announced to nobody).
+  // Subscribers but the owner, while the video is announced and playable (checked now, not when the
+  // event happened: a video made private meanwhile is announced to nobody), each told once per video.
   return sql`select ${channelFollows.followerId} as user_id
     from ${channelFollows}
     join ${channels} on ${channels.id} = ${channelFollows.channelId}
     join ${videos} on ${videos.id} = ${videoId ?? null}::uuid
-      and ${videos.privacy} in ${ANNOUNCED} and ${videos.state} <> 'deleted'
-    where ${channelFollows.channelId} = ${channelId} and ${channelFollows.followerId} <> ${channels.ownerId}`;
+      and ${videos.privacy} in ${listOf(ANNOUNCED_PRIVACIES)} and ${videos.state} in ('ready', 'live')
+    where ${channelFollows.channelId} = ${channelId} and ${channelFollows.followerId} <> ${channels.ownerId}
+      and not exists (select 1 from ${notifications} told
+        where told.user_id = ${channelFollows.followerId} and told.kind = ${plan.kind}
+          and told.video_id = ${videoId ?? null}::uuid)`;
 }
 
 /**

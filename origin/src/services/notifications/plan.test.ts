@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent, EventPayload } from '../../../../protocol/events.js';
+import type { Privacy } from '../../../../protocol/video.js';
 import { planNotices } from './plan.js';
 
 const videoId = '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90';
@@ -53,6 +54,20 @@ describe('planNotices', () => {
     for (const privacy of ['unlisted', 'password', 'private'] as const) {
       expect(kinds(published({ privacy }))).toEqual([['my_video_published', { owner: true }]]);
     }
+  });
+
+  it('tells subscribers when a video is made public or internal, not when it stays announced', () => {
+    const changed = (from: Privacy, to: Privacy): DomainEvent => ({
+      type: 'video.privacy_changed',
+      payload: { videoId, channelId, from, to },
+    });
+    expect(kinds(changed('private', 'public'))).toEqual([
+      ['new_video_from_subscription', { subscribers: true }],
+    ]);
+    expect(kinds(changed('unlisted', 'internal'))).toHaveLength(1);
+    expect(kinds(changed('internal', 'public'))).toEqual([]);
+    expect(kinds(changed('public', 'private'))).toEqual([]);
+    expect(kinds(changed('private', 'password'))).toEqual([]);
   });
 
   it('says nothing when renditions are replaced (a republish)', () => {

@@ -1,9 +1,15 @@
 import type { NotificationKind } from '../../../../protocol/api/notifications.js';
 import type { DomainEvent, DomainEventType } from '../../../../protocol/events.js';
+import type { Privacy } from '../../../../protocol/video.js';
+
+/** Privacy levels announced to subscribers: those any signed-in user finds in listings. */
+export const ANNOUNCED_PRIVACIES: readonly Privacy[] = ['public', 'internal'];
+const announced = (privacy: Privacy) => ANNOUNCED_PRIVACIES.includes(privacy);
 
 /** The events notifications are made from. */
 export const NOTIFYING_EVENTS = [
   'video.published',
+  'video.privacy_changed',
   'video.failed',
   'live.started',
   'comment.created',
@@ -31,7 +37,8 @@ export interface NoticePlan {
  * The notices an event makes, most specific first: a user gets at most one notice per event
  * (the first plan that reaches them wins, see `deliverNotices`), so the owner of a video who is
  * also the replied-to author is told of the reply. Pure: every event x case is unit-tested.
- * Subscriber fan-outs re-check the video's privacy when they run, so this only decides who may care.
+ * Subscriber fan-outs re-check the video when they run (still announced, playable, not announced
+ * to that subscriber before), so this only decides who may care.
  */
 export function planNotices(event: DomainEvent): NoticePlan[] {
   switch (event.type) {
@@ -40,10 +47,17 @@ export function planNotices(event: DomainEvent): NoticePlan[] {
       if (p.republished) return [];
       const refs = { channelId: p.channelId, videoId: p.videoId };
       const plans: NoticePlan[] = [{ kind: 'my_video_published', to: { owner: true }, refs }];
-      if (p.privacy === 'public' || p.privacy === 'internal') {
+      if (announced(p.privacy)) {
         plans.push({ kind: 'new_video_from_subscription', to: { subscribers: true }, refs });
       }
       return plans;
+    }
+    case 'video.privacy_changed': {
+      // A video made public (or internal) after it was published is new to the subscribers then.
+      const p = event.payload;
+      if (!announced(p.to) || announced(p.from)) return [];
+      const refs = { channelId: p.channelId, videoId: p.videoId };
+      return [{ kind: 'new_video_from_subscription', to: { subscribers: true }, refs }];
     }
     case 'video.failed': {
       const refs = { channelId: event.payload.channelId, videoId: event.payload.videoId };
