@@ -37,6 +37,8 @@ export const VideoPrivacyChangedEventSchema = event('video.privacy_changed', {
 });
 
 export const VideoDeletedEventSchema = event('video.deleted', VideoRef);
+/** Processing gave up (out of attempts or a file it cannot read); a ready video never fails. */
+export const VideoFailedEventSchema = event('video.failed', { ...VideoRef, reason: z.string() });
 
 /** An admin suspended an account: its sessions end and its videos stop playing everywhere. */
 export const UserSuspendedEventSchema = event('user.suspended', { userId: Id, actorId: Id });
@@ -58,7 +60,11 @@ export const CommentCreatedEventSchema = event('comment.created', {
   visible: z.boolean(),
 });
 export const LikeCreatedEventSchema = event('like.created', { ...VideoRef, userId: Id });
+export const LikeRemovedEventSchema = event('like.removed', { ...VideoRef, userId: Id });
+export const DislikeCreatedEventSchema = event('dislike.created', { ...VideoRef, userId: Id });
+export const DislikeRemovedEventSchema = event('dislike.removed', { ...VideoRef, userId: Id });
 export const FollowCreatedEventSchema = event('follow.created', { channelId: Id, followerId: Id });
+export const FollowRemovedEventSchema = event('follow.removed', { channelId: Id, followerId: Id });
 /** `streamId` is the live session's id (`LiveAuthorizeResult.sessionId`). */
 export const LiveStartedEventSchema = event('live.started', { ...VideoRef, streamId: Id });
 export const LiveEndedEventSchema = event('live.ended', { ...VideoRef, streamId: Id });
@@ -69,11 +75,16 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   VideoUpdatedEventSchema,
   VideoPrivacyChangedEventSchema,
   VideoDeletedEventSchema,
+  VideoFailedEventSchema,
   UserSuspendedEventSchema,
   UserUnsuspendedEventSchema,
   CommentCreatedEventSchema,
   LikeCreatedEventSchema,
+  LikeRemovedEventSchema,
+  DislikeCreatedEventSchema,
+  DislikeRemovedEventSchema,
   FollowCreatedEventSchema,
+  FollowRemovedEventSchema,
   LiveStartedEventSchema,
   LiveEndedEventSchema,
 ]);
@@ -90,14 +101,25 @@ export const EVENT_CATALOG: Record<DomainEventType, { description: string; emitt
   'video.updated': { description: 'Title, description or viewing password changed.', emitted: true },
   'video.privacy_changed': { description: 'Privacy level changed (from, to).', emitted: true },
   'video.deleted': { description: 'A video was deleted.', emitted: true },
+  'video.failed': {
+    description: 'Processing gave up on a video that never became playable (`reason` in words).',
+    emitted: true,
+  },
   'user.suspended': {
     description: "An admin suspended an account (its sessions end, its videos' playback is revoked).",
     emitted: true,
   },
   'user.unsuspended': { description: 'An admin lifted an account suspension.', emitted: true },
   'comment.created': { description: 'A comment was posted on a video.', emitted: false },
-  'like.created': { description: 'A user liked a video.', emitted: false },
-  'follow.created': { description: 'A user or remote actor followed a channel.', emitted: false },
+  'like.created': { description: 'A user liked a video (also when a dislike became a like).', emitted: true },
+  'like.removed': {
+    description: 'A user took back a like (rated none, or disliked instead).',
+    emitted: true,
+  },
+  'dislike.created': { description: 'A user disliked a video.', emitted: true },
+  'dislike.removed': { description: 'A user took back a dislike.', emitted: true },
+  'follow.created': { description: 'A user or remote actor followed a channel.', emitted: true },
+  'follow.removed': { description: 'A user unsubscribed from a channel.', emitted: true },
   'live.started': {
     description: 'A live session went on air (`streamId` is the session id; a resume records nothing).',
     emitted: true,

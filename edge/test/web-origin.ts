@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import type { TestProject } from 'vitest/node';
-import { jobs, videos } from '../../db/schema/index.js';
+import { jobs, notifications, videos } from '../../db/schema/index.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
 import { videoObjectKey } from '../../protocol/media.js';
 import { JOB_KINDS } from '../../protocol/runner.js';
@@ -87,6 +87,17 @@ export default async function setup(project: TestProject) {
       }
     }
   }
+
+  // One unread notice for `other`, as the notifications subscriber would store it.
+  await t.database.db.insert(notifications).values({
+    userId: other.userId,
+    kind: 'new_video_from_subscription',
+    channelId: channel.body.id,
+    videoId: ids.ready,
+    web: true,
+    email: false,
+    dedupeKey: 'web-origin-seed',
+  });
 
   project.provide('webOrigin', {
     url,

@@ -12,6 +12,7 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
     trustedProxyAddresses: env.TRUSTED_PROXY_ADDRESSES,
     internalAddresses: env.INTERNAL_ADDRESSES,
     internalApiToken,
+    publicUrl: env.PUBLIC_URL,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     signingKeyRotationSeconds: env.SIGNING_KEY_ROTATION_SECONDS,

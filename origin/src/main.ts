@@ -63,7 +63,10 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   const outbox = createOutboxDispatcher({
     db: database.db,
     logger: logger.child({ component: 'outbox' }),
-    subscribers: defaultSubscribers(database.db, logger.child({ component: 'outbox' })),
+    subscribers: defaultSubscribers(database.db, logger.child({ component: 'outbox' }), {
+      mailer: services.mailer,
+      publicUrl: config.publicUrl,
+    }),
   });
   outbox.start();
   const unlisten = await database.listen(OUTBOX_CHANNEL, () => outbox.nudge());

@@ -11,6 +11,7 @@ export const ChannelMiniSchema = z
     displayName: z.string(),
     description: z.string(),
     ownerId: z.uuid(),
+    followersCount: z.int().check(z.minimum(0), z.describe('Subscribers of the channel')),
     createdAt: z.iso.datetime(),
   })
   .check(z.meta({ id: 'Channel' }));

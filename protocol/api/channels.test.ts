@@ -10,6 +10,7 @@ const channel: ChannelDto = {
   displayName: 'Studio',
   description: 'Tests & more',
   ownerId: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6b',
+  followersCount: 3,
   createdAt: '2025-01-02T03:04:05.678Z',
 };
 

@@ -42,6 +42,7 @@ export const ChannelSchema = z
     displayName: z.string(),
     description: z.string(),
     ownerId: z.string().uuid(),
+    followersCount: z.number().int().min(0).describe('Subscribers of the channel'),
     createdAt: z.string().datetime(),
   })
   .meta({ id: 'Channel' });

@@ -61,6 +61,8 @@ export const VideoMiniSchema = z
           'Present while a ready video still encodes more renditions; absent once the ladder landed',
         ),
       ),
+    likes: z.int().check(z.minimum(0)),
+    dislikes: z.int().check(z.minimum(0)),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

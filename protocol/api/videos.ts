@@ -81,6 +81,8 @@ export const VideoSchema = z
     processing: VideoProcessingSchema.optional().describe(
       'Present while a ready video still encodes more renditions; absent once the ladder landed',
     ),
+    likes: z.number().int().min(0),
+    dislikes: z.number().int().min(0),
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),
   })

@@ -5,6 +5,8 @@ import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
+import { loadChannelSubscribe } from './social-pages.js';
+import { SubscribeButton } from './social-views.js';
 import { thumbnailUrls } from './thumbnails.js';
 import { isWatchable, Pager, VideoGrid } from './video-list.js';
 
@@ -99,6 +101,7 @@ export async function channelPage(c: Context<EdgeEnv>) {
   if (!list.ok) return apiTrouble(c, list.status, session.viewer);
   const videos = isOwner ? list.data.items : list.data.items.filter(isWatchable);
   const thumbnails = await thumbnailUrls(c, videos);
+  const subscribe = await loadChannelSubscribe(c, channel.data, path);
   return sendPage(
     c,
     <Layout title={channel.data.displayName} viewer={session.viewer} path={path}>
@@ -107,6 +110,7 @@ export async function channelPage(c: Context<EdgeEnv>) {
           <h1 id="channel-heading">{channel.data.displayName}</h1>
           <p class="handle">@{channel.data.handle}</p>
           {channel.data.description ? <p class="description">{channel.data.description}</p> : null}
+          <SubscribeButton {...subscribe} />
           {isOwner ? (
             <p>
               <a class="button" href="/upload">

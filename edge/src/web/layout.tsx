@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Child, PropsWithChildren } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { EdgeEnv, EdgeViewer } from '../context.js';
+import { NotificationBell, withUnreadCount } from './notification-bell.js';
 
 /**
  * What the pages allow the browser to load: only this origin's files. hls.js builds its transmuxer
@@ -61,6 +62,12 @@ export function Layout(props: PropsWithChildren<LayoutProps>) {
               </li>
               {props.viewer ? (
                 <>
+                  <li>
+                    <a href="/feed/subscriptions">Subscriptions</a>
+                  </li>
+                  <li>
+                    <NotificationBell />
+                  </li>
                   <li>
                     <a href="/channels/new">New channel</a>
                   </li>
@@ -123,5 +130,5 @@ export async function sendPage(
   c.header('x-content-type-options', 'nosniff');
   c.header('referrer-policy', 'same-origin');
   // Components here are synchronous, so the element renders to its HTML string right away.
-  return c.html(`<!doctype html>${String(await page)}`, status);
+  return c.html(`<!doctype html>${await withUnreadCount(c, await page)}`, status);
 }

@@ -5,6 +5,9 @@ import { cookieAuthBridge } from './bridge.js';
 import { channelPage, homePage } from './browse-pages.js';
 import { newChannelPage, newChannelSubmit } from './channel-form.js';
 import { liveCreateSubmit, livePage, liveRotateSubmit, liveSettingsSubmit } from './live-page.js';
+import { notificationSettingsSubmit } from './notification-settings.js';
+import { notificationsPage, notificationsReadSubmit } from './notifications-page.js';
+import { feedPage, rateSubmit, subscriptionSubmit } from './social-pages.js';
 import { uploadPage } from './upload-page.js';
 import { watchPage } from './watch-page.js';
 
@@ -20,6 +23,12 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.get('/', homePage);
   web.get('/w/:id', watchPage);
   web.get('/c/:handle', channelPage);
+  web.post('/w/:id/rate', rateSubmit);
+  web.post('/c/:handle/subscription', subscriptionSubmit);
+  web.get('/feed/subscriptions', feedPage);
+  web.get('/notifications', notificationsPage);
+  web.post('/notifications/read', notificationsReadSubmit);
+  web.post('/notifications/settings', notificationSettingsSubmit);
   web.get('/login', authPage('login'));
   web.post('/login', authSubmit('login'));
   web.get('/register', authPage('register'));

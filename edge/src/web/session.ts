@@ -189,3 +189,8 @@ export async function getSession(c: Context<EdgeEnv>): Promise<Session> {
   }
   return session;
 }
+
+/** The session `getSession` already computed for this request, without computing one. */
+export function loadedSession(c: Context<EdgeEnv>): Promise<Session> | undefined {
+  return sessions.get(c);
+}

@@ -4,6 +4,7 @@ import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
+import { loadWatchSocial, WatchSocial } from './social-pages.js';
 import { EndedView, FailedView, LiveView, PasswordView, ProcessingView, ReadyView } from './watch-views.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -82,6 +83,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
   const video = res.data;
   if (video.state === 'deleted') return notFound();
   if (video.state === 'ready') {
+    const social = await loadWatchSocial(c, video);
     return sendPage(
       c,
       <Layout
@@ -91,15 +93,18 @@ export async function watchPage(c: Context<EdgeEnv>) {
         scripts={video.processing ? ENCODING_PLAYER_SCRIPTS : PLAYER_SCRIPTS}
       >
         <ReadyView video={video} />
+        <WatchSocial {...social} />
       </Layout>,
     );
   }
   if (video.state === 'live') {
     // progress.js follows the video's state, so the page says so when the stream ends.
+    const social = await loadWatchSocial(c, video);
     return sendPage(
       c,
       <Layout title={video.title} viewer={viewer} path={path} scripts={LIVE_PLAYER_SCRIPTS}>
         <LiveView video={video} />
+        <WatchSocial {...social} />
       </Layout>,
     );
   }

@@ -11,18 +11,29 @@ import type { Viewer } from '../auth/access-tokens.js';
 import { isUniqueViolation } from '../lib/db-errors.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { ServiceContext } from './context.js';
+import { followerCounts } from './subscriptions/counts.js';
 
 export type ChannelRow = typeof channels.$inferSelect;
 
-export function toChannelDto(row: ChannelRow): ChannelDto {
+export function toChannelDto(row: ChannelRow, followersCount: number): ChannelDto {
   return {
     id: row.id,
     handle: row.handle,
     displayName: row.displayName,
     description: row.description,
     ownerId: row.ownerId,
+    followersCount,
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+/** Channels as JSON, with their follower counts loaded in one query. */
+export async function toChannelDtos(ctx: ServiceContext, rows: ChannelRow[]): Promise<ChannelDto[]> {
+  const counts = await followerCounts(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => toChannelDto(row, counts.get(row.id) ?? 0));
 }
 
 const handleTaken = () =>
@@ -45,7 +56,7 @@ export async function createChannel(
         description: input.description ?? '',
       })
       .returning();
-    return toChannelDto(row as ChannelRow);
+    return toChannelDto(row as ChannelRow, 0);
   } catch (error) {
     if (isUniqueViolation(error) === 'channels_handle_lower_key') throw handleTaken();
     throw error;
@@ -67,7 +78,8 @@ export async function findChannelById(ctx: ServiceContext, id: string): Promise<
 }
 
 export async function getChannel(ctx: ServiceContext, input: { handle: string }): Promise<ChannelDto> {
-  return toChannelDto(await findChannelByHandle(ctx, input.handle));
+  const [dto] = await toChannelDtos(ctx, [await findChannelByHandle(ctx, input.handle)]);
+  return dto as ChannelDto;
 }
 
 /** Whether the viewer may manage the channel: its owner or an admin. */
@@ -89,7 +101,8 @@ export async function updateChannel(
     .set({ ...input, updatedAt: new Date() })
     .where(eq(channels.id, channel.id))
     .returning();
-  return toChannelDto(row as ChannelRow);
+  const [dto] = await toChannelDtos(ctx, [row as ChannelRow]);
+  return dto as ChannelDto;
 }
 
 export async function listChannelsOf(ctx: ServiceContext, viewer: Viewer): Promise<ChannelDto[]> {
@@ -98,5 +111,5 @@ export async function listChannelsOf(ctx: ServiceContext, viewer: Viewer): Promi
     .from(channels)
     .where(eq(channels.ownerId, viewer.userId))
     .orderBy(asc(channels.createdAt), asc(channels.id));
-  return rows.map(toChannelDto);
+  return toChannelDtos(ctx, rows);
 }

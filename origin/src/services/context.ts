@@ -55,6 +55,8 @@ export interface ServiceConfig {
   };
   /** Shared secret transcoders present once to register. */
   runnerRegistrationToken: string;
+  /** Where people reach this instance (`PUBLIC_URL`): links in mail, the host `handle@host` names. */
+  publicUrl?: string;
 }
 
 /** Everything a service may touch. Built once per app by `createServiceContext`. */

@@ -12,6 +12,7 @@ import {
 } from '../../../../protocol/runner.js';
 import { ConflictError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
+import { recordVideoFailed } from '../videos/domain-events.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -110,8 +111,11 @@ export async function settleFailure(
     .set({ state: JOB_STATES.failed, leaseExpiresAt: null, error: failure.reason, finishedAt: now })
     .where(eq(jobs.id, job.id));
   // A video already playable from its preview stays ready (ready -> failed is not a transition).
-  if (drivesVideoState(job.kind))
-    await transitionVideo(tx, videoOf(job), 'failed', { error: failure.reason });
+  if (
+    drivesVideoState(job.kind) &&
+    (await transitionVideo(tx, videoOf(job), 'failed', { error: failure.reason }))
+  )
+    await recordVideoFailed(tx, videoOf(job), failure.reason);
   return 'failed';
 }
 

@@ -1,6 +1,8 @@
 import type { Database } from '../../../../db/client.js';
 import type { DomainEventType } from '../../../../protocol/events.js';
 import type { Logger } from '../../lib/logger.js';
+import { createConsoleMailer, type Mailer } from '../mail/mailer.js';
+import { notificationsSubscriber } from '../notifications/subscriber.js';
 import { recordRevocations, videosRevokedBy } from '../playback/revocations.js';
 import type { OutboxSubscriber } from './dispatcher.js';
 
@@ -52,25 +54,15 @@ export function federationSubscriber(logger: Logger): OutboxSubscriber {
   };
 }
 
-/** Placeholder until notifications exist: acknowledges the events it will turn into notices. */
-export function notificationsSubscriber(logger: Logger): OutboxSubscriber {
-  return {
-    name: 'notifications',
-    types: ['video.published', 'comment.created', 'follow.created', 'live.started'],
-    async deliver(event, meta) {
-      logger.debug(
-        { type: event.type, idempotencyKey: meta.idempotencyKey },
-        'notifications: nothing to send yet',
-      );
-    },
-  };
-}
-
-/** The subscribers an origin runs. */
-export function defaultSubscribers(db: Database, logger: Logger): OutboxSubscriber[] {
+/** The subscribers an origin runs; notices are mailed through `mail.mailer` (the console's by default). */
+export function defaultSubscribers(
+  db: Database,
+  logger: Logger,
+  mail: { mailer: Mailer; publicUrl?: string | undefined } = { mailer: createConsoleMailer(logger) },
+): OutboxSubscriber[] {
   return [
     edgeCachePurgeSubscriber(db, logger),
     federationSubscriber(logger),
-    notificationsSubscriber(logger),
+    notificationsSubscriber({ db, logger, ...mail }),
   ];
 }

@@ -34,3 +34,10 @@ export async function recordVideoPublished(
     },
   });
 }
+
+/** Record `video.failed` for a video `tx` just moved to `failed`. */
+export async function recordVideoFailed(tx: Executor, videoId: string, reason: string): Promise<void> {
+  const [video] = await tx.select({ channelId: videos.channelId }).from(videos).where(eq(videos.id, videoId));
+  if (!video) return;
+  await recordEvent(tx, { type: 'video.failed', payload: { videoId, channelId: video.channelId, reason } });
+}

@@ -32,6 +32,14 @@ export async function getVideo(
   ctx: ServiceContext,
   input: { id: string; viewer: Viewer | undefined; password?: string | undefined; ip: string },
 ): Promise<VideoDto> {
+  return toVideoDto(ctx, await loadVisibleVideo(ctx, input));
+}
+
+/** A non-deleted video the caller may see (with its password when it has one), or the refusal. */
+export async function loadVisibleVideo(
+  ctx: ServiceContext,
+  input: { id: string; viewer: Viewer | undefined; password?: string | undefined; ip: string },
+): Promise<VideoWithChannel> {
   const row = await loadVideo(ctx, input.id);
   const { video, channel } = row;
   const manages = input.viewer !== undefined && canManageChannel(input.viewer, channel);
@@ -53,7 +61,7 @@ export async function getVideo(
   );
   switch (access) {
     case 'allowed':
-      return toVideoDto(ctx, row);
+      return row;
     case 'not_found':
       throw new NotFoundError('Video');
     case 'auth_required':

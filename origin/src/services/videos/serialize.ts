@@ -2,6 +2,7 @@ import { asc, inArray } from 'drizzle-orm';
 import { type channels, renditions, type videos } from '../../../../db/schema/index.js';
 import type { VideoDto } from '../../../../protocol/api/videos.js';
 import type { ServiceContext } from '../context.js';
+import { ratingCounts } from '../reactions/counts.js';
 import { backgroundProcessing } from './processing.js';
 
 export type VideoRow = typeof videos.$inferSelect;
@@ -10,7 +11,7 @@ export type VideoWithChannel = { video: VideoRow; channel: typeof channels.$infe
 /** Serialize videos, loading renditions and background work of the ready ones in one query each. */
 export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[]): Promise<VideoDto[]> {
   const readyIds = rows.filter((r) => r.video.state === 'ready').map((r) => r.video.id);
-  const [ladder, processing] = await Promise.all([
+  const [ladder, processing, counts] = await Promise.all([
     readyIds.length
       ? ctx.db
           .select()
@@ -19,6 +20,10 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
           .orderBy(asc(renditions.height), asc(renditions.bitrate))
       : [],
     backgroundProcessing(ctx.db, readyIds),
+    ratingCounts(
+      ctx.db,
+      rows.map((r) => r.video.id),
+    ),
   ]);
   return rows.map(({ video, channel }) => {
     const dto: VideoDto = {
@@ -30,6 +35,8 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       state: video.state,
       progress: video.progress,
       durationSeconds: video.durationSeconds,
+      likes: counts.get(video.id)?.likes ?? 0,
+      dislikes: counts.get(video.id)?.dislikes ?? 0,
       createdAt: video.createdAt.toISOString(),
       updatedAt: video.updatedAt.toISOString(),
     };
