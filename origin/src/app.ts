@@ -24,6 +24,7 @@ import { publicDocument } from './lib/openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
+import { commentRoutes } from './routes/comments.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
@@ -199,6 +200,7 @@ export function createApp(options: AppOptions) {
   app.route('/', liveRoutes());
   app.route('/', videoRoutes());
   app.route('/', videoEventRoutes());
+  app.route('/', commentRoutes());
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
   app.route('/', runnerRoutes());
   app.route('/', runnerFileRoutes());

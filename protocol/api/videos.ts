@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isBlankLooking } from '../text.js';
+import { CommentsPolicyInputSchema, CommentsPolicySchema } from './comments.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
 
 const TitleSchema = z
@@ -31,6 +32,9 @@ export const UpdateVideoInputSchema = z
     description: DescriptionSchema,
     privacy: PrivacySchema,
     password: VideoPasswordSchema,
+    commentsPolicy: CommentsPolicyInputSchema.describe(
+      '1 or enabled, 2 or disabled, 3 or approval (comments held for your approval)',
+    ),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change');
@@ -61,6 +65,7 @@ export const VideoSchema = z
     title: z.string(),
     description: z.string(),
     privacy: PrivacySchema,
+    commentsPolicy: CommentsPolicySchema.describe('1 enabled, 2 disabled, 3 requires approval'),
     state: VideoStateSchema.describe(
       'live: on air now; ended: a live that stopped (its recording, if any, queues it as a replay)',
     ),

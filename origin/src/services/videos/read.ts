@@ -24,14 +24,24 @@ export async function loadVideo(ctx: ServiceContext, id: string): Promise<VideoW
   return row;
 }
 
+/** Who asks to see a video, and the password they gave (if any). */
+export interface VideoViewRequest {
+  id: string;
+  viewer: Viewer | undefined;
+  password?: string | undefined;
+  ip: string;
+}
+
 /**
  * One video, if the caller may see it. Wrong passwords are throttled per client address and
  * video, so a password cannot be guessed by brute force.
  */
-export async function getVideo(
-  ctx: ServiceContext,
-  input: { id: string; viewer: Viewer | undefined; password?: string | undefined; ip: string },
-): Promise<VideoDto> {
+export async function getVideo(ctx: ServiceContext, input: VideoViewRequest): Promise<VideoDto> {
+  return toVideoDto(ctx, await loadViewableVideo(ctx, input));
+}
+
+/** The video row, if the caller may see it (the same rules as `getVideo`); else the refusal. */
+export async function loadViewableVideo(ctx: ServiceContext, input: VideoViewRequest): Promise<VideoWithChannel> {
   const row = await loadVideo(ctx, input.id);
   const { video, channel } = row;
   const manages = input.viewer !== undefined && canManageChannel(input.viewer, channel);
@@ -53,7 +63,7 @@ export async function getVideo(
   );
   switch (access) {
     case 'allowed':
-      return toVideoDto(ctx, row);
+      return row;
     case 'not_found':
       throw new NotFoundError('Video');
     case 'auth_required':
