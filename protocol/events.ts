@@ -116,7 +116,8 @@ export const EVENT_CATALOG: Record<DomainEventType, { description: string; emitt
   },
   'user.unsuspended': { description: 'An admin lifted an account suspension.', emitted: true },
   'comment.created': {
-    description: 'A comment was posted on a video, or a held one approved (`visible` says if anyone may see it).',
+    description:
+      'A comment was posted on a video, or a held one approved (`visible` says if anyone may see it).',
     emitted: true,
   },
   'comment.deleted': { description: 'A comment was deleted (it stays as a tombstone).', emitted: true },

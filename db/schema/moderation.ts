@@ -32,7 +32,10 @@ export const accountBlocks = pgTable(
     blocked: boolean('blocked').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.ownerId, t.targetId] }), index('account_blocks_target_idx').on(t.targetId)],
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.targetId] }),
+    index('account_blocks_target_idx').on(t.targetId),
+  ],
 );
 
 /**
@@ -57,10 +60,7 @@ export const abuses = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    check(
-      'abuses_one_target',
-      sql`num_nonnulls(${t.videoId}, ${t.commentId}, ${t.accountId}) = 1`,
-    ),
+    check('abuses_one_target', sql`num_nonnulls(${t.videoId}, ${t.commentId}, ${t.accountId}) = 1`),
     check('abuses_state', sql`${t.state} in (1, 2, 3)`),
     index('abuses_state_idx').on(t.state, t.id),
   ],

@@ -28,6 +28,7 @@ import { commentRoutes } from './routes/comments.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { runnerFileRoutes } from './routes/runner-files.js';
 import { runnerRoutes } from './routes/runners.js';
 import { systemRoutes } from './routes/system.js';
@@ -201,6 +202,7 @@ export function createApp(options: AppOptions) {
   app.route('/', videoRoutes());
   app.route('/', videoEventRoutes());
   app.route('/', commentRoutes());
+  app.route('/', moderationRoutes());
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
   app.route('/', runnerRoutes());
   app.route('/', runnerFileRoutes());

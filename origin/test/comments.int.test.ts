@@ -2,7 +2,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxEvents } from '../../db/schema/index.js';
 import { createTestApp, DRIVERS, type TestApp } from './harness.js';
-import { createOwnedVideo, postComment, type TestUser, threadsSeenBy } from './social-fixtures.js';
+import {
+  createOwnedVideo,
+  postComment,
+  signUpCast,
+  type TestUser,
+  threadsSeenBy,
+} from './social-fixtures.js';
 
 describe.each(DRIVERS)('comments on %s', (driver) => {
   let t: TestApp;
@@ -13,12 +19,7 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
 
   beforeAll(async () => {
     t = await createTestApp(driver);
-    [owner, alice, bob, admin] = await Promise.all([
-      t.signUp('owner'),
-      t.signUp('alice'),
-      t.signUp('bob'),
-      t.signUpAdmin(),
-    ]);
+    ({ owner, alice, bob, admin } = await signUpCast(t));
   });
   afterAll(() => t.close());
 
@@ -74,7 +75,8 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
 
   it('never lets <script> or javascript: links reach html, while text keeps the source', async () => {
     const videoId = await createOwnedVideo(t, owner);
-    const source = '<script>alert(1)</script> [x](javascript:alert(1)) <a href="javascript:alert(2)">y</a> https://ok.example';
+    const source =
+      '<script>alert(1)</script> [x](javascript:alert(1)) <a href="javascript:alert(2)">y</a> https://ok.example';
     const res = await postComment(t, alice, videoId, source);
     expect(res.status).toBe(201);
     expect(res.body.comment.text).toBe(source);
@@ -82,7 +84,9 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
     for (const html of [res.body.comment.html, listed.html]) {
       expect(html).not.toMatch(/<script/i);
       // The only element link is the https one; the rest is shown as inert text.
-      expect(html.match(/<a\s[^>]*>/gi)).toEqual(['<a href="https://ok.example" rel="nofollow noopener ugc">']);
+      expect(html.match(/<a\s[^>]*>/gi)).toEqual([
+        '<a href="https://ok.example" rel="nofollow noopener ugc">',
+      ]);
       expect(html).toContain('&lt;script&gt;');
     }
   });
@@ -100,7 +104,11 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
 
     const threads = await threadsSeenBy(t, undefined, videoId);
     expect(threads.body).toMatchObject({ total: 1, nextCursor: null });
-    expect(threads.body.data[0]).toMatchObject({ id: root.id, totalReplies: 2, totalRepliesFromVideoAuthor: 1 });
+    expect(threads.body.data[0]).toMatchObject({
+      id: root.id,
+      totalReplies: 2,
+      totalRepliesFromVideoAuthor: 1,
+    });
     const tree = await t.call('GET', `/api/v1/videos/${videoId}/comment-threads/${root.id}`);
     expect(tree.status).toBe(200);
     expect(tree.body.comment.id).toBe(root.id);
@@ -108,9 +116,9 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
     expect(tree.body.children[0].comment.text).toBe('reply');
     expect(tree.body.children[0].children[0].comment.text).toBe('nested');
     expect(tree.body.children[0].children[0].children).toEqual([]);
-    expect((await t.call('GET', `/api/v1/videos/${videoId}/comment-threads/${reply.body.comment.id}`)).status).toBe(
-      404,
-    );
+    expect(
+      (await t.call('GET', `/api/v1/videos/${videoId}/comment-threads/${reply.body.comment.id}`)).status,
+    ).toBe(404);
   });
 
   it('leaves a tombstone for a deleted comment with replies, and hides one without', async () => {
@@ -118,8 +126,14 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
     const root = (await postComment(t, alice, videoId, 'soon gone')).body.comment;
     await postComment(t, bob, videoId, 'still here', root.id);
     const lonely = (await postComment(t, alice, videoId, 'lonely')).body.comment;
-    expect((await t.call('DELETE', `/api/v1/videos/${videoId}/comments/${root.id}`, { token: alice.token })).status).toBe(204);
-    expect((await t.call('DELETE', `/api/v1/videos/${videoId}/comments/${lonely.id}`, { token: alice.token })).status).toBe(204);
+    expect(
+      (await t.call('DELETE', `/api/v1/videos/${videoId}/comments/${root.id}`, { token: alice.token }))
+        .status,
+    ).toBe(204);
+    expect(
+      (await t.call('DELETE', `/api/v1/videos/${videoId}/comments/${lonely.id}`, { token: alice.token }))
+        .status,
+    ).toBe(204);
     const threads = await threadsSeenBy(t, bob, videoId);
     expect(threads.body.total).toBe(1);
     expect(threads.body.data[0]).toMatchObject({
@@ -139,7 +153,10 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
     ]);
     // A tombstone takes no replies and no second delete.
     expect((await postComment(t, bob, videoId, 'late', root.id)).status).toBe(409);
-    expect((await t.call('DELETE', `/api/v1/videos/${videoId}/comments/${root.id}`, { token: alice.token })).status).toBe(409);
+    expect(
+      (await t.call('DELETE', `/api/v1/videos/${videoId}/comments/${root.id}`, { token: alice.token }))
+        .status,
+    ).toBe(409);
   });
 
   it('lets the author edit; nobody else, not even the owner', async () => {
@@ -160,7 +177,8 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
   it('lets the author, the video owner and an admin delete; others get 403', async () => {
     const videoId = await createOwnedVideo(t, owner);
     const ids = [];
-    for (const text of ['a', 'b', 'c', 'd']) ids.push((await postComment(t, alice, videoId, text)).body.comment.id);
+    for (const text of ['a', 'b', 'c', 'd'])
+      ids.push((await postComment(t, alice, videoId, text)).body.comment.id);
     const del = (id: number, user: TestUser) =>
       t.call('DELETE', `/api/v1/videos/${videoId}/comments/${id}`, { token: user.token });
     const refused = await del(ids[0], bob);
@@ -171,7 +189,9 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
     expect((await del(ids[3], admin)).status).toBe(204);
     const [byOwner] = await eventsFor('comment.deleted', ids[2]);
     expect(byOwner).toMatchObject({ deletedBy: owner.userId, authorId: alice.userId });
-    expect((await threadsSeenBy(t, undefined, videoId)).body.data.map((c: { id: number }) => c.id)).toEqual([ids[0]]);
+    expect((await threadsSeenBy(t, undefined, videoId)).body.data.map((c: { id: number }) => c.id)).toEqual([
+      ids[0],
+    ]);
   });
 
   it('pages threads by cursor and by start, newest first or by replies and likes', async () => {
@@ -197,7 +217,12 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
     expect(offset.body.data.map((c: { id: number }) => c.id)).toEqual([ids[1], ids[0]]);
     const top = await threadsSeenBy(t, undefined, videoId, '?sort=-totalReplies&count=2');
     expect(top.body.data.map((c: { id: number }) => c.id)).toEqual([ids[1], ids[3]]);
-    const rest = await threadsSeenBy(t, undefined, videoId, `?sort=-totalReplies&count=10&cursor=${top.body.nextCursor}`);
+    const rest = await threadsSeenBy(
+      t,
+      undefined,
+      videoId,
+      `?sort=-totalReplies&count=10&cursor=${top.body.nextCursor}`,
+    );
     expect(rest.body.data.map((c: { id: number }) => c.id)).toEqual([ids[4], ids[2], ids[0]]);
     const liked = await threadsSeenBy(t, undefined, videoId, '?sort=-likes&count=1');
     expect(liked.body.data[0]).toMatchObject({ id: ids[2], likes: 1 });

@@ -53,5 +53,16 @@ export function postComment(
 
 /** Thread roots as `user` sees them. */
 export async function threadsSeenBy(t: TestApp, user: TestUser | undefined, videoId: string, query = '') {
-  return t.call('GET', `/api/v1/videos/${videoId}/comment-threads${query}`, user ? { token: user.token } : {});
+  return t.call(
+    'GET',
+    `/api/v1/videos/${videoId}/comment-threads${query}`,
+    user ? { token: user.token } : {},
+  );
+}
+
+/** The people of the social suites. The first account of an instance becomes its admin, so it signs up first. */
+export async function signUpCast(t: TestApp) {
+  const admin = await t.signUpAdmin();
+  const [owner, alice, bob] = await Promise.all([t.signUp('owner'), t.signUp('alice'), t.signUp('bob')]);
+  return { admin, owner, alice, bob };
 }

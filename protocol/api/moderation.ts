@@ -58,12 +58,7 @@ export const UpdateAbuseInputSchema = z
 export type UpdateAbuseInput = z.input<typeof UpdateAbuseInputSchema>;
 
 export const ListAbusesQuerySchema = PageQuerySchema.extend({
-  state: z.coerce
-    .number()
-    .int()
-    .pipe(AbuseStateIdSchema)
-    .optional()
-    .describe('Only reports in this state'),
+  state: z.coerce.number().int().pipe(AbuseStateIdSchema).optional().describe('Only reports in this state'),
 });
 export type ListAbusesQuery = z.input<typeof ListAbusesQuerySchema>;
 

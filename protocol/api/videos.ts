@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isBlankLooking } from '../text.js';
-import { CommentsPolicyInputSchema, CommentsPolicySchema } from './comments.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
+import { CommentsPolicyInputSchema, CommentsPolicySchema } from './comments.js';
 
 const TitleSchema = z
   .string()

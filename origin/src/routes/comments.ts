@@ -10,31 +10,34 @@ import {
   RateCommentInputSchema,
 } from '../../../protocol/api/comments.js';
 import { requireViewer } from '../auth/middleware.js';
-import { type AppEnv, bearerSecurity, createRouter, errorResponses } from '../lib/http.js';
-import { getCommentThread, listCommentThreads } from '../services/comments/read.js';
+import {
+  type AppEnv,
+  bearerSecurity,
+  createRouter,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+} from '../lib/http.js';
 import { approveComment, rateComment } from '../services/comments/reactions.js';
+import { getCommentThread, listCommentThreads } from '../services/comments/read.js';
 import { createComment, deleteComment, editComment } from '../services/comments/write.js';
 
 const VideoParams = z.object({ id: z.string().uuid('Not a video id') });
 const CommentParams = VideoParams.extend({ commentId: z.coerce.number().int().positive('Not a comment id') });
 const ThreadParams = VideoParams.extend({ threadId: z.coerce.number().int().positive('Not a thread id') });
 const PasswordHeader = z.object({ 'x-video-password': z.string().max(200).optional() });
-const json = <T extends z.ZodType>(schema: T) => ({
-  content: { 'application/json': { schema } },
-  required: true,
-});
-const ok = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const listThreadsRoute = createRoute({
   method: 'get',
   path: '/api/v1/videos/{id}/comment-threads',
   tags: ['comments'],
-  summary: 'Comment threads of a video the caller may see (sort: -createdAt, createdAt, -totalReplies, -likes)',
+  summary:
+    'Comment threads of a video the caller may see (sort: -createdAt, createdAt, -totalReplies, -likes)',
   request: { params: VideoParams, query: ListCommentThreadsQuerySchema, headers: PasswordHeader },
-  responses: { 200: ok('A page of thread roots', CommentThreadPageSchema), ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: jsonResponse('A page of thread roots', CommentThreadPageSchema),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 const getThreadRoute = createRoute({
@@ -43,7 +46,7 @@ const getThreadRoute = createRoute({
   tags: ['comments'],
   summary: 'One thread: its root and replies, nested',
   request: { params: ThreadParams, headers: PasswordHeader },
-  responses: { 200: ok('The thread', CommentTreeSchema), ...errorResponses(400, 401, 403, 404) },
+  responses: { 200: jsonResponse('The thread', CommentTreeSchema), ...errorResponses(400, 401, 403, 404) },
 });
 
 const createThreadRoute = createRoute({
@@ -52,8 +55,8 @@ const createThreadRoute = createRoute({
   tags: ['comments'],
   summary: 'Start a comment thread (held for approval when the video says so)',
   security: bearerSecurity,
-  request: { params: VideoParams, headers: PasswordHeader, body: json(CommentInputSchema) },
-  responses: { 201: ok('Posted', CreatedCommentSchema), ...errorResponses(400, 401, 403, 404) },
+  request: { params: VideoParams, headers: PasswordHeader, body: jsonBody(CommentInputSchema) },
+  responses: { 201: jsonResponse('Posted', CreatedCommentSchema), ...errorResponses(400, 401, 403, 404) },
 });
 
 const replyRoute = createRoute({
@@ -62,8 +65,11 @@ const replyRoute = createRoute({
   tags: ['comments'],
   summary: 'Reply to a comment',
   security: bearerSecurity,
-  request: { params: CommentParams, headers: PasswordHeader, body: json(CommentInputSchema) },
-  responses: { 201: ok('Posted', CreatedCommentSchema), ...errorResponses(400, 401, 403, 404, 409) },
+  request: { params: CommentParams, headers: PasswordHeader, body: jsonBody(CommentInputSchema) },
+  responses: {
+    201: jsonResponse('Posted', CreatedCommentSchema),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 const editRoute = createRoute({
@@ -72,8 +78,11 @@ const editRoute = createRoute({
   tags: ['comments'],
   summary: "Change one's own comment",
   security: bearerSecurity,
-  request: { params: CommentParams, headers: PasswordHeader, body: json(CommentInputSchema) },
-  responses: { 200: ok('The changed comment', CommentSchema), ...errorResponses(400, 401, 403, 404, 409) },
+  request: { params: CommentParams, headers: PasswordHeader, body: jsonBody(CommentInputSchema) },
+  responses: {
+    200: jsonResponse('The changed comment', CommentSchema),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 const deleteRoute = createRoute({
@@ -92,7 +101,7 @@ const rateRoute = createRoute({
   tags: ['comments'],
   summary: 'Like a comment, or take the like back (one like per user)',
   security: bearerSecurity,
-  request: { params: CommentParams, headers: PasswordHeader, body: json(RateCommentInputSchema) },
+  request: { params: CommentParams, headers: PasswordHeader, body: jsonBody(RateCommentInputSchema) },
   responses: { 204: { description: 'Rated' }, ...errorResponses(400, 401, 403, 404, 409) },
 });
 

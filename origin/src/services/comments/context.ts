@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { videoComments } from '../../../../db/schema/index.js';
+import type { DomainEvent } from '../../../../protocol/events.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { canManageChannel } from '../channels.js';
 import type { ServiceContext } from '../context.js';
@@ -17,7 +18,10 @@ export interface CommentScope {
  * The video's comments are exactly as visible as the video: the same access check, so a private
  * video's comments answer 404 to others, an unlisted video's are readable by anyone with the link.
  */
-export async function openCommentScope(ctx: ServiceContext, request: VideoViewRequest): Promise<CommentScope> {
+export async function openCommentScope(
+  ctx: ServiceContext,
+  request: VideoViewRequest,
+): Promise<CommentScope> {
   const video = await loadViewableVideo(ctx, request);
   const manages = request.viewer !== undefined && canManageChannel(request.viewer, video.channel);
   return { video, reader: { viewer: request.viewer, manages, videoOwnerId: video.channel.ownerId } };
@@ -30,7 +34,11 @@ export async function loadVisibleComment(
   commentId: number,
 ): Promise<CommentRecord> {
   const [row] = await selectComments(ctx.db, scope.reader).where(
-    and(eq(videoComments.id, commentId), eq(videoComments.videoId, scope.video.video.id), visibleTo(scope.reader)),
+    and(
+      eq(videoComments.id, commentId),
+      eq(videoComments.videoId, scope.video.video.id),
+      visibleTo(scope.reader),
+    ),
   );
   if (!row) throw new NotFoundError('Comment');
   return toRecord(row);
@@ -38,4 +46,25 @@ export async function loadVisibleComment(
 
 export function videoRef(scope: CommentScope) {
   return { videoId: scope.video.video.id, channelId: scope.video.video.channelId };
+}
+
+/** `comment.created` for a comment of the scope's video; `visible` false while it is held. */
+export function commentCreated(
+  scope: CommentScope,
+  comment: { id: number; threadId: number | null; authorId: string },
+  inReplyToAuthorId: string | null,
+  visible: boolean,
+): DomainEvent {
+  return {
+    type: 'comment.created',
+    payload: {
+      ...videoRef(scope),
+      commentId: comment.id,
+      threadId: comment.threadId ?? comment.id,
+      authorId: comment.authorId,
+      inReplyToAuthorId,
+      videoOwnerId: scope.video.channel.ownerId,
+      visible,
+    },
+  };
 }

@@ -48,9 +48,10 @@ export function selectComments(db: Executor, reader: CommentReader) {
       comment: videoComments,
       authorName: users.username,
       likedByMe: likedByMe.as('liked_by_me'),
-      repliesFromVideoAuthor: sql<number>`(select count(*)::int from ${videoComments} as r where r.thread_id = ${videoComments.id} and r.author_id = ${reader.videoOwnerId} and r.deleted_at is null and not r.held_for_review)`.as(
-        'replies_from_video_author',
-      ),
+      repliesFromVideoAuthor:
+        sql<number>`(select count(*)::int from ${videoComments} as r where r.thread_id = ${videoComments.id} and r.author_id = ${reader.videoOwnerId} and r.deleted_at is null and not r.held_for_review)`.as(
+          'replies_from_video_author',
+        ),
     })
     .from(videoComments)
     .innerJoin(users, eq(users.id, videoComments.authorId));

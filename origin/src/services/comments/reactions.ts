@@ -5,7 +5,7 @@ import { RateCommentInputSchema } from '../../../../protocol/api/comments.js';
 import { ConflictError, ForbiddenError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
-import { loadVisibleComment, openCommentScope, videoRef } from './context.js';
+import { commentCreated, loadVisibleComment, openCommentScope } from './context.js';
 import { countReply, type SignedInRequest } from './write.js';
 
 /**
@@ -53,7 +53,8 @@ export async function approveComment(
 ): Promise<void> {
   const scope = await openCommentScope(ctx, request);
   const comment = await loadVisibleComment(ctx, scope, request.commentId);
-  if (!scope.reader.manages) throw new ForbiddenError("Only the video's owner or an admin can approve comments");
+  if (!scope.reader.manages)
+    throw new ForbiddenError("Only the video's owner or an admin can approve comments");
   if (!comment.heldForReview || comment.deletedAt) {
     throw new ConflictError('This comment is not waiting for approval');
   }
@@ -73,17 +74,6 @@ export async function approveComment(
         .where(eq(videoComments.id, comment.inReplyToId));
       inReplyToAuthorId = parent?.authorId ?? null;
     }
-    await recordEvent(tx, {
-      type: 'comment.created',
-      payload: {
-        ...videoRef(scope),
-        commentId: comment.id,
-        threadId: comment.threadId ?? comment.id,
-        authorId: comment.authorId,
-        inReplyToAuthorId,
-        videoOwnerId: scope.video.channel.ownerId,
-        visible: true,
-      },
-    });
+    await recordEvent(tx, commentCreated(scope, comment, inReplyToAuthorId, true));
   });
 }

@@ -4,7 +4,12 @@ import sanitizeHtml from 'sanitize-html';
 // Raw HTML in the source is shown as text (`html: false`), never interpreted; markdown-it also
 // refuses `javascript:`/`data:` links. sanitize-html then enforces an allow-list on the output,
 // so a renderer bug cannot let a script or an event handler through.
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true }).disable(['heading', 'lheading', 'image', 'table']);
+const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true }).disable([
+  'heading',
+  'lheading',
+  'image',
+  'table',
+]);
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'strong', 'em', 'del', 's', 'a', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li'],

@@ -7,7 +7,13 @@ import { ConflictError, ForbiddenError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
 import type { VideoViewRequest } from '../videos/read.js';
-import { type CommentScope, loadVisibleComment, openCommentScope, videoRef } from './context.js';
+import {
+  type CommentScope,
+  commentCreated,
+  loadVisibleComment,
+  openCommentScope,
+  videoRef,
+} from './context.js';
 import { renderCommentHtml } from './render.js';
 import { toCommentDto } from './serialize.js';
 
@@ -30,7 +36,8 @@ async function assertMayComment(ctx: ServiceContext, scope: CommentScope, viewer
         eq(accountBlocks.blocked, true),
       ),
     );
-  if (blocked) throw new ForbiddenError("This video's owner has blocked you: you cannot comment on their videos");
+  if (blocked)
+    throw new ForbiddenError("This video's owner has blocked you: you cannot comment on their videos");
 }
 
 /** Add one to (or take one from) the visible replies of a thread root. */
@@ -56,7 +63,7 @@ export async function createComment(
   await assertMayComment(ctx, scope, request.viewer);
   const parent = request.inReplyTo ? await loadVisibleComment(ctx, scope, request.inReplyTo) : undefined;
   if (parent?.deletedAt) throw new ConflictError('This comment was deleted: it takes no more replies');
-  const { video, channel } = scope.video;
+  const { video } = scope.video;
   const held = video.commentsPolicy === 'approval' && !scope.reader.manages;
   const threadId = parent ? (parent.threadId ?? parent.id) : null;
   const created = await ctx.db.transaction(async (tx) => {
@@ -74,21 +81,15 @@ export async function createComment(
       .returning();
     const comment = row as typeof videoComments.$inferSelect;
     if (threadId !== null && !held) await countReply(tx, threadId, 1);
-    await recordEvent(tx, {
-      type: 'comment.created',
-      payload: {
-        ...videoRef(scope),
-        commentId: comment.id,
-        threadId: threadId ?? comment.id,
-        authorId: comment.authorId,
-        inReplyToAuthorId: parent?.authorId ?? null,
-        videoOwnerId: channel.ownerId,
-        visible: !held,
-      },
-    });
+    await recordEvent(tx, commentCreated(scope, comment, parent?.authorId ?? null, !held));
     return comment;
   });
-  const record = { ...created, authorName: request.viewer.username, likedByMe: false, repliesFromVideoAuthor: 0 };
+  const record = {
+    ...created,
+    authorName: request.viewer.username,
+    likedByMe: false,
+    repliesFromVideoAuthor: 0,
+  };
   return toCommentDto(record, video);
 }
 
@@ -101,7 +102,8 @@ export async function editComment(
   const input = CommentInputSchema.parse(rawInput);
   const scope = await openCommentScope(ctx, request);
   const comment = await loadVisibleComment(ctx, scope, request.commentId);
-  if (comment.authorId !== request.viewer.userId) throw new ForbiddenError('Only its author can edit a comment');
+  if (comment.authorId !== request.viewer.userId)
+    throw new ForbiddenError('Only its author can edit a comment');
   if (comment.deletedAt) throw new ConflictError('This comment was deleted');
   const [row] = await ctx.db
     .update(videoComments)

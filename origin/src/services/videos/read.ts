@@ -41,7 +41,10 @@ export async function getVideo(ctx: ServiceContext, input: VideoViewRequest): Pr
 }
 
 /** The video row, if the caller may see it (the same rules as `getVideo`); else the refusal. */
-export async function loadViewableVideo(ctx: ServiceContext, input: VideoViewRequest): Promise<VideoWithChannel> {
+export async function loadViewableVideo(
+  ctx: ServiceContext,
+  input: VideoViewRequest,
+): Promise<VideoWithChannel> {
   const row = await loadVideo(ctx, input.id);
   const { video, channel } = row;
   const manages = input.viewer !== undefined && canManageChannel(input.viewer, channel);
