@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { VideoMiniSchema } from '../../../protocol/api/videos-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
+import { CommentsSection } from './comments-panel.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
 import { EndedView, FailedView, LiveView, PasswordView, ProcessingView, ReadyView } from './watch-views.js';
@@ -91,6 +92,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
         scripts={video.processing ? ENCODING_PLAYER_SCRIPTS : PLAYER_SCRIPTS}
       >
         <ReadyView video={video} />
+        {await CommentsSection({ c, video, session })}
       </Layout>,
     );
   }
