@@ -195,6 +195,26 @@ describe.each(DRIVERS)('who sees and writes comments, on %s', (driver) => {
     ).toBe(404);
   });
 
+  it('pages the blocklist with its cursor', async () => {
+    const blocker = await t.signUp('blocker');
+    const path = '/api/v1/users/me/blocklist/accounts';
+    for (const user of [owner, alice, bob]) {
+      await t.call('POST', path, { token: blocker.token, body: { accountName: user.username } });
+    }
+    const first = await t.call('GET', `${path}?count=2`, { token: blocker.token });
+    expect(first.body).toMatchObject({ total: 3 });
+    expect(first.body.data).toHaveLength(2);
+    const second = await t.call('GET', `${path}?count=2&cursor=${first.body.nextCursor}`, {
+      token: blocker.token,
+    });
+    expect(second.body).toMatchObject({ total: 3, nextCursor: null });
+    const names = [...first.body.data, ...second.body.data].map(
+      (row: { blockedAccount: { name: string } }) => row.blockedAccount.name,
+    );
+    expect(names.sort()).toEqual([owner.username, alice.username, bob.username].sort());
+    expect((await t.call('GET', `${path}?cursor=nope`, { token: blocker.token })).status).toBe(400);
+  });
+
   it('refuses blocking oneself, unknown accounts and anonymous callers', async () => {
     const path = '/api/v1/users/me/blocklist/accounts';
     expect(

@@ -73,6 +73,27 @@ describe.each(DRIVERS)('comments on %s', (driver) => {
     expect(empty.body.error.code).toBe('validation_failed');
   });
 
+  it('refuses comments, replies and likes from a suspended account that still holds a token', async () => {
+    const videoId = await createOwnedVideo(t, owner);
+    const suspended = await t.signUp('suspended');
+    const root = (await postComment(t, suspended, videoId, 'before')).body.comment;
+    const res = await t.call('POST', `/api/v1/admin/users/${suspended.userId}/suspend`, {
+      token: admin.token,
+    });
+    expect(res.status).toBe(200);
+    for (const attempt of [
+      await postComment(t, suspended, videoId, 'after'),
+      await postComment(t, suspended, videoId, 'reply', root.id),
+      await t.call('PUT', `/api/v1/videos/${videoId}/comments/${root.id}/rate`, {
+        token: suspended.token,
+        body: { rating: 'like' },
+      }),
+    ]) {
+      expect(attempt.status).toBe(403);
+      expect(attempt.body.error.message).toMatch(/suspended/);
+    }
+  });
+
   it('never lets <script> or javascript: links reach html, while text keeps the source', async () => {
     const videoId = await createOwnedVideo(t, owner);
     const source =
