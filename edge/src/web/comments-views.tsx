@@ -89,7 +89,7 @@ function CommentActions(props: { comment: CommentMini; panel: CommentsPanelProps
     <div class="comment-actions">
       <ButtonForm
         action={act('like')}
-        label={comment.likedByMe ? 'Unlike' : 'Like'}
+        label="Like"
         fields={{ rating: comment.likedByMe ? 'none' : 'like' }}
         pressed={comment.likedByMe}
       />

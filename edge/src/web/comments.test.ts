@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postForm, signIn, unlabelledControls, WEB, web } from '../../test/web-client.js';
+import { BASE, postForm, signIn, unlabelledControls, WEB, web } from '../../test/web-client.js';
 
 // The `encoding` video is ready and public; these tests are the only ones that comment on it.
 const VIDEO = WEB.videos.encoding;
@@ -52,6 +52,7 @@ describe('comments on the watch page', () => {
     expect(item).toContain(`<label for="edit-${posted.id}">Edit your comment</label>`);
     expect(item).toContain(`action="${WATCH}/comments/${posted.id}/delete"`);
     expect(item).not.toContain('/report"'); // nobody reports their own comment
+    expect(item).toContain('aria-pressed="false">Like</button>');
 
     const reply = await submit(cookie, `${WATCH}/comments/${posted.id}/reply`, { text: 'A reply' });
     expect(reply.res.status).toBe(303);
@@ -65,7 +66,8 @@ describe('comments on the watch page', () => {
     );
     item = commentItem((await watch(cookie)).page, posted.id);
     expect(item).toContain('1 like');
-    expect(item).toContain('aria-pressed="true">Unlike</button>');
+    expect(item).toContain('aria-pressed="true">Like</button>');
+    expect(item).toContain('<input type="hidden" name="rating" value="none"/>');
 
     expect(
       (await submit(cookie, `${WATCH}/comments/${posted.id}/edit`, { text: 'Edited *now*' })).res.status,
@@ -101,6 +103,46 @@ describe('comments on the watch page', () => {
     expect(item).toContain(`action="${WATCH}/comments/${posted.id}/delete"`);
     expect(item).toContain(`<label for="report-${posted.id}">`);
     expect(item).not.toContain(`edit-${posted.id}`);
+  });
+});
+
+/** Change the video's comment policy as its owner, through the edge's API (cookie bridge). */
+async function setPolicy(owner: string, commentsPolicy: string) {
+  const res = await web(`/api/v1/videos/${VIDEO}`, {
+    method: 'PATCH',
+    headers: { cookie: owner, origin: BASE, 'content-type': 'application/json' },
+    body: JSON.stringify({ commentsPolicy }),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe('comment policies on the watch page', () => {
+  it('says when comments are off and shows the refusal, then holds comments for approval', async () => {
+    const owner = await signIn('owner');
+    const other = await signIn('other');
+    try {
+      await setPolicy(owner, 'disabled');
+      let { page } = await watch(other);
+      expect(page).toContain('Comments are turned off for this video.');
+      expect(page).not.toContain('id="new-comment"');
+      const refused = await postForm(`${WATCH}/comments`, { text: 'still trying' }, { cookie: other });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('Comments are disabled on this video');
+
+      await setPolicy(owner, 'approval');
+      page = (await watch(other)).page;
+      expect(page).toContain('Comments on this video appear once its owner approves them.');
+      const held = await submit(other, `${WATCH}/comments`, { text: 'waiting for the owner' });
+      expect(held.res.status).toBe(303);
+      expect(commentItem((await watch(other)).page, held.id)).toContain('Awaiting approval');
+      expect(commentItem((await watch()).page, held.id)).toBe('');
+      const ownerItem = commentItem((await watch(owner)).page, held.id);
+      expect(ownerItem).toContain(`action="${WATCH}/comments/${held.id}/approve"`);
+      expect((await submit(owner, `${WATCH}/comments/${held.id}/approve`, {})).res.status).toBe(303);
+      expect(commentItem((await watch()).page, held.id)).toContain('waiting for the owner');
+    } finally {
+      await setPolicy(owner, 'enabled');
+    }
   });
 });
 
