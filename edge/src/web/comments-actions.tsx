@@ -13,7 +13,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CommentIdSchema = z.coerce.number().check(z.int(), z.positive());
 const AbuseCreatedMiniSchema = z.object({ abuse: z.object({ id: z.int() }) });
 
-type Action = 'post' | 'reply' | 'edit' | 'delete' | 'like' | 'approve' | 'report';
+type Action = 'post' | 'reply' | 'edit' | 'delete' | 'like' | 'approve' | 'report' | 'report-video';
 
 /** One API call per form, and the comment the page should scroll to afterwards. */
 async function callFor(
@@ -59,8 +59,10 @@ async function callFor(
         result: await callApi(c, `${comments}/approve`, NO_CONTENT, { method: 'POST', token }),
         anchor: commentId,
       };
-    case 'report': {
-      const body = { reason: form.reason ?? '', comment: { id: commentId } };
+    case 'report':
+    case 'report-video': {
+      const about = action === 'report' ? { comment: { id: commentId } } : { video: { id: videoId } };
+      const body = { reason: form.reason ?? '', ...about };
       return {
         result: await callApi(c, '/api/v1/abuses', AbuseCreatedMiniSchema, { method: 'POST', token, body }),
         anchor: commentId,
@@ -71,10 +73,11 @@ async function callFor(
 
 const DONE: Partial<Record<Action, string>> = {
   report: 'Thank you: the moderators will look at your report.',
+  'report-video': 'Thank you: the moderators will look at your report.',
 };
 
 /**
- * `POST /w/:id/comments` (new thread) and `POST /w/:id/comments/:commentId/:action` (reply, edit,
+ * `POST /w/:id/comments` (new thread), `POST /w/:id/report` (report the video) and `POST /w/:id/comments/:commentId/:action` (reply, edit,
  * delete, like, approve, report): the comment forms of the watch page, sent on to the API as the
  * signed-in viewer, then back to the video (post/redirect/get). A refusal shows the API's reason.
  */

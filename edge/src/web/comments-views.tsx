@@ -213,6 +213,17 @@ export function CommentsPanel(props: CommentsPanelProps) {
         Comments <span class="count">({props.total})</span>
       </h2>
       <NewCommentForm panel={props} />
+      {props.viewer && !props.manages ? (
+        <TextForm
+          id="report-video"
+          summary="Report this video"
+          action={`/w/${props.videoId}/report`}
+          label="What is wrong with this video?"
+          name="reason"
+          submit="Send report"
+          maxlength={3000}
+        />
+      ) : null}
       {props.unavailable ? (
         <p class="notice notice-error" role="status">
           Comments cannot be loaded right now.

@@ -188,4 +188,18 @@ describe('reports', () => {
     expect(commentItem((await watch()).page, posted.id)).toBe('');
     expect((await web('/admin/reports')).status).toBe(303);
   });
+
+  it('reports the video itself from its watch page', async () => {
+    const other = await signIn('other');
+    const { page } = await watch(other);
+    expect(page).toContain(`<form method="post" action="${WATCH}/report" class="stack">`);
+    expect(page).toContain('<label for="report-video">What is wrong with this video?</label>');
+    const sent = await postForm(`${WATCH}/report`, { reason: 'Misleading title here' }, { cookie: other });
+    expect(sent.status).toBe(200);
+    const queue = await (await web('/admin/reports', { headers: { cookie: await signIn('owner') } })).text();
+    expect(queue).toContain('Misleading title here');
+    const tooShort = await postForm(`${WATCH}/report`, { reason: 'x' }, { cookie: other });
+    expect(tooShort.status).toBe(400);
+    expect(await tooShort.text()).toContain('Say what is wrong');
+  });
 });

@@ -22,6 +22,7 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.get('/', homePage);
   web.get('/w/:id', watchPage);
   web.post('/w/:id/comments', commentSubmit('post'));
+  web.post('/w/:id/report', commentSubmit('report-video'));
   web.post('/w/:id/comments/:commentId/:action', commentSubmit());
   web.get('/admin/reports', adminReportsPage);
   web.post('/admin/reports/:id', adminReportSubmit);
