@@ -59,6 +59,24 @@ export const CommentCreatedEventSchema = event('comment.created', {
   /** False while the comment is held for the owner's approval: nobody is told yet. */
   visible: z.boolean(),
 });
+/** A comment was deleted (by its author, the video's owner, an admin, or a moderated report). */
+export const CommentDeletedEventSchema = event('comment.deleted', {
+  ...VideoRef,
+  commentId: z.number().int().positive(),
+  threadId: z.number().int().positive(),
+  authorId: Id,
+  /** Who deleted it: the author, the video's owner or an admin. */
+  deletedBy: Id,
+});
+/** A user reported a video, a comment or an account; exactly one of the three ids is set. */
+export const AbuseCreatedEventSchema = event('abuse.created', {
+  abuseId: z.number().int().positive(),
+  reporterId: Id,
+  target: z.enum(['video', 'comment', 'account']),
+  videoId: Id.nullable(),
+  commentId: z.number().int().positive().nullable(),
+  accountId: Id.nullable(),
+});
 export const LikeCreatedEventSchema = event('like.created', { ...VideoRef, userId: Id });
 export const LikeRemovedEventSchema = event('like.removed', { ...VideoRef, userId: Id });
 export const DislikeCreatedEventSchema = event('dislike.created', { ...VideoRef, userId: Id });
@@ -79,6 +97,8 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   UserSuspendedEventSchema,
   UserUnsuspendedEventSchema,
   CommentCreatedEventSchema,
+  CommentDeletedEventSchema,
+  AbuseCreatedEventSchema,
   LikeCreatedEventSchema,
   LikeRemovedEventSchema,
   DislikeCreatedEventSchema,
@@ -110,7 +130,13 @@ export const EVENT_CATALOG: Record<DomainEventType, { description: string; emitt
     emitted: true,
   },
   'user.unsuspended': { description: 'An admin lifted an account suspension.', emitted: true },
-  'comment.created': { description: 'A comment was posted on a video.', emitted: false },
+  'comment.created': {
+    description:
+      'A comment was posted on a video, or a held one approved (`visible` says if anyone may see it).',
+    emitted: true,
+  },
+  'comment.deleted': { description: 'A comment was deleted (it stays as a tombstone).', emitted: true },
+  'abuse.created': { description: 'A user reported a video, a comment or an account.', emitted: true },
   'like.created': { description: 'A user liked a video (also when a dislike became a like).', emitted: true },
   'like.removed': {
     description: 'A user took back a like (rated none, or disliked instead).',

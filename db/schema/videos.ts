@@ -11,6 +11,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { COMMENTS_POLICIES } from '../../protocol/comment-enums.js';
 import { PRIVACY_LEVELS, VIDEO_STATES } from '../../protocol/video.js';
 import { channels } from './channels.js';
 
@@ -29,6 +30,7 @@ export interface VideoAssets {
 
 export const privacyEnum = pgEnum('video_privacy', PRIVACY_LEVELS);
 export const videoStateEnum = pgEnum('video_state', VIDEO_STATES);
+export const commentsPolicyEnum = pgEnum('comments_policy', COMMENTS_POLICIES);
 
 export const videos = pgTable(
   'videos',
@@ -44,6 +46,8 @@ export const videos = pgTable(
     privacy: privacyEnum('privacy').notNull().default('public'),
     /** scrypt hash of the viewing password, set only when privacy is `password`. */
     passwordHash: text('password_hash'),
+    /** Who may comment: anyone who sees the video, nobody, or anyone but held for the owner. */
+    commentsPolicy: commentsPolicyEnum('comments_policy').notNull().default('enabled'),
     state: videoStateEnum('state').notNull().default('created'),
     /** 0-100 while uploading or transcoding. */
     progress: integer('progress').notNull().default(0),

@@ -31,6 +31,9 @@ export const VideoMiniSchema = z
     title: z.string(),
     description: z.string(),
     privacy: z.enum(PRIVACY_LEVELS),
+    commentsPolicy: z
+      .object({ id: z.union([z.literal(1), z.literal(2), z.literal(3)]), label: z.string() })
+      .check(z.describe('1 enabled, 2 disabled, 3 requires approval')),
     state: z
       .enum(VIDEO_STATES)
       .check(

@@ -16,6 +16,7 @@ const video: VideoDto = {
   title: 'A title',
   description: '',
   privacy: 'public',
+  commentsPolicy: { id: 1, label: 'Enabled' },
   state: 'ready',
   progress: 100,
   durationSeconds: 65.2,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LiveStreamHealthSchema } from '../live.js';
 import { isBlankLooking } from '../text.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
+import { CommentsPolicyInputSchema, CommentsPolicySchema } from './comments.js';
 
 const TitleSchema = z
   .string()
@@ -32,6 +33,9 @@ export const UpdateVideoInputSchema = z
     description: DescriptionSchema,
     privacy: PrivacySchema,
     password: VideoPasswordSchema,
+    commentsPolicy: CommentsPolicyInputSchema.describe(
+      '1 or enabled, 2 or disabled, 3 or approval (comments held for your approval)',
+    ),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change');
@@ -62,6 +66,7 @@ export const VideoSchema = z
     title: z.string(),
     description: z.string(),
     privacy: PrivacySchema,
+    commentsPolicy: CommentsPolicySchema.describe('1 enabled, 2 disabled, 3 requires approval'),
     state: VideoStateSchema.describe(
       'live: on air now; ended: a live that stopped (its recording, if any, queues it as a replay)',
     ),

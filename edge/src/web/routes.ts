@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import type { EdgeEnv } from '../context.js';
+import { adminReportSubmit, adminReportsPage } from './admin-reports-page.js';
 import { authPage, authSubmit, logoutPage, logoutSubmit } from './auth-pages.js';
 import { cookieAuthBridge } from './bridge.js';
 import { channelPage, homePage } from './browse-pages.js';
 import { newChannelPage, newChannelSubmit } from './channel-form.js';
+import { commentSubmit } from './comments-actions.js';
 import { liveCreateSubmit, livePage, liveRotateSubmit, liveSettingsSubmit } from './live-page.js';
 import { notificationSettingsSubmit } from './notification-settings.js';
 import { notificationsPage, notificationsReadSubmit } from './notifications-page.js';
@@ -22,6 +24,11 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.use('/api/*', cookieAuthBridge());
   web.get('/', homePage);
   web.get('/w/:id', watchPage);
+  web.post('/w/:id/comments', commentSubmit('post'));
+  web.post('/w/:id/report', commentSubmit('report-video'));
+  web.post('/w/:id/comments/:commentId/:action', commentSubmit());
+  web.get('/admin/reports', adminReportsPage);
+  web.post('/admin/reports/:id', adminReportSubmit);
   web.get('/c/:handle', channelPage);
   web.post('/w/:id/rate', rateSubmit);
   web.post('/c/:handle/subscription', subscriptionSubmit);

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { VideoMiniSchema } from '../../../protocol/api/videos-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
+import { CommentsSection } from './comments-panel.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
 import { loadWatchSocial, WatchSocial } from './social-pages.js';
@@ -94,6 +95,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
       >
         <ReadyView video={video} />
         <WatchSocial {...social} />
+        {await CommentsSection({ c, video, session })}
       </Layout>,
     );
   }

@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ERROR_CODES, type ErrorBody, ErrorBodySchema, type ErrorCode } from '../../../protocol/errors.js';
 import type { Viewer } from '../auth/access-tokens.js';
@@ -87,3 +87,15 @@ export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/** An OpenAPI request body of JSON matching `schema`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+});
+
+/** An OpenAPI response of JSON matching `schema`. */
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

@@ -11,7 +11,7 @@ import type { DomainEventType } from '../../../../protocol/events.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
-import { loadVisibleVideo } from '../videos/read.js';
+import { loadViewableVideo } from '../videos/read.js';
 
 type Stored = Exclude<VideoRatingValue, 'none'>;
 type RatingEventType = Extract<DomainEventType, `like.${string}` | `dislike.${string}`>;
@@ -26,7 +26,7 @@ export async function rateVideo(
   input: { viewer: Viewer; videoId: string; password?: string | undefined; ip: string; body: RateVideoInput },
 ): Promise<void> {
   const { rating } = RateVideoInputSchema.parse(input.body);
-  const { video } = await loadVisibleVideo(ctx, {
+  const { video } = await loadViewableVideo(ctx, {
     id: input.videoId,
     viewer: input.viewer,
     ...passwordOf(input),
@@ -106,7 +106,7 @@ export async function getMyRating(
   ctx: ServiceContext,
   input: { viewer: Viewer; videoId: string; password?: string | undefined; ip: string },
 ): Promise<VideoRatingDto> {
-  const { video } = await loadVisibleVideo(ctx, {
+  const { video } = await loadViewableVideo(ctx, {
     id: input.videoId,
     viewer: input.viewer,
     ...passwordOf(input),

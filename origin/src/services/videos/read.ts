@@ -24,21 +24,26 @@ export async function loadVideo(ctx: ServiceContext, id: string): Promise<VideoW
   return row;
 }
 
+/** Who asks to see a video, and the password they gave (if any). */
+export interface VideoViewRequest {
+  id: string;
+  viewer: Viewer | undefined;
+  password?: string | undefined;
+  ip: string;
+}
+
 /**
  * One video, if the caller may see it. Wrong passwords are throttled per client address and
  * video, so a password cannot be guessed by brute force.
  */
-export async function getVideo(
-  ctx: ServiceContext,
-  input: { id: string; viewer: Viewer | undefined; password?: string | undefined; ip: string },
-): Promise<VideoDto> {
-  return toVideoDto(ctx, await loadVisibleVideo(ctx, input));
+export async function getVideo(ctx: ServiceContext, input: VideoViewRequest): Promise<VideoDto> {
+  return toVideoDto(ctx, await loadViewableVideo(ctx, input));
 }
 
-/** A non-deleted video the caller may see (with its password when it has one), or the refusal. */
-export async function loadVisibleVideo(
+/** The video row, if the caller may see it (the same rules as `getVideo`); else the refusal. */
+export async function loadViewableVideo(
   ctx: ServiceContext,
-  input: { id: string; viewer: Viewer | undefined; password?: string | undefined; ip: string },
+  input: VideoViewRequest,
 ): Promise<VideoWithChannel> {
   const row = await loadVideo(ctx, input.id);
   const { video, channel } = row;

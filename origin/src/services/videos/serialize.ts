@@ -1,6 +1,7 @@
 import { asc, inArray } from 'drizzle-orm';
 import { type channels, renditions, type videos } from '../../../../db/schema/index.js';
 import type { VideoDto } from '../../../../protocol/api/videos.js';
+import { COMMENTS_POLICY_IDS } from '../../../../protocol/comment-enums.js';
 import type { ServiceContext } from '../context.js';
 import { ratingCounts } from '../reactions/counts.js';
 import { backgroundProcessing } from './processing.js';
@@ -32,6 +33,7 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       title: video.title,
       description: video.description,
       privacy: video.privacy,
+      commentsPolicy: { ...COMMENTS_POLICY_IDS[video.commentsPolicy] },
       state: video.state,
       progress: video.progress,
       durationSeconds: video.durationSeconds,

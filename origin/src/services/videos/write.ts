@@ -86,6 +86,7 @@ export async function updateVideo(
         description: input.description ?? before.description,
         privacy,
         passwordHash,
+        commentsPolicy: input.commentsPolicy ?? before.commentsPolicy,
         updatedAt: new Date(),
       })
       .where(eq(videos.id, id))
