@@ -3,5 +3,7 @@ export * from './channels.js';
 export * from './live.js';
 export * from './outbox.js';
 export * from './pipeline.js';
+export * from './playlists.js';
 export * from './revocations.js';
 export * from './videos.js';
+export * from './views.js';

@@ -48,6 +48,8 @@ export const VideoMiniSchema = z
           'Present while a ready video still encodes more renditions; absent once the ladder landed',
         ),
       ),
+    tags: z.array(z.string()),
+    views: z.int().check(z.minimum(0), z.describe('Views counted so far (flushed every few seconds)')),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

@@ -21,6 +21,8 @@ const video: VideoDto = {
   durationSeconds: 65.2,
   renditions: [{ width: 1280, height: 720, bitrate: 2_500_000, codecs: 'avc1.64001f,mp4a.40.2' }],
   processing: { stage: 'ladder', progress: 40 },
+  tags: ['etude'],
+  views: 3,
   createdAt: '2025-01-02T03:04:05.678Z',
   updatedAt: '2025-01-02T03:04:06Z',
 };

@@ -11,6 +11,7 @@ import type { PortRange } from './live/ports.js';
 import type { ReconnectTimer } from './live/reconnect-timer.js';
 import type { Mailer } from './mail/mailer.js';
 import type { VideoChanges } from './videos/changes.js';
+import type { ViewCounter, ViewSettings } from './views/counter.js';
 
 /** Settings the services need, already parsed from the environment (see `env.ts`). */
 export interface ServiceConfig {
@@ -55,6 +56,8 @@ export interface ServiceConfig {
   };
   /** Shared secret transcoders present once to register. */
   runnerRegistrationToken: string;
+  /** View counting; `DEFAULT_VIEW_SETTINGS` (in-process, 1 h window) when absent. */
+  views?: ViewSettings;
 }
 
 /** Everything a service may touch. Built once per app by `createServiceContext`. */
@@ -75,4 +78,6 @@ export interface ServiceContext {
   liveReconnects: ReconnectTimer;
   /** Live streams pushed to this origin: parts, segments and playlist state (`LiveHub`). */
   liveHub: LiveHub;
+  /** Counts views and watch history out of band, flushed to PostgreSQL in batches. */
+  views: ViewCounter;
 }

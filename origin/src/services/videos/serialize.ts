@@ -30,6 +30,8 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       state: video.state,
       progress: video.progress,
       durationSeconds: video.durationSeconds,
+      tags: video.tags,
+      views: video.views,
       createdAt: video.createdAt.toISOString(),
       updatedAt: video.updatedAt.toISOString(),
     };

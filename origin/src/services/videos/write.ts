@@ -41,6 +41,7 @@ export async function createVideo(
       title: input.title,
       description: input.description,
       privacy: input.privacy,
+      tags: input.tags,
       passwordHash:
         input.privacy === 'password' && input.password
           ? await hashPassword(input.password, ctx.config.scrypt)
@@ -86,6 +87,7 @@ export async function updateVideo(
         description: input.description ?? before.description,
         privacy,
         passwordHash,
+        tags: input.tags ?? before.tags,
         updatedAt: new Date(),
       })
       .where(eq(videos.id, id))
