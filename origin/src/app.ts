@@ -27,6 +27,8 @@ import { channelRoutes } from './routes/channels.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
+import { playlistElementRoutes } from './routes/playlist-elements.js';
+import { playlistRoutes } from './routes/playlists.js';
 import { runnerFileRoutes } from './routes/runner-files.js';
 import { runnerRoutes } from './routes/runners.js';
 import { searchRoutes } from './routes/search.js';
@@ -206,6 +208,8 @@ export function createApp(options: AppOptions) {
   app.route('/', videoEventRoutes());
   app.route('/', searchRoutes());
   app.route('/', viewRoutes());
+  app.route('/', playlistRoutes());
+  app.route('/', playlistElementRoutes());
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
   app.route('/', runnerRoutes());
   app.route('/', runnerFileRoutes());

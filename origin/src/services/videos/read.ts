@@ -5,6 +5,7 @@ import {
   ListVideosQuerySchema,
   type VideoDto,
 } from '../../../../protocol/api/videos.js';
+import type { Privacy } from '../../../../protocol/video.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { NotFoundError, ServiceError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
 import { canManageChannel } from '../channels.js';
@@ -85,11 +86,14 @@ export function decodeCursor(cursor: string): number {
 
 /**
  * What a listing (the catalogue, search, playlists) may show the caller: not deleted, and of a listable
- * privacy or the caller's own. Needs `channels` joined on the video's channel.
+ * privacy or the caller's own. Needs `channels` joined on the video's channel. Playlists pass their
+ * own `privacies` (unlisted videos show in them).
  */
-export function listableConditions(viewer: Viewer | undefined): SQL[] {
+export function listableConditions(
+  viewer: Viewer | undefined,
+  privacies: Privacy[] | 'all' = listablePrivacies(viewer),
+): SQL[] {
   const conditions: SQL[] = [ne(videos.state, 'deleted')];
-  const privacies = listablePrivacies(viewer);
   if (privacies !== 'all') {
     const visible = inArray(videos.privacy, privacies);
     conditions.push(viewer ? (or(visible, eq(channels.ownerId, viewer.userId)) as SQL) : visible);
