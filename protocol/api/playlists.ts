@@ -89,6 +89,9 @@ export const PlaylistSchema = z
   .meta({ id: 'VideoPlaylist' });
 export type PlaylistDto = z.infer<typeof PlaylistSchema>;
 
+/** `POST /api/v1/video-playlists`: PeerTube's `{ videoPlaylist: { id, uuid } }`, the whole playlist here. */
+export const CreatedPlaylistSchema = z.object({ videoPlaylist: PlaylistSchema });
+
 export const PlaylistPageSchema = pageOf(PlaylistSchema);
 export type PlaylistPage = z.infer<typeof PlaylistPageSchema>;
 

@@ -4,6 +4,7 @@ import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
+import { loadWatchDiscovery, WatchDiscoveryStrip } from './watch-social.js';
 import { EndedView, FailedView, LiveView, PasswordView, ProcessingView, ReadyView } from './watch-views.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -82,6 +83,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
   const video = res.data;
   if (video.state === 'deleted') return notFound();
   if (video.state === 'ready') {
+    const discovery = await loadWatchDiscovery(c, session);
     return sendPage(
       c,
       <Layout
@@ -91,6 +93,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
         scripts={video.processing ? ENCODING_PLAYER_SCRIPTS : PLAYER_SCRIPTS}
       >
         <ReadyView video={video} />
+        <WatchDiscoveryStrip video={video} discovery={discovery} path={path} />
       </Layout>,
     );
   }

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  CreatedPlaylistSchema,
   CreatePlaylistInputSchema,
   PlaylistListQuerySchema,
   PlaylistPageSchema,
@@ -38,7 +39,7 @@ const createPlaylistRoute = createRoute({
     body: { content: { 'application/json': { schema: CreatePlaylistInputSchema } }, required: true },
   },
   responses: {
-    201: json('Created', z.object({ videoPlaylist: PlaylistSchema })),
+    201: json('Created', CreatedPlaylistSchema),
     ...errorResponses(400, 401),
   },
 });

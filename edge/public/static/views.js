@@ -1,0 +1,26 @@
+// Reports a view once playback really starts (PeerTube's POST /api/v1/videos/:id/views), and where
+// playback was when the viewer pauses or leaves, for their watch history. The API counts a viewer
+// once per window, so a reload or a second play costs nothing; failures are ignored on purpose.
+(() => {
+  const player = document.querySelector('[data-player][data-video-id]');
+  const video = player?.querySelector('video');
+  if (!player || !video) return;
+  const url = `/api/v1/videos/${encodeURIComponent(player.dataset.videoId)}/views`;
+  const report = (viewEvent) => {
+    const body = JSON.stringify({ currentTime: Math.floor(video.currentTime || 0), viewEvent });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      keepalive: true,
+    }).catch(() => {});
+  };
+  let started = false;
+  video.addEventListener('playing', () => {
+    if (started) return;
+    started = true;
+    report('watch');
+  });
+  video.addEventListener('pause', () => started && report('watch'));
+  video.addEventListener('seeked', () => started && report('seek'));
+})();
