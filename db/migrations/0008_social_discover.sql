@@ -56,7 +56,6 @@ CREATE TABLE "watch_history_pauses" (
 --> statement-breakpoint
 ALTER TABLE "videos" ADD COLUMN "tags" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "videos" ADD COLUMN "views" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
-ALTER TABLE "videos" ADD COLUMN "search_vector" "tsvector" GENERATED ALWAYS AS (vidra_video_search_vector(title, description, tags)) STORED NOT NULL;--> statement-breakpoint
 ALTER TABLE "video_playlist_elements" ADD CONSTRAINT "video_playlist_elements_playlist_id_video_playlists_id_fk" FOREIGN KEY ("playlist_id") REFERENCES "public"."video_playlists"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "video_playlist_elements" ADD CONSTRAINT "video_playlist_elements_video_id_videos_id_fk" FOREIGN KEY ("video_id") REFERENCES "public"."videos"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "video_playlists" ADD CONSTRAINT "video_playlists_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -68,6 +67,9 @@ CREATE INDEX "video_playlists_owner_idx" ON "video_playlists" USING btree ("owne
 CREATE INDEX "video_playlists_public_idx" ON "video_playlists" USING btree ("seq") WHERE "video_playlists"."privacy" = 'public';--> statement-breakpoint
 CREATE UNIQUE INDEX "video_playlists_watch_later_key" ON "video_playlists" USING btree ("owner_id") WHERE "video_playlists"."type" = 'watch_later';--> statement-breakpoint
 CREATE INDEX "watch_history_user_idx" ON "watch_history" USING btree ("user_id","watched_at");--> statement-breakpoint
+-- Written by hand (not in db/schema, so that only search reads it): the folded, weighted words of a video.
+ALTER TABLE "videos" ADD COLUMN "search_vector" tsvector
+  GENERATED ALWAYS AS (public.vidra_video_search_vector(title, description, tags)) STORED NOT NULL;--> statement-breakpoint
 CREATE INDEX "videos_search_idx" ON "videos" USING gin ("search_vector");--> statement-breakpoint
 -- Channel search runs over the same folded words, indexed by expression.
 CREATE INDEX "channels_search_idx" ON "channels" USING gin ((

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  customType,
   index,
   integer,
   jsonb,
@@ -27,9 +26,6 @@ export interface VideoAssets {
   /** The storyboard's WebVTT; the sprite it points at sits next to it. */
   storyboardVtt?: string;
 }
-
-/** A PostgreSQL `tsvector`; only ever written by the generated column below. */
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const privacyEnum = pgEnum('video_privacy', PRIVACY_LEVELS);
 export const videoStateEnum = pgEnum('video_state', VIDEO_STATES);
@@ -60,19 +56,16 @@ export const videos = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** When the video was deleted; its files stay until its `cleanup` job succeeds. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // `search_vector` (title A, description B, tags C, folded) and its GIN index are created by hand in
+    // migration 0008 and read only by services/search: left out here so that no other select carries it.
     /** Up to 5 tags (PeerTube's limits), searched with weight C. */
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     /** Views counted so far; the view counter adds to it in batches (services/views). */
     views: bigint('views', { mode: 'number' }).notNull().default(0),
-    /** Title (A), description (B) and tags (C), accent- and case-folded (migration 0008). */
-    searchVector: tsvector('search_vector')
-      .notNull()
-      .generatedAlwaysAs(sql`vidra_video_search_vector(title, description, tags)`),
   },
   (t) => [
     index('videos_seq_idx').on(t.seq),
     index('videos_channel_seq_idx').on(t.channelId, t.seq),
     index('videos_listable_idx').on(t.privacy, t.seq).where(sql`${t.state} <> 'deleted'`),
-    index('videos_search_idx').using('gin', t.searchVector),
   ],
 );
