@@ -150,7 +150,7 @@ export function createApp(options: AppOptions) {
     trustedProxies: new Set(options.config.trustedProxyAddresses),
   };
   const operatorPolicy = { ...addressPolicy, internalAddresses: new Set(options.config.internalAddresses) };
-  services.views.onError = (error) => options.logger.error({ err: error }, 'view flush failed');
+  services.views.onError = (error) => options.logger.error({ err: error }, 'view counting failed');
   const metrics = options.metrics ?? createMetrics({ collectDefaults: false });
   const app = createRouter();
   const userAuth = authenticate();

@@ -129,6 +129,30 @@ describe.each(DRIVERS.flatMap((driver) => STORES.map((store) => [driver, store] 
       expect(cleared.body).toMatchObject({ total: 0, data: [], videosHistoryEnabled: true });
     });
 
+    it("removes one video, or what was watched before a date (PeerTube's remove)", async () => {
+      const user = await t.signUp('history');
+      const [a, b] = [await newVideo({ title: 'A' }), await newVideo({ title: 'B' })];
+      await view(a, { token: user.token });
+      await view(b, { token: user.token });
+      await t.services.views.flush();
+      const list = async () =>
+        (await t.call('GET', '/api/v1/users/me/history/videos', { token: user.token })).body.data.map(
+          (v: { title: string }) => v.title,
+        );
+      expect((await list()).sort()).toEqual(['A', 'B']);
+      expect(
+        (await t.call('DELETE', `/api/v1/users/me/history/videos/${a}`, { token: user.token })).status,
+      ).toBe(204);
+      expect(await list()).toEqual(['B']);
+      const before = { beforeDate: '2000-01-01T00:00:00.000Z' };
+      await t.call('POST', '/api/v1/users/me/history/videos/remove', { token: user.token, body: before });
+      expect(await list()).toEqual(['B']);
+      expect(
+        (await t.call('POST', '/api/v1/users/me/history/videos/remove', { token: user.token })).status,
+      ).toBe(204);
+      expect(await list()).toEqual([]);
+    });
+
     it('hides a video that became private from the history, and refuses anonymous callers', async () => {
       const user = await t.signUp('history');
       const id = await newVideo({ title: 'Soon private' });
@@ -149,3 +173,33 @@ describe.each(DRIVERS.flatMap((driver) => STORES.map((store) => [driver, store] 
     });
   },
 );
+
+describe('views with Redis unreachable', () => {
+  it('still answers 204 to the viewer, and reports the lost view', async () => {
+    const t = await createTestApp('pglite', {
+      views: { windowSeconds: 60, flushSeconds: 3600, redisUrl: 'redis://127.0.0.1:1' },
+    });
+    const lost: unknown[] = [];
+    t.services.views.onError = (error) => lost.push(error);
+    try {
+      const owner = await t.signUp('owner');
+      const channel = await t.call('POST', '/api/v1/channels', {
+        token: owner.token,
+        body: { handle: `down_${owner.userId.slice(0, 6)}`, displayName: 'Down' },
+      });
+      const created = await t.call('POST', '/api/v1/videos', {
+        token: owner.token,
+        body: { channelId: channel.body.id, title: 'Unlucky' },
+      });
+      const id = created.body.video.id;
+      expect((await t.call('POST', `/api/v1/videos/${id}/views`, { body: {} })).status).toBe(204);
+      const started = Date.now();
+      expect((await t.call('POST', `/api/v1/videos/${id}/views`, { body: {} })).status).toBe(204);
+      expect(Date.now() - started).toBeLessThan(1000); // after the first wait, it fails fast
+      expect(lost).toHaveLength(2);
+    } finally {
+      await t.services.views.stop();
+      await t.close();
+    }
+  });
+});

@@ -43,6 +43,31 @@ const clearHistoryRoute = createRoute({
   responses: { 204: { description: 'Cleared' }, ...errorResponses(401) },
 });
 
+const removeHistoryRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/users/me/history/videos/remove',
+  tags: ['users'],
+  summary: "PeerTube's clear: what was watched before beforeDate, or everything",
+  security: bearerSecurity,
+  request: {
+    body: {
+      content: { 'application/json': { schema: z.object({ beforeDate: z.string().datetime().optional() }) } },
+      required: false,
+    },
+  },
+  responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401) },
+});
+
+const removeHistoryVideoRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/users/me/history/videos/{videoId}',
+  tags: ['users'],
+  summary: 'Remove one video from the history',
+  security: bearerSecurity,
+  request: { params: z.object({ videoId: z.string().uuid('Not a video id') }) },
+  responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401) },
+});
+
 const updateMeRoute = createRoute({
   method: 'put',
   path: '/api/v1/users/me',
@@ -72,6 +97,16 @@ export function viewRoutes() {
     )
     .openapi(clearHistoryRoute, async (c) => {
       await clearHistory(c.get('services'), requireViewer(c));
+      return c.body(null, 204);
+    })
+    .openapi(removeHistoryRoute, async (c) => {
+      const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
+      const beforeDate = body.beforeDate ? new Date(body.beforeDate) : undefined;
+      await clearHistory(c.get('services'), requireViewer(c), { beforeDate });
+      return c.body(null, 204);
+    })
+    .openapi(removeHistoryVideoRoute, async (c) => {
+      await clearHistory(c.get('services'), requireViewer(c), { videoId: c.req.valid('param').videoId });
       return c.body(null, 204);
     })
     .openapi(updateMeRoute, async (c) => {

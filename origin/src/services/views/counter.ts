@@ -45,23 +45,32 @@ export class ViewCounter {
       : new MemoryViewStore();
   }
 
-  /** Count the view if it is this viewer's first in the window; history is updated either way. */
+  /**
+   * Count the view if it is this viewer's first in the window; history is updated either way. A
+   * view is best effort: with the store unreachable (Redis down) it is lost and reported to
+   * `onError`, and the viewer's request still succeeds.
+   */
   async record(report: ViewReport): Promise<boolean> {
-    const counted = await this.#store.countView(
-      report.videoId,
-      report.viewerKey,
-      this.settings.windowSeconds * 1000,
-    );
-    if (report.userId) {
-      await this.#store.recordHistory({
-        userId: report.userId,
-        videoId: report.videoId,
-        currentTime: report.currentTime ?? 0,
-        at: Date.now(),
-      });
+    try {
+      const counted = await this.#store.countView(
+        report.videoId,
+        report.viewerKey,
+        this.settings.windowSeconds * 1000,
+      );
+      if (report.userId) {
+        await this.#store.recordHistory({
+          userId: report.userId,
+          videoId: report.videoId,
+          currentTime: report.currentTime ?? 0,
+          at: Date.now(),
+        });
+      }
+      this.#schedule();
+      return counted;
+    } catch (error) {
+      this.onError(error);
+      return false;
     }
-    this.#schedule();
-    return counted;
   }
 
   #schedule() {

@@ -11,19 +11,30 @@ const TAKE_HASH = "local v = redis.call('HGETALL', KEYS[1]); redis.call('DEL', K
 export class RedisViewStore implements ViewStore {
   readonly #client: ReturnType<typeof createClient>;
   #connecting: Promise<unknown> | undefined;
+  #waitedOnce = false;
 
   constructor(
     url: string,
     private readonly prefix: string,
   ) {
-    this.#client = createClient({ url });
+    // Fail fast while Redis is away (a view is best effort), and keep reconnecting in the background.
+    this.#client = createClient({
+      url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5000) },
+    });
     // Errors surface on the calls that fail; the client reconnects by itself meanwhile.
     this.#client.on('error', () => {});
   }
 
   async #ready() {
-    this.#connecting ??= this.#client.connect();
-    await this.#connecting;
+    this.#connecting ??= this.#client.connect().catch(() => {});
+    if (!this.#client.isReady && !this.#waitedOnce) {
+      // The first connection may still be under way: give it a moment, once, not forever.
+      await Promise.race([this.#connecting, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      this.#waitedOnce = true;
+    }
+    if (!this.#client.isReady) throw new Error('Redis is not reachable for view counting');
     return this.#client;
   }
 
@@ -62,6 +73,6 @@ export class RedisViewStore implements ViewStore {
   }
 
   async close(): Promise<void> {
-    if (this.#connecting) await this.#client.close();
+    if (this.#client.isOpen) await this.#client.close();
   }
 }

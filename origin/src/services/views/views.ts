@@ -1,4 +1,4 @@
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, lte } from 'drizzle-orm';
 import { channels, videos, watchHistory, watchHistoryPauses } from '../../../../db/schema/index.js';
 import type { PageQuery } from '../../../../protocol/api/list.js';
 import { type AddViewInput, AddViewInputSchema, type HistoryPage } from '../../../../protocol/api/views.js';
@@ -71,10 +71,20 @@ export async function listHistory(
   return { ...offsetPage(data, total?.n ?? 0, offset), videosHistoryEnabled: enabled };
 }
 
-/** Forget everything the user watched (what is still pending in the counter lands afterwards). */
-export async function clearHistory(ctx: ServiceContext, viewer: Viewer): Promise<void> {
+/**
+ * Forget what the user watched: everything, or before `beforeDate` (PeerTube's `remove`), or one
+ * video. Reports still pending in the counter are flushed first, so they do not come back afterwards.
+ */
+export async function clearHistory(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  only: { beforeDate?: Date | undefined; videoId?: string | undefined } = {},
+): Promise<void> {
   await ctx.views.flush();
-  await ctx.db.delete(watchHistory).where(eq(watchHistory.userId, viewer.userId));
+  const conditions = [eq(watchHistory.userId, viewer.userId)];
+  if (only.beforeDate) conditions.push(lte(watchHistory.watchedAt, only.beforeDate));
+  if (only.videoId) conditions.push(eq(watchHistory.videoId, only.videoId));
+  await ctx.db.delete(watchHistory).where(and(...conditions));
 }
 
 export async function isHistoryEnabled(ctx: ServiceContext, userId: string): Promise<boolean> {
