@@ -188,6 +188,7 @@ export async function createTestApp(
   async function close() {
     services.liveReconnects.stop();
     services.liveHub.stop();
+    await services.views.stop();
     await unlistenVideos().catch(() => {});
     await leaseWatch?.stop();
     await cleanupWorker?.stop();
