@@ -30,6 +30,10 @@ describe.each(DRIVERS)('playlists on %s', (driver) => {
     });
     return res;
   }
+  async function videoIdsOf(playlistId: string, token?: string) {
+    const res = await t.call('GET', `/api/v1/video-playlists/${playlistId}/videos`, token ? { token } : {});
+    return res.body.data.map((e: { video: { id: string } }) => e.video.id) as string[];
+  }
   async function titles(playlistId: string, token?: string) {
     const res = await t.call('GET', `/api/v1/video-playlists/${playlistId}/videos`, token ? { token } : {});
     return res.body.data.map(
@@ -227,6 +231,40 @@ describe.each(DRIVERS)('playlists on %s', (driver) => {
     });
     expect(widen.status).toBe(400);
     expect((await t.call('GET', '/api/v1/users/me/video-playlists')).status).toBe(401);
+
+    const elsewhere = await video('Not saved');
+    const exist = await t.call(
+      'GET',
+      `/api/v1/users/me/video-playlists/videos-exist?videoIds=${(await videoIdsOf(later.id, user.token))[0]}&videoIds=${elsewhere}`,
+      { token: user.token },
+    );
+    expect(exist.status).toBe(200);
+    expect(Object.values(exist.body)).toEqual([
+      [
+        {
+          playlistElementId: expect.any(Number),
+          playlistId: later.id,
+          startTimestamp: null,
+          stopTimestamp: null,
+        },
+      ],
+      [],
+    ]);
+    const theirs = await t.call(
+      'GET',
+      `/api/v1/users/me/video-playlists/videos-exist?videoIds=${elsewhere}`,
+      {
+        token: other.token,
+      },
+    );
+    expect(theirs.body).toEqual({ [elsewhere]: [] });
+    expect(
+      (
+        await t.call('GET', '/api/v1/users/me/video-playlists/videos-exist?videoIds=nope', {
+          token: user.token,
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('refuses bad input and records playlist.* events in the outbox', async () => {

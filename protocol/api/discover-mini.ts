@@ -67,6 +67,19 @@ export const AddedPlaylistElementMiniSchema = z.object({
   videoPlaylistElement: z.object({ id: z.int().check(z.positive()) }),
 });
 
+/** Twin of `VideosExistSchema`. */
+export const VideosExistMiniSchema = z.record(
+  z.uuid(),
+  z.array(
+    z.object({
+      playlistElementId: z.int().check(z.positive()),
+      playlistId: z.uuid(),
+      startTimestamp: z.nullable(z.number()),
+      stopTimestamp: z.nullable(z.number()),
+    }),
+  ),
+);
+
 /** Twin of `HistoryVideoSchema`. */
 export const HistoryVideoMiniSchema = z
   .object({

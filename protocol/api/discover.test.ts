@@ -10,6 +10,7 @@ import {
   PlaylistMiniSchema,
   PlaylistPageMiniSchema,
   VideoSearchPageMiniSchema,
+  VideosExistMiniSchema,
 } from './discover-mini.js';
 import {
   AddedPlaylistElementSchema,
@@ -19,6 +20,7 @@ import {
   PlaylistElementPageSchema,
   PlaylistPageSchema,
   PlaylistSchema,
+  VideosExistSchema,
 } from './playlists.js';
 import { ChannelSearchPageSchema, SearchQuerySchema, VideoSearchPageSchema } from './search.js';
 import { TagsSchema } from './videos.js';
@@ -35,6 +37,7 @@ describe('search, playlist and history contracts', () => {
       [PlaylistElementPageMiniSchema, PlaylistElementPageSchema],
       [AddedPlaylistElementMiniSchema, AddedPlaylistElementSchema],
       [HistoryPageMiniSchema, HistoryPageSchema],
+      [VideosExistMiniSchema, VideosExistSchema],
     ] as const;
     for (const [mini, classic] of pairs) expect(toJSONSchema(mini)).toEqual(toJSONSchema(classic));
     expectTypeOf<z.output<typeof PlaylistMiniSchema>>().toEqualTypeOf<PlaylistDto>();

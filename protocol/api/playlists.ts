@@ -114,3 +114,22 @@ export const AddedPlaylistElementSchema = z.object({
 });
 
 export const PlaylistListQuerySchema = PageQuerySchema;
+
+/** `GET /api/v1/users/me/video-playlists/videos-exist?videoIds=`: PeerTube's, with our uuids. */
+export const VideosExistQuerySchema = z.object({
+  videoIds: z.union([z.string().uuid(), z.array(z.string().uuid()).min(1).max(50)]),
+});
+
+/** For each video asked about, where it is in the caller's playlists (an empty list when nowhere). */
+export const VideosExistSchema = z.record(
+  z.string().uuid(),
+  z.array(
+    z.object({
+      playlistElementId: z.number().int().positive(),
+      playlistId: z.string().uuid(),
+      startTimestamp: z.number().nullable(),
+      stopTimestamp: z.number().nullable(),
+    }),
+  ),
+);
+export type VideosExist = z.infer<typeof VideosExistSchema>;

@@ -94,9 +94,11 @@ describe('web pages: playlists', () => {
       expect(saved.status).toBe(303);
       expect(saved.headers.get('location')).toBe(`/w/${videoId}?saved=${id}`);
     }
-    expect((await page(`/w/${WEB.videos.encoding}?saved=${id}`, cookie)).html).toContain(
-      'Saved to Road &lt;trip&gt;.',
-    );
+    const savedPage = (await page(`/w/${WEB.videos.encoding}?saved=${id}`, cookie)).html;
+    expect(savedPage).toContain('Saved to Road &lt;trip&gt;.');
+    // Already in that playlist: the menu links to it instead of offering to add it again.
+    expect(savedPage).toContain(`<a href="/p/${id}">Road &lt;trip&gt; (saved)</a>`);
+    expect(savedPage).not.toContain(`action="/p/${id}/videos"`);
 
     const order = async () =>
       [...(await page(`/p/${id}`, cookie)).html.matchAll(/<li><a href="\/w\/([0-9a-f-]{36})"/g)].map(

@@ -83,7 +83,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
   const video = res.data;
   if (video.state === 'deleted') return notFound();
   if (video.state === 'ready') {
-    const discovery = await loadWatchDiscovery(c, session);
+    const discovery = await loadWatchDiscovery(c, session, video.id);
     return sendPage(
       c,
       <Layout

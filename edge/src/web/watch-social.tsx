@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { PlaylistPageMiniSchema } from '../../../protocol/api/discover-mini.js';
+import { PlaylistPageMiniSchema, VideosExistMiniSchema } from '../../../protocol/api/discover-mini.js';
 import type { PlaylistDto } from '../../../protocol/api/playlists.js';
 import type { VideoDto } from '../../../protocol/api/videos.js';
 import type { EdgeEnv } from '../context.js';
@@ -9,20 +9,34 @@ import type { Session } from './session.js';
 /** What the watch page's discovery strip needs: the viewer's playlists (none when signed out). */
 export interface WatchDiscovery {
   playlists: PlaylistDto[];
+  /** Ids of the viewer's playlists that already hold this video. */
+  holding: Set<string>;
   /** The playlist a video was just saved to (`?saved=`), to confirm it. */
   savedTo: PlaylistDto | undefined;
   signedIn: boolean;
 }
 
 /** Load the viewer's playlists for the "Save to playlist" menu; a failure only hides the menu. */
-export async function loadWatchDiscovery(c: Context<EdgeEnv>, session: Session): Promise<WatchDiscovery> {
-  if (!session.viewer) return { playlists: [], savedTo: undefined, signedIn: false };
-  const res = await callApi(c, '/api/v1/users/me/video-playlists?count=100', PlaylistPageMiniSchema, {
-    token: session.token,
-  });
-  const playlists = res.ok ? res.data.data : [];
+export async function loadWatchDiscovery(
+  c: Context<EdgeEnv>,
+  session: Session,
+  videoId: string,
+): Promise<WatchDiscovery> {
+  if (!session.viewer) return { playlists: [], holding: new Set(), savedTo: undefined, signedIn: false };
+  const token = { token: session.token };
+  const [list, exist] = await Promise.all([
+    callApi(c, '/api/v1/users/me/video-playlists?count=100', PlaylistPageMiniSchema, token),
+    callApi(
+      c,
+      `/api/v1/users/me/video-playlists/videos-exist?videoIds=${videoId}`,
+      VideosExistMiniSchema,
+      token,
+    ),
+  ]);
+  const playlists = list.ok ? list.data.data : [];
+  const holding = new Set(exist.ok ? (exist.data[videoId] ?? []).map((e) => e.playlistId) : []);
   const saved = c.req.query('saved');
-  return { playlists, savedTo: playlists.find((p) => p.id === saved), signedIn: true };
+  return { playlists, holding, savedTo: playlists.find((p) => p.id === saved), signedIn: true };
 }
 
 const formatViews = (views: number) => (views === 1 ? '1 view' : `${views.toLocaleString('en')} views`);
@@ -51,13 +65,17 @@ export function WatchDiscoveryStrip(props: { video: VideoDto; discovery: WatchDi
           <ul>
             {discovery.playlists.map((playlist) => (
               <li>
-                <form method="post" action={`/p/${playlist.id}/videos`} class="inline-form">
-                  <input type="hidden" name="videoId" value={video.id} />
-                  <input type="hidden" name="next" value={props.path} />
-                  <button type="submit" class="link-button">
-                    {playlist.displayName}
-                  </button>
-                </form>
+                {discovery.holding.has(playlist.id) ? (
+                  <a href={`/p/${playlist.id}`}>{playlist.displayName} (saved)</a>
+                ) : (
+                  <form method="post" action={`/p/${playlist.id}/videos`} class="inline-form">
+                    <input type="hidden" name="videoId" value={video.id} />
+                    <input type="hidden" name="next" value={props.path} />
+                    <button type="submit" class="link-button">
+                      {playlist.displayName}
+                    </button>
+                  </form>
+                )}
               </li>
             ))}
             <li>

@@ -6,6 +6,8 @@ import {
   PlaylistPageSchema,
   PlaylistSchema,
   UpdatePlaylistInputSchema,
+  VideosExistQuerySchema,
+  VideosExistSchema,
 } from '../../../protocol/api/playlists.js';
 import { requireViewer } from '../auth/middleware.js';
 import { bearerSecurity, createRouter, errorResponses } from '../lib/http.js';
@@ -14,6 +16,7 @@ import {
   listAccountPlaylists,
   listMyPlaylists,
   listPublicPlaylists,
+  videosExist,
 } from '../services/playlists/read.js';
 import {
   createPlaylist,
@@ -104,6 +107,16 @@ const myPlaylistsRoute = createRoute({
   responses: { 200: pageJson, ...errorResponses(400, 401) },
 });
 
+const videosExistRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/users/me/video-playlists/videos-exist',
+  tags: ['playlists'],
+  summary: "Which of the caller's playlists hold each of these videos",
+  security: bearerSecurity,
+  request: { query: VideosExistQuerySchema },
+  responses: { 200: json('By video id', VideosExistSchema), ...errorResponses(400, 401) },
+});
+
 /** Playlists themselves; their elements are in `playlist-elements.ts`. */
 export function playlistRoutes() {
   return createRouter()
@@ -144,6 +157,10 @@ export function playlistRoutes() {
         200,
       ),
     )
+    .openapi(videosExistRoute, async (c) => {
+      const ids = [c.req.valid('query').videoIds].flat();
+      return c.json(await videosExist(c.get('services'), requireViewer(c), ids), 200);
+    })
     .openapi(myPlaylistsRoute, async (c) => {
       const viewer = requireViewer(c);
       await ensureWatchLater(c.get('services'), viewer);

@@ -12,6 +12,7 @@ import {
   PLAYLIST_TYPE_IDS,
   type PlaylistDto,
   type PlaylistPage,
+  type VideosExist,
 } from '../../../../protocol/api/playlists.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { NotFoundError } from '../../lib/errors.js';
@@ -125,6 +126,30 @@ export async function listAccountPlaylists(
   const all = viewer && (viewer.role === 'admin' || viewer.userId === owner.id);
   const mine = eq(videoPlaylists.ownerId, owner.id);
   return pageOfPlaylists(ctx, viewer, all ? mine : and(mine, eq(videoPlaylists.privacy, 'public')), query);
+}
+
+/** Where each of `videoIds` sits in the caller's playlists (PeerTube's `videos-exist`). */
+export async function videosExist(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  videoIds: string[],
+): Promise<VideosExist> {
+  const rows = await ctx.db
+    .select({ element: videoPlaylistElements })
+    .from(videoPlaylistElements)
+    .innerJoin(videoPlaylists, eq(videoPlaylists.id, videoPlaylistElements.playlistId))
+    .where(and(eq(videoPlaylists.ownerId, viewer.userId), inArray(videoPlaylistElements.videoId, videoIds)))
+    .orderBy(videoPlaylistElements.id);
+  const out: VideosExist = Object.fromEntries(videoIds.map((id) => [id, []]));
+  for (const { element } of rows) {
+    out[element.videoId]?.push({
+      playlistElementId: element.id,
+      playlistId: element.playlistId,
+      startTimestamp: element.startTimestamp,
+      stopTimestamp: element.stopTimestamp,
+    });
+  }
+  return out;
 }
 
 /** The caller's own playlists, watch later first. */
