@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLAYLIST_PRIVACY_LEVELS } from './playlist-enums.js';
 import { PrivacySchema } from './video.js';
 
 /**
@@ -87,6 +88,18 @@ export const FollowRemovedEventSchema = event('follow.removed', { channelId: Id,
 export const LiveStartedEventSchema = event('live.started', { ...VideoRef, streamId: Id });
 export const LiveEndedEventSchema = event('live.ended', { ...VideoRef, streamId: Id });
 
+/** Playlists (ADR 0015): `ownerId` is the user who owns it, `privacy` its level after the change. */
+const PlaylistRef = { playlistId: Id, ownerId: Id, privacy: z.enum(PLAYLIST_PRIVACY_LEVELS) };
+export const PlaylistCreatedEventSchema = event('playlist.created', PlaylistRef);
+export const PlaylistUpdatedEventSchema = event('playlist.updated', {
+  ...PlaylistRef,
+  changed: z.array(z.enum(['displayName', 'description', 'privacy', 'order', 'timestamps'])).min(1),
+});
+export const PlaylistDeletedEventSchema = event('playlist.deleted', PlaylistRef);
+const PlaylistElementRef = { ...PlaylistRef, elementId: z.number().int().positive(), videoId: Id };
+export const PlaylistVideoAddedEventSchema = event('playlist.video_added', PlaylistElementRef);
+export const PlaylistVideoRemovedEventSchema = event('playlist.video_removed', PlaylistElementRef);
+
 /** Any domain event, discriminated on `type`. */
 export const DomainEventSchema = z.discriminatedUnion('type', [
   VideoPublishedEventSchema,
@@ -107,6 +120,11 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   FollowRemovedEventSchema,
   LiveStartedEventSchema,
   LiveEndedEventSchema,
+  PlaylistCreatedEventSchema,
+  PlaylistUpdatedEventSchema,
+  PlaylistDeletedEventSchema,
+  PlaylistVideoAddedEventSchema,
+  PlaylistVideoRemovedEventSchema,
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 export type DomainEventType = DomainEvent['type'];
@@ -154,6 +172,15 @@ export const EVENT_CATALOG: Record<DomainEventType, { description: string; emitt
     description: 'A live session ended: its reconnect window passed without the encoder coming back.',
     emitted: true,
   },
+  'playlist.created': { description: 'A user created a playlist (watch later included).', emitted: true },
+  'playlist.updated': {
+    description:
+      'Name, description or privacy of a playlist changed, or its elements were reordered or trimmed.',
+    emitted: true,
+  },
+  'playlist.deleted': { description: 'A playlist was deleted.', emitted: true },
+  'playlist.video_added': { description: 'A video was added to a playlist.', emitted: true },
+  'playlist.video_removed': { description: 'A video was removed from a playlist.', emitted: true },
 };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(EVENT_CATALOG) as DomainEventType[];

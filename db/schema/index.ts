@@ -5,6 +5,8 @@ export * from './live.js';
 export * from './moderation.js';
 export * from './outbox.js';
 export * from './pipeline.js';
+export * from './playlists.js';
 export * from './revocations.js';
 export * from './social.js';
 export * from './videos.js';
+export * from './views.js';

@@ -60,6 +60,12 @@ export const videos = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** When the video was deleted; its files stay until its `cleanup` job succeeds. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    // `search_vector` (title A, description B, tags C, folded) and its GIN index are created by hand in
+    // migration 0008 and read only by services/search: left out here so that no other select carries it.
+    /** Up to 5 tags (PeerTube's limits), searched with weight C. */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    /** Views counted so far; the view counter adds to it in batches (services/views). */
+    views: bigint('views', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     index('videos_seq_idx').on(t.seq),

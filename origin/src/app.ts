@@ -30,14 +30,18 @@ import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { playlistElementRoutes } from './routes/playlist-elements.js';
+import { playlistRoutes } from './routes/playlists.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { runnerFileRoutes } from './routes/runner-files.js';
 import { runnerRoutes } from './routes/runners.js';
+import { searchRoutes } from './routes/search.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { systemRoutes } from './routes/system.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
+import { viewRoutes } from './routes/views.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { JobSignals } from './services/jobs/signals.js';
 import { LiveHub } from './services/live/hub.js';
@@ -45,6 +49,7 @@ import { ReconnectTimer } from './services/live/reconnect-timer.js';
 import { sweepReconnects } from './services/live/sessions.js';
 import { createConsoleMailer, type Mailer } from './services/mail/mailer.js';
 import { VideoChanges } from './services/videos/changes.js';
+import { DEFAULT_VIEW_SETTINGS, ViewCounter } from './services/views/counter.js';
 import type { Storage } from './storage/types.js';
 
 export interface AppOptions {
@@ -89,6 +94,7 @@ export function createServiceContext(
     videoChanges: new VideoChanges(),
     liveReconnects: new ReconnectTimer(),
     liveHub: new LiveHub(),
+    views: new ViewCounter(db, config.views ?? DEFAULT_VIEW_SETTINGS),
   };
   services.liveReconnects.onDue(async () => (await sweepReconnects(services)).next);
   return services;
@@ -149,6 +155,7 @@ export function createApp(options: AppOptions) {
     trustedProxies: new Set(options.config.trustedProxyAddresses),
   };
   const operatorPolicy = { ...addressPolicy, internalAddresses: new Set(options.config.internalAddresses) };
+  services.views.onError = (error) => options.logger.error({ err: error }, 'view counting failed');
   const metrics = options.metrics ?? createMetrics({ collectDefaults: false });
   const app = createRouter();
   const userAuth = authenticate();
@@ -209,6 +216,10 @@ export function createApp(options: AppOptions) {
   app.route('/', notificationRoutes());
   app.route('/', commentRoutes());
   app.route('/', moderationRoutes());
+  app.route('/', searchRoutes());
+  app.route('/', viewRoutes());
+  app.route('/', playlistRoutes());
+  app.route('/', playlistElementRoutes());
   app.route('/', uploadRoutes(services, { stagingDir: options.uploadStagingDir }));
   app.route('/', runnerRoutes());
   app.route('/', runnerFileRoutes());

@@ -43,6 +43,11 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
       defaultQuotaBytes: env.UPLOAD_QUOTA_BYTES,
       expirySeconds: env.UPLOAD_EXPIRY_SECONDS,
     },
+    views: {
+      windowSeconds: env.VIEW_WINDOW_SECONDS,
+      flushSeconds: env.VIEW_FLUSH_SECONDS,
+      redisUrl: env.REDIS_URL,
+    },
     // Without a configured token, only in-process runners (npm start) that were handed this one can register.
     runnerRegistrationToken: env.RUNNER_REGISTRATION_TOKEN ?? randomBytes(24).toString('base64url'),
   };

@@ -113,6 +113,23 @@ export const OriginEnvObject = z.object({
     .min(16, 'use at least 16 characters')
     .optional()
     .describe('Key SRT passphrases are derived from; defaults to one derived from INTERNAL_API_TOKEN'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional()
+    .describe('Redis shared by the origins for view counting; when unset, views are counted in-process'),
+  VIEW_WINDOW_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(30 * 86_400)
+    .default(3600)
+    .describe('A viewer counts once per video within this window'),
+  VIEW_FLUSH_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(3600)
+    .default(5)
+    .describe('Counted views reach PostgreSQL in one batch this often'),
   LIVE_RECONNECT_SECONDS: z.coerce
     .number()
     .int()

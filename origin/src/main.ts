@@ -114,6 +114,11 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
       await outbox.stop();
       await leaseWatch.stop();
       await cleanup.stop();
+      // Views still pending reach the database before it closes.
+      await services.views
+        .flush()
+        .catch((error: unknown) => logger.error({ err: error }, 'view flush failed'));
+      await services.views.stop();
       await database.close();
     },
   };

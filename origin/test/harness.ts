@@ -15,6 +15,7 @@ import { type CleanupWorker, startCleanupWorker } from '../src/services/cleanup/
 import { watchLeases } from '../src/services/jobs/lease-watch.js';
 import type { MailMessage } from '../src/services/mail/mailer.js';
 import { VIDEO_CHANGES_CHANNEL } from '../src/services/videos/changes.js';
+import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from '../src/services/views/counter.js';
 import { createLocalStorage } from '../src/storage/local.js';
 
 /** The two database drivers every integration suite runs against, with the same migrations. */
@@ -83,6 +84,7 @@ export const TEST_CONFIG = {
   },
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
   runnerRegistrationToken: 'test-registration-token-0123456789',
+  views: DEFAULT_VIEW_SETTINGS as ViewSettings,
 };
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
@@ -186,6 +188,7 @@ export async function createTestApp(
   async function close() {
     services.liveReconnects.stop();
     services.liveHub.stop();
+    await services.views.stop();
     await unlistenVideos().catch(() => {});
     await leaseWatch?.stop();
     await cleanupWorker?.stop();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { VIDEO_RATINGS } from '../social-enums.js';
 
-/** PeerTube's `UserVideoRateType`; `none` takes a reaction back. */
-export const VIDEO_RATINGS = ['like', 'dislike', 'none'] as const;
+export { VIDEO_RATINGS };
 export const VideoRatingValueSchema = z.enum(VIDEO_RATINGS);
 export type VideoRatingValue = z.infer<typeof VideoRatingValueSchema>;
 

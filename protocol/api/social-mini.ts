@@ -7,8 +7,8 @@ import {
   NOTIFICATION_SETTING_NAMES,
   type NotificationKind,
   type NotificationSettingName,
-} from './notifications.js';
-import { VIDEO_RATINGS } from './reactions.js';
+  VIDEO_RATINGS,
+} from '../social-enums.js';
 import { VideoMiniSchema } from './videos-mini.js';
 
 /** Twin of `VideoRatingSchema`. */

@@ -66,6 +66,8 @@ export const VideoMiniSchema = z
       ),
     likes: z.int().check(z.minimum(0)),
     dislikes: z.int().check(z.minimum(0)),
+    tags: z.array(z.string()),
+    views: z.int().check(z.minimum(0), z.describe('Views counted so far (flushed every few seconds)')),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

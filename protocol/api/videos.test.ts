@@ -24,6 +24,8 @@ const video: VideoDto = {
   processing: { stage: 'ladder', progress: 40 },
   likes: 2,
   dislikes: 0,
+  tags: ['etude'],
+  views: 3,
   createdAt: '2025-01-02T03:04:05.678Z',
   updatedAt: '2025-01-02T03:04:06Z',
 };

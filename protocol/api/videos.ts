@@ -11,6 +11,13 @@ const TitleSchema = z
   .max(200)
   .refine((title) => title === '' || !isBlankLooking(title), 'Enter a title with visible characters');
 const DescriptionSchema = z.string().max(10_000);
+/** PeerTube's limits: up to 5 tags of 2 to 30 characters; duplicates (any case) are dropped. */
+export const TagsSchema = z
+  .array(z.string().trim().min(2, 'Use 2 to 30 characters per tag').max(30, 'Use 2 to 30 characters per tag'))
+  .max(5, 'Use at most 5 tags')
+  .transform((tags) =>
+    tags.filter((tag, i) => tags.findIndex((t) => t.toLowerCase() === tag.toLowerCase()) === i),
+  );
 const VideoPasswordSchema = z.string().min(4, 'Use at least 4 characters').max(200);
 
 const needsPassword = (v: { privacy?: string | undefined; password?: string | undefined }) =>
@@ -23,6 +30,7 @@ export const CreateVideoInputSchema = z
     description: DescriptionSchema.default(''),
     privacy: PrivacySchema.default('public'),
     password: VideoPasswordSchema.optional(),
+    tags: TagsSchema.default([]),
   })
   .refine(needsPassword, { path: ['password'], message: 'A password video needs a password' });
 export type CreateVideoInput = z.input<typeof CreateVideoInputSchema>;
@@ -36,6 +44,7 @@ export const UpdateVideoInputSchema = z
     commentsPolicy: CommentsPolicyInputSchema.describe(
       '1 or enabled, 2 or disabled, 3 or approval (comments held for your approval)',
     ),
+    tags: TagsSchema,
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change');
@@ -88,6 +97,8 @@ export const VideoSchema = z
     ),
     likes: z.number().int().min(0),
     dislikes: z.number().int().min(0),
+    tags: z.array(z.string()),
+    views: z.number().int().min(0).describe('Views counted so far (flushed every few seconds)'),
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),
   })

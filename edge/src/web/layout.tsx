@@ -3,6 +3,7 @@ import type { Child, PropsWithChildren } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { EdgeEnv, EdgeViewer } from '../context.js';
 import { NotificationBell, withUnreadCount } from './notification-bell.js';
+import { DiscoverNav, SearchBox } from './search-box.js';
 
 /**
  * What the pages allow the browser to load: only this origin's files. hls.js builds its transmuxer
@@ -26,6 +27,8 @@ export interface LayoutProps {
   /** Path of the current page, so the sign-in link can bring the user back to it. */
   path?: string;
   scripts?: string[];
+  /** What the header's search box shows (the search page passes its terms). */
+  search?: string | undefined;
 }
 
 /** The page shell: language, landmarks, skip link, site navigation, one stylesheet. */
@@ -52,6 +55,7 @@ export function Layout(props: PropsWithChildren<LayoutProps>) {
           <a class="brand" href="/">
             Vidra
           </a>
+          <SearchBox value={props.search} />
           <nav aria-label="Main">
             <ul>
               <li>
@@ -60,6 +64,7 @@ export function Layout(props: PropsWithChildren<LayoutProps>) {
               <li>
                 <a href="/upload">Upload</a>
               </li>
+              <DiscoverNav viewer={props.viewer} />
               {props.viewer ? (
                 <>
                   <li>

@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
+import type { NotificationSettings } from '../../../protocol/api/notifications.js';
 import {
   NOTIFICATION_SETTING_NAMES,
   NOTIFY_EMAIL,
   NOTIFY_WEB,
   type NotificationSettingName,
-  type NotificationSettings,
-} from '../../../protocol/api/notifications.js';
+} from '../../../protocol/social-enums.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi, NO_CONTENT } from './api.js';
 import { crossSiteRefusal } from './auth-pages.js';

@@ -6,9 +6,19 @@ import { cookieAuthBridge } from './bridge.js';
 import { channelPage, homePage } from './browse-pages.js';
 import { newChannelPage, newChannelSubmit } from './channel-form.js';
 import { commentSubmit } from './comments-actions.js';
+import { historyClearSubmit, historyPage, historyPauseSubmit } from './history-page.js';
 import { liveCreateSubmit, livePage, liveRotateSubmit, liveSettingsSubmit } from './live-page.js';
 import { notificationSettingsSubmit } from './notification-settings.js';
 import { notificationsPage, notificationsReadSubmit } from './notifications-page.js';
+import {
+  addToPlaylistSubmit,
+  createPlaylistSubmit,
+  movePlaylistElementSubmit,
+  myPlaylistsPage,
+  playlistPage,
+  removeFromPlaylistSubmit,
+} from './playlist-pages.js';
+import { searchPage } from './search-page.js';
 import { feedPage, rateSubmit, subscriptionSubmit } from './social-pages.js';
 import { uploadPage } from './upload-page.js';
 import { watchPage } from './watch-page.js';
@@ -49,5 +59,15 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.post('/channels/:handle/live', liveCreateSubmit);
   web.post('/channels/:handle/live/key', liveRotateSubmit);
   web.post('/channels/:handle/live/settings', liveSettingsSubmit);
+  web.get('/search', searchPage);
+  web.get('/playlists', myPlaylistsPage);
+  web.post('/playlists', createPlaylistSubmit);
+  web.get('/p/:id', playlistPage);
+  web.post('/p/:id/videos', addToPlaylistSubmit);
+  web.post('/p/:id/remove', removeFromPlaylistSubmit);
+  web.post('/p/:id/move', movePlaylistElementSubmit);
+  web.get('/history', historyPage);
+  web.post('/history/pause', historyPauseSubmit);
+  web.post('/history/clear', historyClearSubmit);
   return web;
 }

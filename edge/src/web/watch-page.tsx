@@ -6,6 +6,7 @@ import { CommentsSection } from './comments-panel.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
 import { loadWatchSocial, WatchSocial } from './social-pages.js';
+import { loadWatchDiscovery, WatchDiscoveryStrip } from './watch-social.js';
 import { EndedView, FailedView, LiveView, PasswordView, ProcessingView, ReadyView } from './watch-views.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -85,6 +86,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
   if (video.state === 'deleted') return notFound();
   if (video.state === 'ready') {
     const social = await loadWatchSocial(c, video);
+    const discovery = await loadWatchDiscovery(c, session, video.id);
     return sendPage(
       c,
       <Layout
@@ -96,6 +98,7 @@ export async function watchPage(c: Context<EdgeEnv>) {
         <ReadyView video={video} />
         <WatchSocial {...social} />
         {await CommentsSection({ c, video, session })}
+        <WatchDiscoveryStrip video={video} discovery={discovery} path={path} />
       </Layout>,
     );
   }
@@ -107,6 +110,8 @@ export async function watchPage(c: Context<EdgeEnv>) {
       <Layout title={video.title} viewer={viewer} path={path} scripts={LIVE_PLAYER_SCRIPTS}>
         <LiveView video={video} />
         <WatchSocial {...social} />
+        {/* Heartbeats while playing: the live's viewer count (views.js). */}
+        <script src="/static/views.js" />
       </Layout>,
     );
   }

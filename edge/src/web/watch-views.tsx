@@ -129,6 +129,11 @@ export function LiveView(props: { video: VideoDto }) {
     <article class="watch" aria-labelledby="video-title">
       <Player id={props.video.id} title={props.video.title} locked={false} live />
       <p class="notice" role="status" data-live-status data-video-id={props.video.id} hidden />
+      {props.video.live ? (
+        <p class="live-viewers" data-live-viewers>
+          {props.video.live.viewers === 1 ? '1 watching now' : `${props.video.live.viewers} watching now`}
+        </p>
+      ) : null}
       <VideoDetails video={props.video} />
     </article>
   );

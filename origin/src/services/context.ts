@@ -11,6 +11,7 @@ import type { PortRange } from './live/ports.js';
 import type { ReconnectTimer } from './live/reconnect-timer.js';
 import type { Mailer } from './mail/mailer.js';
 import type { VideoChanges } from './videos/changes.js';
+import type { ViewCounter, ViewSettings } from './views/counter.js';
 
 /** Settings the services need, already parsed from the environment (see `env.ts`). */
 export interface ServiceConfig {
@@ -57,6 +58,8 @@ export interface ServiceConfig {
   runnerRegistrationToken: string;
   /** Where people reach this instance (`PUBLIC_URL`): links in mail, the host `handle@host` names. */
   publicUrl?: string;
+  /** View counting; `DEFAULT_VIEW_SETTINGS` (in-process, 1 h window) when absent. */
+  views?: ViewSettings;
 }
 
 /** Everything a service may touch. Built once per app by `createServiceContext`. */
@@ -77,4 +80,6 @@ export interface ServiceContext {
   liveReconnects: ReconnectTimer;
   /** Live streams pushed to this origin: parts, segments and playlist state (`LiveHub`). */
   liveHub: LiveHub;
+  /** Counts views and watch history out of band, flushed to PostgreSQL in batches. */
+  views: ViewCounter;
 }

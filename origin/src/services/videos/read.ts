@@ -5,6 +5,7 @@ import {
   ListVideosQuerySchema,
   type VideoDto,
 } from '../../../../protocol/api/videos.js';
+import type { Privacy } from '../../../../protocol/video.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { NotFoundError, ServiceError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
 import { canManageChannel } from '../channels.js';
@@ -97,6 +98,23 @@ export function decodeCursor(cursor: string): number {
 }
 
 /**
+ * What a listing (the catalogue, search, playlists) may show the caller: not deleted, and of a listable
+ * privacy or the caller's own. Needs `channels` joined on the video's channel. Playlists pass their
+ * own `privacies` (unlisted videos show in them).
+ */
+export function listableConditions(
+  viewer: Viewer | undefined,
+  privacies: Privacy[] | 'all' = listablePrivacies(viewer),
+): SQL[] {
+  const conditions: SQL[] = [ne(videos.state, 'deleted')];
+  if (privacies !== 'all') {
+    const visible = inArray(videos.privacy, privacies);
+    conditions.push(viewer ? (or(visible, eq(channels.ownerId, viewer.userId)) as SQL) : visible);
+  }
+  return conditions;
+}
+
+/**
  * Newest first, keyset-paginated on the insertion sequence, so pages neither repeat nor skip
  * items while new videos are added.
  */
@@ -106,12 +124,7 @@ export async function listVideos(
   rawQuery: ListVideosQuery,
 ): Promise<{ items: VideoDto[]; nextCursor: string | null }> {
   const query = ListVideosQuerySchema.parse(rawQuery);
-  const conditions: SQL[] = [ne(videos.state, 'deleted')];
-  const privacies = listablePrivacies(viewer);
-  if (privacies !== 'all') {
-    const visible = inArray(videos.privacy, privacies);
-    conditions.push(viewer ? (or(visible, eq(channels.ownerId, viewer.userId)) as SQL) : visible);
-  }
+  const conditions: SQL[] = listableConditions(viewer);
   if (query.channelId) conditions.push(eq(videos.channelId, query.channelId));
   if (query.cursor) conditions.push(lt(videos.seq, decodeCursor(query.cursor)));
 

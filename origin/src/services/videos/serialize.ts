@@ -39,6 +39,8 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       durationSeconds: video.durationSeconds,
       likes: counts.get(video.id)?.likes ?? 0,
       dislikes: counts.get(video.id)?.dislikes ?? 0,
+      tags: video.tags,
+      views: video.views,
       createdAt: video.createdAt.toISOString(),
       updatedAt: video.updatedAt.toISOString(),
     };

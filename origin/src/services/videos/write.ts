@@ -41,6 +41,7 @@ export async function createVideo(
       title: input.title,
       description: input.description,
       privacy: input.privacy,
+      tags: input.tags,
       passwordHash:
         input.privacy === 'password' && input.password
           ? await hashPassword(input.password, ctx.config.scrypt)
@@ -87,6 +88,7 @@ export async function updateVideo(
         privacy,
         passwordHash,
         commentsPolicy: input.commentsPolicy ?? before.commentsPolicy,
+        tags: input.tags ?? before.tags,
         updatedAt: new Date(),
       })
       .where(eq(videos.id, id))
