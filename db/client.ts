@@ -39,6 +39,8 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Max pooled connections for postgres.js. */
   maxConnections?: number;
+  /** Called with every statement drizzle runs (bench/api records what a request executes). */
+  logQuery?: (query: string, params: unknown[]) => void;
 }
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -50,7 +52,8 @@ const MIGRATION_LOCK_ID = 7_263_001;
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
     const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const logger = options.logQuery ? { logQuery: options.logQuery } : undefined;
+    const db = drizzlePostgres(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Database;
     return {
       db,
       driver: 'postgres',

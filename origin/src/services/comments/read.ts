@@ -16,9 +16,17 @@ import { type CommentRecord, selectComments, toRecord, visibleTo } from './query
 import { toCommentDto } from './serialize.js';
 
 /** The column each sort orders by (then by id, so the order is total), and its direction. */
+/**
+ * Newest and oldest sort on `id + 0`, not `id`: ordered by the bare id, PostgreSQL walks the whole
+ * primary key backwards (it assumes a video's comments are spread over it evenly) and takes 18 ms
+ * to find the threads of a video whose comments are old (bench/api, 100k comments); with the
+ * expression it reads the video's roots from their index and sorts them: 0.8 ms. The cost then
+ * grows with the video's own thread count, never with the table.
+ */
+const BY_ID = sql`(${videoComments.id} + 0)`;
 const SORTS: Record<CommentSort, { key: SQL | typeof videoComments.id; descending: boolean }> = {
-  '-createdAt': { key: videoComments.id, descending: true },
-  createdAt: { key: videoComments.id, descending: false },
+  '-createdAt': { key: BY_ID, descending: true },
+  createdAt: { key: BY_ID, descending: false },
   '-totalReplies': { key: sql`${videoComments.replyCount}`, descending: true },
   '-likes': { key: sql`${videoComments.likeCount}`, descending: true },
 };
