@@ -129,6 +129,28 @@ describe('social walkthrough in a browser', () => {
     await screenshot(page, 'social-02-notification');
   }, 150_000);
 
+  it('fits a 375 px wide phone screen on the watch page with its comments, the feed and the notices', async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+      storageState: await page.context().storageState(),
+    });
+    const phonePage = await trackedPage(phone, errors);
+    for (const route of ['/feed/subscriptions', '/notifications', '/search?search=nocturne']) {
+      await phonePage.goto(`${stack.edgeUrl}${route}`);
+      const width = await phonePage.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, route).toBeLessThanOrEqual(375);
+    }
+    await phonePage.goto(`${stack.edgeUrl}/search?search=etude`);
+    await phonePage.locator('.card a.card-link').first().click();
+    await phonePage.waitForURL('**/w/*');
+    await expect(phonePage.locator('.comments').count()).resolves.toBe(1);
+    expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(phonePage, 'social-03-phone-watch');
+    await phone.close();
+  });
+
   it('logged no console error and threw nothing in any page', () => {
     expect(errors).toEqual([]);
   });

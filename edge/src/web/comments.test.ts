@@ -161,11 +161,15 @@ describe('reports', () => {
 
     const refused = await web('/admin/reports', { headers: { cookie: other } });
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain('Only admins can see reports');
+    const refusedPage = await refused.text();
+    expect(refusedPage).toContain('Only admins can see reports');
+    // Only an admin's header links to the queue.
+    expect(refusedPage).not.toContain('<a href="/admin/reports">Reports</a>');
 
     const queue = await web('/admin/reports', { headers: { cookie: owner } });
     expect(queue.status).toBe(200);
     const page = await queue.text();
+    expect(page).toContain('<a href="/admin/reports">Reports</a>');
     expect(unlabelledControls(page)).toEqual([]);
     expect(page).toContain('This is rude');
     expect(page).toContain('<blockquote class="reported-text">Reported words</blockquote>');

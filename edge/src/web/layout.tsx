@@ -76,6 +76,11 @@ export function Layout(props: PropsWithChildren<LayoutProps>) {
                   <li>
                     <a href="/channels/new">New channel</a>
                   </li>
+                  {props.viewer.role === 'admin' ? (
+                    <li>
+                      <a href="/admin/reports">Reports</a>
+                    </li>
+                  ) : null}
                   <li>
                     <form method="post" action="/logout" class="inline-form">
                       <button type="submit" class="link-button">
