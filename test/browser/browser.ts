@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from '../support/stack.js';
 
 /** Screenshots land here (gitignored), one PNG per page the walk visits. */
@@ -25,4 +26,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `web-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Assert that exactly one element matches, once the page has shown one: `locator.count()` does
+ * not wait, so right after a click that navigates it may still count the previous page.
+ */
+export async function expectOne(locator: Locator): Promise<void> {
+  await locator.first().waitFor();
+  expect(await locator.count()).toBe(1);
 }

@@ -7,7 +7,7 @@ import { launchChromium } from '../support/browser.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { generateClip, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
-import { screenshot, trackedPage } from './browser.js';
+import { expectOne, screenshot, trackedPage } from './browser.js';
 
 /**
  * Search, views, playlists and history in real Chromium against `npm start`: a viewer finds a
@@ -75,7 +75,7 @@ describe('discovery in a browser', () => {
     await page.getByLabel('Search videos and channels').press('Enter');
     await page.waitForURL('**/search?search=etu');
     const result = page.locator('.card', { hasText: 'Étude in C' });
-    await expect(result.count()).resolves.toBe(1);
+    await expectOne(result);
     await screenshot(page, 'discover-01-search');
     await result.locator('a.card-link').click();
     await page.waitForURL(`**/w/${videoId}`);
@@ -99,9 +99,7 @@ describe('discovery in a browser', () => {
   it('saves the video to watch later from the watch page', async () => {
     await page.locator('.save-menu summary').click();
     await page.getByRole('button', { name: 'Watch later' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved to Watch later.' }).count()).resolves.toBe(
-      1,
-    );
+    await expectOne(page.getByRole('status').filter({ hasText: 'Saved to Watch later.' }));
     await page.getByRole('link', { name: 'Playlists' }).click();
     await page.getByRole('link', { name: 'Watch later' }).click();
     await expect(page.locator('.playlist-elements li').allTextContents()).resolves.toEqual([
@@ -112,10 +110,10 @@ describe('discovery in a browser', () => {
 
   it('lists the video in the history, then pauses and clears it', async () => {
     await page.getByRole('link', { name: 'History' }).click();
-    await expect(page.locator('.history-list li').count()).resolves.toBe(1);
+    await expectOne(page.locator('.history-list li'));
     await screenshot(page, 'discover-03-history');
     await page.getByRole('button', { name: 'Pause history' }).click();
-    await expect(page.getByRole('button', { name: 'Resume history' }).count()).resolves.toBe(1);
+    await expectOne(page.getByRole('button', { name: 'Resume history' }));
     await page.getByRole('button', { name: 'Clear history' }).click();
     await expect(page.locator('main').textContent()).resolves.toContain('Nothing watched yet.');
   });

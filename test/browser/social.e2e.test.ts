@@ -7,7 +7,7 @@ import { launchChromium } from '../support/browser.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { generateClip, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
-import { screenshot, trackedPage } from './browser.js';
+import { expectOne, screenshot, trackedPage } from './browser.js';
 
 /**
  * The social core walked by a viewer in real Chromium against `npm start` (issue 13's browser
@@ -68,14 +68,14 @@ describe('social walkthrough in a browser', () => {
     await page.getByLabel('Search videos and channels').fill('ETU');
     await page.getByLabel('Search videos and channels').press('Enter');
     const result = page.locator('.card', { hasText: 'Étude in C' });
-    await expect(result.count()).resolves.toBe(1);
+    await expectOne(result);
     await result.locator('a.card-link').click();
     await page.waitForURL('**/w/*');
   });
 
   it('2. subscribes to the channel from the watch page', async () => {
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    await expect(page.getByRole('button', { name: 'Unsubscribe' }).count()).resolves.toBe(1);
+    await expectOne(page.getByRole('button', { name: 'Unsubscribe' }));
     expect(await creator.call('GET', '/api/v1/channels/pianist')).toMatchObject({ followersCount: 1 });
   });
 
@@ -87,7 +87,7 @@ describe('social walkthrough in a browser', () => {
     await comment.locator('summary', { hasText: 'Reply' }).first().click();
     await comment.getByLabel('Your reply').first().fill('And the pedal, too.');
     await comment.getByRole('button', { name: 'Post reply' }).first().click();
-    await expect(page.locator('.comments', { hasText: 'And the pedal, too.' }).count()).resolves.toBe(1);
+    await expectOne(page.locator('.comments', { hasText: 'And the pedal, too.' }));
     await screenshot(page, 'social-01-comments');
   });
 
@@ -108,9 +108,7 @@ describe('social walkthrough in a browser', () => {
   it('5. adds the video to a playlist', async () => {
     await page.locator('.save-menu summary').click();
     await page.getByRole('button', { name: 'Watch later' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Saved to Watch later.' }).count()).resolves.toBe(
-      1,
-    );
+    await expectOne(page.getByRole('status').filter({ hasText: 'Saved to Watch later.' }));
   });
 
   it('6. is told when the subscribed channel publishes a new video', async () => {
@@ -145,7 +143,7 @@ describe('social walkthrough in a browser', () => {
     await phonePage.goto(`${stack.edgeUrl}/search?search=etude`);
     await phonePage.locator('.card a.card-link').first().click();
     await phonePage.waitForURL('**/w/*');
-    await expect(phonePage.locator('.comments').count()).resolves.toBe(1);
+    await expectOne(phonePage.locator('.comments'));
     expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot(phonePage, 'social-03-phone-watch');
     await phone.close();

@@ -5,7 +5,7 @@ import { buildWebAssets } from '../../scripts/build-web-assets.js';
 import { launchChromium } from '../support/browser.js';
 import { type RunningPlatform, startPlatform } from '../support/platform.js';
 import { generateClip } from '../support/stack.js';
-import { screenshot, trackedPage } from './browser.js';
+import { expectOne, screenshot, trackedPage } from './browser.js';
 
 /**
  * The web app in real headless Chromium against the real stack (`npm start`: origin, in-process
@@ -67,7 +67,7 @@ describe('web app in a browser', () => {
     await screenshot(page, '03-login');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${stack.edgeUrl}/`);
-    await expect(page.getByRole('button', { name: /Sign out @creator_1/ }).count()).resolves.toBe(1);
+    await expectOne(page.getByRole('button', { name: /Sign out @creator_1/ }));
   });
 
   it('uploads a clip through the upload page with live progress, then follows processing', async () => {
@@ -195,12 +195,12 @@ describe('web app in a browser', () => {
   it('lists the video on the home and channel pages', async () => {
     await page.goto(`${stack.edgeUrl}/`);
     const card = page.locator('.card', { hasText: 'Test pattern <b>bold</b>' });
-    await expect(card.count()).resolves.toBe(1);
+    await expectOne(card);
     await expect(card.locator('img').getAttribute('src')).resolves.toMatch(/^\/play\/.+\/thumbnail\.jpg$/);
     await expect(card.locator('.duration').textContent()).resolves.toBe('0:08');
     await screenshot(page, '07-home');
     await page.goto(`${stack.edgeUrl}/c/creator`);
-    await expect(page.locator('.card').count()).resolves.toBe(1);
+    await expectOne(page.locator('.card'));
     await screenshot(page, '08-channel');
   });
 
