@@ -36,3 +36,32 @@ export async function expectOne(locator: Locator): Promise<void> {
   await locator.first().waitFor();
   expect(await locator.count()).toBe(1);
 }
+
+/** 375 px: the narrowest phone the web app is checked at. */
+export const PHONE_WIDTH = 375;
+
+/**
+ * A phone-sized page signed in as `page` is (same cookies), whose errors also land in `errors`.
+ * `fits()` loads a route and asserts nothing is wider than the screen.
+ */
+export async function phoneLike(page: Page, errors: string[]) {
+  const browser = page.context().browser();
+  if (!browser) throw new Error('the page has no browser');
+  const context = await browser.newContext({
+    viewport: { width: PHONE_WIDTH, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    storageState: await page.context().storageState(),
+  });
+  const phone = await trackedPage(context, errors);
+  const width = () => phone.evaluate(() => document.documentElement.scrollWidth);
+  return {
+    page: phone,
+    width,
+    async fits(url: string) {
+      await phone.goto(url);
+      expect(await width(), url).toBeLessThanOrEqual(PHONE_WIDTH);
+    },
+    close: () => context.close(),
+  };
+}

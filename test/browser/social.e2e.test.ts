@@ -7,7 +7,7 @@ import { launchChromium } from '../support/browser.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { generateClip, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
-import { expectOne, screenshot, trackedPage } from './browser.js';
+import { expectOne, PHONE_WIDTH, phoneLike, screenshot, trackedPage } from './browser.js';
 
 /**
  * The social core walked by a viewer in real Chromium against `npm start` (issue 13's browser
@@ -128,24 +128,14 @@ describe('social walkthrough in a browser', () => {
   }, 150_000);
 
   it('fits a 375 px wide phone screen on the watch page with its comments, the feed and the notices', async () => {
-    const phone = await browser.newContext({
-      viewport: { width: 375, height: 740 },
-      isMobile: true,
-      hasTouch: true,
-      storageState: await page.context().storageState(),
-    });
-    const phonePage = await trackedPage(phone, errors);
-    for (const route of ['/feed/subscriptions', '/notifications', '/search?search=nocturne']) {
-      await phonePage.goto(`${stack.edgeUrl}${route}`);
-      const width = await phonePage.evaluate(() => document.documentElement.scrollWidth);
-      expect(width, route).toBeLessThanOrEqual(375);
-    }
-    await phonePage.goto(`${stack.edgeUrl}/search?search=etude`);
-    await phonePage.locator('.card a.card-link').first().click();
-    await phonePage.waitForURL('**/w/*');
-    await expectOne(phonePage.locator('.comments'));
-    expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    await screenshot(phonePage, 'social-03-phone-watch');
+    const phone = await phoneLike(page, errors);
+    for (const route of ['/feed/subscriptions', '/notifications', '/search?search=etude'])
+      await phone.fits(`${stack.edgeUrl}${route}`);
+    await phone.page.locator('.card a.card-link').first().click();
+    await phone.page.waitForURL('**/w/*');
+    await expectOne(phone.page.locator('.comments'));
+    expect(await phone.width()).toBeLessThanOrEqual(PHONE_WIDTH);
+    await screenshot(phone.page, 'social-03-phone-watch');
     await phone.close();
   });
 
