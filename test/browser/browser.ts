@@ -65,3 +65,17 @@ export async function phoneLike(page: Page, errors: string[]) {
     close: () => context.close(),
   };
 }
+
+/** Register through the web form, as a newcomer would; ends on the "new channel" page it leads to. */
+export async function registerInBrowser(
+  page: Page,
+  edgeUrl: string,
+  user: { email: string; username: string; password: string },
+): Promise<void> {
+  await page.goto(`${edgeUrl}/register`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.waitForURL('**/channels/new');
+}

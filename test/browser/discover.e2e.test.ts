@@ -7,7 +7,7 @@ import { launchChromium } from '../support/browser.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { generateClip, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
-import { expectOne, phoneLike, screenshot, trackedPage } from './browser.js';
+import { expectOne, phoneLike, registerInBrowser, screenshot, trackedPage } from './browser.js';
 
 /**
  * Search, views, playlists and history in real Chromium against `npm start`: a viewer finds a
@@ -57,12 +57,11 @@ describe('discovery in a browser', () => {
     );
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await trackedPage(context, errors);
-    await page.goto(`${stack.edgeUrl}/register`);
-    await page.getByLabel('Email').fill('listener@example.com');
-    await page.getByLabel('Username').fill('listener');
-    await page.getByLabel('Password').fill('a long enough password');
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await page.waitForURL('**/channels/new');
+    await registerInBrowser(page, stack.edgeUrl, {
+      email: 'listener@example.com',
+      username: 'listener',
+      password: 'a long enough password',
+    });
   }, 180_000);
 
   afterAll(async () => {

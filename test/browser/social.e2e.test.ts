@@ -7,7 +7,7 @@ import { launchChromium } from '../support/browser.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { generateClip, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
-import { expectOne, PHONE_WIDTH, phoneLike, screenshot, trackedPage } from './browser.js';
+import { expectOne, PHONE_WIDTH, phoneLike, registerInBrowser, screenshot, trackedPage } from './browser.js';
 
 /**
  * The social core walked by a viewer in real Chromium against `npm start` (issue 13's browser
@@ -51,12 +51,11 @@ describe('social walkthrough in a browser', () => {
     await publish('Étude in C');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await trackedPage(context, errors);
-    await page.goto(`${stack.edgeUrl}/register`);
-    await page.getByLabel('Email').fill('fan@example.com');
-    await page.getByLabel('Username').fill('fan');
-    await page.getByLabel('Password').fill('a long enough password');
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await page.waitForURL('**/channels/new');
+    await registerInBrowser(page, stack.edgeUrl, {
+      email: 'fan@example.com',
+      username: 'fan',
+      password: 'a long enough password',
+    });
   }, 180_000);
 
   afterAll(async () => {

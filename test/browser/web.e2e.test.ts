@@ -5,7 +5,7 @@ import { buildWebAssets } from '../../scripts/build-web-assets.js';
 import { launchChromium } from '../support/browser.js';
 import { type RunningPlatform, startPlatform } from '../support/platform.js';
 import { generateClip } from '../support/stack.js';
-import { expectOne, screenshot, trackedPage } from './browser.js';
+import { expectOne, registerInBrowser, screenshot, trackedPage } from './browser.js';
 
 /**
  * The web app in real headless Chromium against the real stack (`npm start`: origin, in-process
@@ -216,12 +216,11 @@ describe('web app in a browser', () => {
     });
     const other = await browser.newContext();
     const otherPage = await trackedPage(other, errors);
-    await otherPage.goto(`${stack.edgeUrl}/register`);
-    await otherPage.getByLabel('Email').fill('viewer@example.com');
-    await otherPage.getByLabel('Username').fill('viewer_2');
-    await otherPage.getByLabel('Password').fill('another long password');
-    await otherPage.getByRole('button', { name: 'Create an account' }).click();
-    await otherPage.waitForURL('**/channels/new');
+    await registerInBrowser(otherPage, stack.edgeUrl, {
+      email: 'viewer@example.com',
+      username: 'viewer_2',
+      password: 'another long password',
+    });
     const url = `${stack.edgeUrl}/w/${created}`;
     const res = await otherPage.goto(url);
     expect(res?.status()).toBe(404);
