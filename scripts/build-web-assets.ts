@@ -6,7 +6,7 @@
  * Run it with `npx tsx scripts/build-web-assets.ts`; `npm start` and the browser test run it for you.
  * The copies are gitignored (edge/public/.gitignore): they are generated from the locked packages.
  */
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +28,11 @@ export function buildWebAssets(): { file: string; bytes: number }[] {
   return FILES.map(({ from, to }) => {
     const target = path.join(VENDOR_DIR, to);
     // require.resolve finds the package wherever npm hoisted it; the file list is fixed above.
-    copyFileSync(require.resolve(from), target);
+    const source = require.resolve(from);
+    // Rewriting an unchanged file would make every running `wrangler dev` watching edge/public
+    // reload and answer 503 meanwhile: suites started side by side hit exactly that.
+    if (!existsSync(target) || !readFileSync(target).equals(readFileSync(source)))
+      copyFileSync(source, target);
     return { file: target, bytes: statSync(target).size };
   });
 }

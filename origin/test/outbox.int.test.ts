@@ -84,7 +84,8 @@ describe.each(DRIVERS)('transactional outbox on %s', (driver) => {
     await settle();
     const flaky = recorder('a', 2);
     const steady = recorder('b');
-    const d = dispatcher([flaky.subscriber, steady.subscriber], { backoff: { baseMs: 150, maxMs: 250 } });
+    // Backoffs long enough that a loaded machine still drains twice inside the first one.
+    const d = dispatcher([flaky.subscriber, steady.subscriber], { backoff: { baseMs: 500, maxMs: 600 } });
     const eventId = await t.database.db.transaction((tx) => recordEvent(tx, deletedEvent()));
 
     expect(await d.drain()).toBe(1); // b delivered, a failed once
@@ -96,9 +97,9 @@ describe.each(DRIVERS)('transactional outbox on %s', (driver) => {
     expect(await d.drain()).toBe(0); // not due yet: the backoff holds it back
     expect(flaky.seen).toHaveLength(1);
 
-    await sleep(200);
+    await sleep(550);
     expect(await d.drain()).toBe(0); // second failure
-    await sleep(300);
+    await sleep(650);
     expect(await d.drain()).toBe(1);
     expect(await d.drain()).toBe(0);
 

@@ -18,7 +18,26 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
+/**
+ * A port found free can be taken by another process before the platform binds it: suites run side
+ * by side, and wrangler picks its own internal ports too. Such a start is retried on new ports.
+ */
+const PORT_RACE = /Address already in use|EADDRINUSE/;
+const START_ATTEMPTS = 3;
+
 export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<RunningPlatform> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPlatformOnce(extraEnv);
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !(error instanceof PortRaceError)) throw error;
+    }
+  }
+}
+
+class PortRaceError extends Error {}
+
+async function startPlatformOnce(extraEnv: Record<string, string>): Promise<RunningPlatform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vidra-start-'));
   const originPort = await freePort();
   const edgePort = await freePort();
@@ -48,8 +67,12 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
   });
   const deadline = Date.now() + 120_000;
   while (!output.includes('Vidra is running')) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`npm start did not come up: ${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+      const Failure = PORT_RACE.test(output) ? PortRaceError : Error;
+      throw new Failure(`npm start did not come up: ${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
