@@ -88,7 +88,8 @@ export const OriginEnvObject = z.object({
     .int()
     .min(1)
     .max(3600)
-    .default(15)
+    // 10 s, heartbeats every 3.3 s: a dead transcoder's job is taken over within 15 s (ADR 0020).
+    .default(10)
     .describe('Lease of a transcode job, and of every kind without a JOB_LEASE_SECONDS_<KIND> of its own'),
   JOB_LEASE_SECONDS_LIVE: leaseSeconds.default(3),
   JOB_LEASE_SECONDS_RECORDING: leaseSeconds.optional(),

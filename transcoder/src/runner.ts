@@ -4,6 +4,10 @@ import type { Logger } from 'pino';
 import type { AcceptedJobEnvelope } from '../../protocol/runner.js';
 import { dispatch, handledKinds, JOB_HANDLERS, type JobHandlers, JobRejectedError } from './jobs/index.js';
 import type { OriginClient } from './origin-client.js';
+import { reclaimScratch, scratchPrefix } from './scratch.js';
+
+/** How often leftovers in WORK_DIR are looked for after the start-up pass. */
+const RECLAIM_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface RunnerOptions {
   client: OriginClient;
@@ -38,6 +42,9 @@ export const heartbeatIntervalMs = (leaseSeconds: number) => Math.max(250, (leas
 export class Runner {
   #stopping = new AbortController();
   #slots: Promise<void>[] = [];
+  /** Scratch folders of the jobs running now, which reclaiming must leave alone. */
+  readonly #scratch = new Set<string>();
+  #reclaimTimer: NodeJS.Timeout | undefined;
   readonly #handlers: JobHandlers;
 
   constructor(private readonly options: RunnerOptions) {
@@ -46,13 +53,36 @@ export class Runner {
       throw new Error('A runner needs a handler for at least one kind');
   }
 
+  /** Scratch folders in use right now. */
+  get scratchInUse(): ReadonlySet<string> {
+    return this.#scratch;
+  }
+
   start(): void {
     for (let i = 0; i < this.options.concurrency; i++) this.#slots.push(this.#loop(i));
+    this.#reclaimTimer = setInterval(() => void this.reclaimScratch(), RECLAIM_INTERVAL_MS);
+    this.#reclaimTimer.unref();
+  }
+
+  /**
+   * Remove scratch folders a dead transcoder left in WORK_DIR (kill -9 runs no `finally`), and any
+   * past their age; run at start-up and every 10 minutes. Never throws.
+   */
+  async reclaimScratch(): Promise<string[]> {
+    try {
+      const removed = await reclaimScratch(this.options.workDir, { inUse: this.#scratch });
+      if (removed.length) this.options.logger.info({ removed }, 'reclaimed leftover scratch folders');
+      return removed;
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not reclaim scratch folders');
+      return [];
+    }
   }
 
   /** Stop taking jobs, release the running ones, and wait until every slot has finished. */
   async stop(): Promise<void> {
     this.#stopping.abort(new Stopped('shutdown'));
+    clearInterval(this.#reclaimTimer);
     await Promise.allSettled(this.#slots);
   }
 
@@ -101,7 +131,8 @@ export class Runner {
         (error: unknown) => log.warn({ err: error }, 'heartbeat failed'),
       );
     }, heartbeatIntervalMs(accepted.leaseSeconds));
-    const dir = await mkdtemp(path.join(this.options.workDir, `job-${accepted.id.slice(0, 8)}-`));
+    const dir = await mkdtemp(path.join(this.options.workDir, scratchPrefix(accepted.id)));
+    this.#scratch.add(dir);
     try {
       log.info('job started');
       await dispatched.run({
@@ -124,6 +155,7 @@ export class Runner {
       clearInterval(heartbeat);
       this.#stopping.signal.removeEventListener('abort', onStop);
       await rm(dir, { recursive: true, force: true });
+      this.#scratch.delete(dir);
     }
   }
 

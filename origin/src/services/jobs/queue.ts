@@ -120,6 +120,16 @@ export async function settleFailure(
 }
 
 /**
+ * Why a job whose runner vanished is back on the queue, or failed: it says which it is, since the
+ * owner reads it while the job retries (it once said "giving up" on every requeue).
+ */
+export function lostRunnerReason(job: Pick<JobRow, 'kind' | 'attempts' | 'maxAttempts'>): string {
+  const who = drivesVideoState(job.kind) ? 'The transcoder' : `The runner of this ${job.kind} job`;
+  const lost = `${who} stopped responding during attempt ${job.attempts} of ${job.maxAttempts}`;
+  return job.attempts < job.maxAttempts ? `${lost}; another one is taking over` : `${lost}; giving up`;
+}
+
+/**
  * Put jobs whose runner stopped heartbeating back on the queue (or fail them once out of
  * attempts), offered again without backoff. Cheap, idempotent and safe with many origins at once
  * (`SKIP LOCKED`); run by the lease watch at each earliest expiry and once per job request.
@@ -135,9 +145,7 @@ export async function reapExpiredLeases(ctx: ServiceContext): Promise<number> {
         .limit(1)
         .for('update', { skipLocked: true });
       if (!job) return false;
-      const reason = drivesVideoState(job.kind)
-        ? `The transcoder stopped responding ${job.attempts} time(s); giving up on this video`
-        : `The runner stopped responding ${job.attempts} time(s); giving up on this ${job.kind} job`;
+      const reason = lostRunnerReason(job);
       await settleFailure(ctx, tx, job, {
         reason,
         retryable: true,
@@ -308,7 +316,13 @@ export async function cancelJobsOf(tx: Executor, videoIds: string[]): Promise<nu
 export async function succeedJob(ctx: ServiceContext, jobId: string, runnerId: string): Promise<boolean> {
   const rows = await ctx.db
     .update(jobs)
-    .set({ state: JOB_STATES.succeeded, progress: 100, leaseExpiresAt: null, finishedAt: new Date() })
+    .set({
+      state: JOB_STATES.succeeded,
+      progress: 100,
+      leaseExpiresAt: null,
+      finishedAt: new Date(),
+      error: null,
+    })
     .where(and(eq(jobs.id, jobId), eq(jobs.runnerId, runnerId), eq(jobs.state, JOB_STATES.leased)))
     .returning({ id: jobs.id });
   return rows.length > 0;
