@@ -17,9 +17,10 @@ const RenditionMiniSchema = z.object({
 export const VideoProcessingMiniSchema = z
   .object({
     stage: z
-      .enum(['ladder'])
-      .check(z.describe('ladder: playable from its fast-first-play rendition while the full ladder encodes')),
+      .enum(['ladder', 'failed'])
+      .check(z.describe('ladder: the full ladder encodes; failed: it gave up (see error)')),
     progress: z.int().check(z.minimum(0), z.maximum(100)),
+    error: z.optional(z.string()),
   })
   .check(z.meta({ id: 'VideoProcessing' }));
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AcceptedJobEnvelope } from '../../protocol/runner.js';
 import { dispatch, handledKinds, JOB_HANDLERS, type JobHandlers, JobRejectedError } from './jobs/index.js';
-import type { OriginClient } from './origin-client.js';
+import { type OriginClient, OriginError } from './origin-client.js';
 import { reclaimScratch, scratchPrefix } from './scratch.js';
 
 /** How often leftovers in WORK_DIR are looked for after the start-up pass. */
@@ -22,6 +22,19 @@ export interface RunnerOptions {
   pollSeconds?: number;
   /** What this runner can run; it requests exactly these kinds. Defaults to `JOB_HANDLERS`. */
   handlers?: JobHandlers;
+}
+
+/**
+ * The reason a person reads for a failed attempt: the origin's own sentence when it refused an
+ * output ("The storage is full: writing …/seg_00001.m4s"), else the error's message.
+ */
+export function failureReason(error: unknown): string {
+  if (error instanceof OriginError && error.reason && error.status >= 500) {
+    const file = /\/files\/(.+)$/.exec(error.message.split(':')[0] ?? '')?.[1];
+    return `${error.reason}${file ? ` (while storing ${file.split('/').pop()})` : ''}`.slice(0, 300);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `Processing failed: ${message.slice(0, 300)}`;
 }
 
 /** Why a job's work was cut short. */
@@ -172,8 +185,7 @@ export class Runner {
         await client.fail(job, { reason: error.message, retryable: false });
       } else {
         log.error({ err: error }, 'job failed');
-        const message = error instanceof Error ? error.message : String(error);
-        await client.fail(job, { reason: `Processing failed: ${message.slice(0, 300)}`, retryable: true });
+        await client.fail(job, { reason: failureReason(error), retryable: true });
       }
     } catch (reportError) {
       // The lease will expire and the origin will retry; nothing is lost.

@@ -110,12 +110,13 @@ export async function settleFailure(
     .update(jobs)
     .set({ state: JOB_STATES.failed, leaseExpiresAt: null, error: failure.reason, finishedAt: now })
     .where(eq(jobs.id, job.id));
-  // A video already playable from its preview stays ready (ready -> failed is not a transition).
-  if (
-    drivesVideoState(job.kind) &&
-    (await transitionVideo(tx, videoOf(job), 'failed', { error: failure.reason }))
-  )
+  if (!drivesVideoState(job.kind)) return 'failed';
+  // A video already playable from its preview stays ready (ready -> failed is not a transition);
+  // its ladder shows as failed (processing.stage) and the owner is told all the same.
+  if (await transitionVideo(tx, videoOf(job), 'failed', { error: failure.reason }))
     await recordVideoFailed(tx, videoOf(job), failure.reason);
+  else if (job.previewPublishedAt)
+    await recordVideoFailed(tx, videoOf(job), `The full ladder could not be encoded: ${failure.reason}`);
   return 'failed';
 }
 
