@@ -95,7 +95,8 @@ export const OriginEnvObject = z.object({
   JOB_LEASE_SECONDS_RECORDING: leaseSeconds.optional(),
   JOB_LEASE_SECONDS_CLEANUP: leaseSeconds.optional(),
   JOB_LEASE_SECONDS_DELIVER: leaseSeconds.optional(),
-  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  // Six attempts, 10 s doubling: retries span about 5 minutes, past a typical storage or network fault.
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   JOB_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** A server-sent event stream with no change for this long ends with a final `end` event. */
