@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { contentTypeOf } from '../../../protocol/media.js';
 import { asStream, checkRange, resolveRange, streamOf } from './bytes.js';
-import { StorageError } from './errors.js';
+import { InvalidKeyError, StorageError } from './errors.js';
 import { validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import {
   ensureDirInside,
@@ -76,7 +76,8 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
     try {
       await writeAtomically(tmpDir, await prepare(key), source, length);
     } catch (caught) {
-      if (caught instanceof StorageError) throw caught;
+      // A key escaping its folder (InvalidKeyError from prepare) stays what it is.
+      if (caught instanceof StorageError || caught instanceof InvalidKeyError) throw caught;
       const error = await explainMkdirFailure(caught, objectsDir);
       throw new StorageError(`Could not write ${key}: ${(error as Error).message}`, undefined, errno(error), {
         cause: error,
