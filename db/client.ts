@@ -41,7 +41,20 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** Called with every statement drizzle runs (bench/api records what a request executes). */
   logQuery?: (query: string, params: unknown[]) => void;
+  /** Server-side cap on one statement (ms); a wedged query answers an error instead of hanging. */
+  statementTimeoutMs?: number;
 }
+
+/**
+ * Fail fast and recover fast (issue 16): postgres.js waits 30 s for a connection by default and
+ * shares one reconnect backoff across the pool that grows to 20 s, so an 8 s outage hung requests
+ * and traffic resumed 7-8 s after PostgreSQL was back. One second to connect and a backoff capped at
+ * 0.4 s keep both within 2 s.
+ */
+export const POSTGRES_RESILIENCE = {
+  connect_timeout: 1,
+  backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.4),
+} as const;
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -51,7 +64,12 @@ const MIGRATION_LOCK_ID = 7_263_001;
 /** Open the database: postgres.js when a URL is given, otherwise embedded PGlite. */
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
-    const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      ...POSTGRES_RESILIENCE,
+      connection: { statement_timeout: options.statementTimeoutMs ?? 15_000 },
+    });
     const logger = options.logQuery ? { logQuery: options.logQuery } : undefined;
     const db = drizzlePostgres(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Database;
     return {

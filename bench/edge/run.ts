@@ -8,15 +8,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
-import { eq } from 'drizzle-orm';
-import { videos } from '../../db/schema/index.js';
 import { mintPlaybackToken, parsePlaybackKeys, verifyPlaybackToken } from '../../edge/src/playback/token.js';
-import { createTestApp } from '../../origin/test/harness.js';
 import { wranglerBin } from '../../scripts/wrangler-bin.js';
+import { startBenchOrigin } from './fixture.js';
 import { freePort, loadTest, median, waitForUrl } from './load.js';
 
 const { values: args } = parseArgs({
@@ -35,46 +31,7 @@ const PLAYBACK_KEYS = `bench:${randomBytes(32).toString('base64url')}`;
 const root = path.resolve(import.meta.dirname, '../..');
 
 // A real origin with two published videos: one for throughput, one kept cold for the burst.
-const origin = await createTestApp('pglite');
-let mediaFetches = 0;
-const server = serve({
-  hostname: '127.0.0.1',
-  port: 0,
-  fetch(request) {
-    if (new URL(request.url).pathname.startsWith('/internal/v1/media/')) mediaFetches++;
-    return origin.app.fetch(request);
-  },
-});
-await new Promise<void>((resolve) => server.once('listening', resolve));
-const originUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const owner = await origin.signUp('bench');
-const channel = await origin.call('POST', '/api/v1/channels', {
-  token: owner.token,
-  body: { handle: 'bench', displayName: 'Bench' },
-});
-const segment = randomBytes(256 * 1024);
-async function publishedVideo(title: string): Promise<string> {
-  const res = await origin.call('POST', '/api/v1/videos', {
-    token: owner.token,
-    body: { channelId: channel.body.id, title },
-  });
-  const id = res.body.video.id as string;
-  const prefix = `videos/${id}/hls/`;
-  await origin.storage.put(
-    `${prefix}master.m3u8`,
-    '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=2800000,RESOLUTION=1280x720\n720p/index.m3u8\n',
-  );
-  await origin.storage.put(
-    `${prefix}720p/index.m3u8`,
-    '#EXTM3U\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:4,\nseg_00001.m4s\n#EXT-X-ENDLIST\n',
-  );
-  await origin.storage.put(`${prefix}720p/seg_00001.m4s`, new Uint8Array(segment));
-  await origin.database.db
-    .update(videos)
-    .set({ state: 'ready', progress: 100, assets: { version: 1, master: 'hls/master.m3u8' } })
-    .where(eq(videos.id, id));
-  return id;
-}
+const { originUrl, segment, publishedVideo, mediaFetches, close: closeOrigin } = await startBenchOrigin();
 const hot = await publishedVideo('hot');
 const cold = await publishedVideo('cold');
 
@@ -130,13 +87,13 @@ try {
 
   // (c) N viewers, each with a token of their own, open one cold video at the same moment.
   const tokens = await Promise.all(Array.from({ length: VIEWERS }, () => issue(cold)));
-  const before = mediaFetches;
+  const before = mediaFetches();
   const responses = await Promise.all(
     tokens.flatMap((hls) => [fetch(hls), fetch(hls.replace(/master\.m3u8$/, '720p/index.m3u8'))]),
   );
   const ok = responses.filter((r) => r.status === 200).length;
   await Promise.all(responses.map((r) => r.arrayBuffer()));
-  const burstFetches = mediaFetches - before;
+  const burstFetches = mediaFetches() - before;
 
   // (d) token verification cost, with the same code the worker runs (WebCrypto HMAC via jose).
   const ring = await parsePlaybackKeys(PLAYBACK_KEYS);
@@ -180,7 +137,6 @@ bench/edge (wrangler dev / workerd, ${CONCURRENCY} concurrent clients, ${SECONDS
   console.log(JSON.stringify({ bench: 'edge', ...results }));
 } finally {
   edge.kill('SIGTERM');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await origin.close();
+  await closeOrigin();
 }
 process.exit(0);

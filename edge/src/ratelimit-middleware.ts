@@ -5,8 +5,9 @@ import { classify } from './ratelimit.js';
 
 /**
  * Limit each class of route per user (when signed in) or per client address. Sign-in routes are
- * always keyed by address, since the caller is not known yet. If the limiter's backend fails the
- * request goes through: an outage of Redis must not become an outage of Vidra.
+ * always keyed by address, since the caller is not known yet. A Redis outage falls back to memory
+ * limits inside the limiter (withMemoryFallback); this catch is only the last resort for a limiter
+ * that throws anyway, so that a broken limiter never becomes an outage of Vidra.
  */
 export function rateLimit(): MiddlewareHandler<EdgeEnv> {
   return async function rateLimit(c, next) {

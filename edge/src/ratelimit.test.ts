@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorBody } from '../../protocol/errors.js';
 import { edge, realEnv } from '../test/real-client.js';
-import { classify, createMemoryLimiter, DEFAULT_RULES, parseRule } from './ratelimit.js';
+import {
+  classify,
+  createMemoryLimiter,
+  createUpstashLimiter,
+  DEFAULT_RULES,
+  FALLBACK_LOG_INTERVAL_MS,
+  parseRule,
+  withMemoryFallback,
+} from './ratelimit.js';
 
 const login = (env: ReturnType<typeof realEnv>, ip = '198.51.100.50') =>
   edge(
@@ -89,5 +97,27 @@ describe('rate limits', () => {
     expect((await limiter.limit('auth', 'a')).success).toBe(false);
     now += 10_001;
     expect((await limiter.limit('auth', 'a')).success).toBe(true);
+  });
+
+  it('falls back to memory limits, never to unlimited, when Redis is unreachable; logs once a minute', async () => {
+    let now = 5_000_000;
+    const lines: Array<{ fallbacks: number }> = [];
+    const rules = { ...DEFAULT_RULES, auth: { requests: 3, windowSeconds: 60 } };
+    // Nothing listens on port 9 (discard): every call to the shared limiter fails.
+    const limiter = withMemoryFallback(
+      createUpstashLimiter('http://127.0.0.1:9', 'token', rules),
+      createMemoryLimiter(rules, () => now),
+      (line) => lines.push(line),
+      () => now,
+    );
+    const started = Date.now();
+    const decisions = [];
+    for (let i = 0; i < 5; i++) decisions.push((await limiter.limit('auth', 'ip:203.0.113.9')).success);
+    expect(decisions).toEqual([true, true, true, false, false]);
+    expect(Date.now() - started).toBeLessThan(5 * 1200);
+    expect(lines).toHaveLength(1);
+    now += FALLBACK_LOG_INTERVAL_MS;
+    await limiter.limit('auth', 'ip:203.0.113.9');
+    expect(lines.map((line) => line.fallbacks)).toEqual([1, 5]);
   });
 });

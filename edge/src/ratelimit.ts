@@ -44,13 +44,23 @@ export function classify(method: string, path: string): RateClass | undefined {
   return undefined;
 }
 
+/** How long one limiter call may wait on Redis before the isolate's memory limits decide. */
+export const REDIS_TIMEOUT_MS = 1000;
+
 /** Sliding windows in Redis through Upstash's REST API, shared by every edge location. */
 export function createUpstashLimiter(
   url: string,
   token: string,
   rules: Record<RateClass, RateRule>,
 ): RateLimiter {
-  const redis = new Redis({ url, token });
+  // Fail in about a second, not after upstash's five retries with growing backoff (~12 s): the
+  // caller then decides in memory (see withMemoryFallback).
+  const redis = new Redis({
+    url,
+    token,
+    retry: { retries: 1, backoff: () => 50 },
+    signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
+  });
   const limiters = Object.fromEntries(
     RATE_CLASSES.map((rateClass) => [
       rateClass,
@@ -59,6 +69,8 @@ export function createUpstashLimiter(
         prefix: `vidra:rl:${rateClass}`,
         limiter: Ratelimit.slidingWindow(rules[rateClass].requests, `${rules[rateClass].windowSeconds} s`),
         analytics: false,
+        // Ratelimit's own timeout lets the request through (fails open); the signal above bounds it.
+        timeout: 0,
       }),
     ]),
   ) as Record<RateClass, Ratelimit>;
@@ -107,4 +119,39 @@ export function createMemoryLimiter(
 export function parseRule(raw: string | undefined, fallback: RateRule): RateRule {
   const match = /^(\d+)\/(\d+)$/.exec(raw?.trim() ?? '');
   return match ? { requests: Number(match[1]), windowSeconds: Number(match[2]) } : fallback;
+}
+
+/** At most one log line per this many ms while the shared limiter is failing. */
+export const FALLBACK_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * Shared limits first; while they fail (Redis or its REST bridge down), every class falls back to
+ * the isolate's memory windows with the same budgets, never to unlimited: sign-in guesses stay
+ * throttled per location. `log` hears the first failure and then at most one line a minute, with
+ * how many calls fell back since the last line.
+ */
+export function withMemoryFallback(
+  shared: RateLimiter,
+  memory: RateLimiter,
+  log: (line: { msg: string; fallbacks: number; error: string }) => void,
+  now: () => number = Date.now,
+): RateLimiter {
+  let fallbacks = 0;
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  return {
+    backend: shared.backend,
+    async limit(rateClass, identifier) {
+      try {
+        return await shared.limit(rateClass, identifier);
+      } catch (error) {
+        fallbacks++;
+        if (now() - loggedAt >= FALLBACK_LOG_INTERVAL_MS) {
+          log({ msg: 'shared rate limits unavailable; limiting in memory', fallbacks, error: String(error) });
+          loggedAt = now();
+          fallbacks = 0;
+        }
+        return memory.limit(rateClass, identifier);
+      }
+    },
+  };
 }

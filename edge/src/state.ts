@@ -14,6 +14,7 @@ import {
   type RateClass,
   type RateLimiter,
   type RateRule,
+  withMemoryFallback,
 } from './ratelimit.js';
 import { fetchWithFailover, OriginPool } from './routing.js';
 
@@ -59,7 +60,11 @@ export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): Edg
     }),
     cache: createEdgeCache(),
     limiter: config.upstash
-      ? createUpstashLimiter(config.upstash.url, config.upstash.token, rules)
+      ? withMemoryFallback(
+          createUpstashLimiter(config.upstash.url, config.upstash.token, rules),
+          createMemoryLimiter(rules),
+          (line) => console.error(JSON.stringify(line)),
+        )
       : createMemoryLimiter(rules),
     media,
     playbackKeys: config.playback.keys

@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import { ZodError } from 'zod';
 import type { Database } from '../../db/client.js';
+import { isDatabaseUnavailable } from '../../db/errors.js';
 import { createAccessTokenVerifier } from './auth/access-tokens.js';
 import {
   type ClientAddressPolicy,
@@ -50,6 +51,7 @@ import { sweepReconnects } from './services/live/sessions.js';
 import { createConsoleMailer, type Mailer } from './services/mail/mailer.js';
 import { VideoChanges } from './services/videos/changes.js';
 import { DEFAULT_VIEW_SETTINGS, ViewCounter } from './services/views/counter.js';
+import { storageFailureReason } from './storage/errors.js';
 import type { Storage } from './storage/types.js';
 
 export interface AppOptions {
@@ -140,6 +142,11 @@ function operatorOnly(policy: Parameters<typeof isOperatorRequest>[1]): Middlewa
 
 /** Where the full OpenAPI document (internal and runner routes included) is served to operators. */
 export const INTERNAL_OPENAPI_PATH = '/internal/v1/openapi.json';
+/** Retry-After of a 503 during a database outage: reconnects are attempted well within it. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+/** Retry-After of a 503 for a storage failure (full, read-only): an operator has to act first. */
+const STORAGE_RETRY_AFTER_SECONDS = 60;
+
 export const OPERATOR_PATHS = ['/metrics', '/readyz', INTERNAL_OPENAPI_PATH] as const;
 
 /** The origin's Hono app. Tests build it with a real database and call `app.request()`. */
@@ -257,6 +264,22 @@ export function createApp(options: AppOptions) {
       const code =
         error.status === 413 ? 'payload_too_large' : error.status === 401 ? 'unauthorized' : 'bad_request';
       return c.json(errorBody(c, code, error.message || 'Bad request'), error.status);
+    }
+    if (isDatabaseUnavailable(error)) {
+      // An outage is a 503 clients may retry, logged once per request without the query's values.
+      c.get('logger')?.warn({ err: error }, 'database unavailable');
+      c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return c.json(
+        errorBody(c, 'unavailable', 'The service is briefly unavailable; try again shortly'),
+        503,
+      );
+    }
+    const storageReason = storageFailureReason(error);
+    if (storageReason) {
+      // Said to the caller (a runner turns it into the job's reason), not only to the origin log.
+      c.get('logger')?.error({ err: error }, storageReason);
+      c.header('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+      return c.json(errorBody(c, 'unavailable', storageReason), 503);
     }
     c.get('logger')?.error({ err: error }, 'unhandled error');
     return c.json(errorBody(c, 'internal_error', 'Something went wrong on our side'), 500);

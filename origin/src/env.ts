@@ -88,13 +88,15 @@ export const OriginEnvObject = z.object({
     .int()
     .min(1)
     .max(3600)
-    .default(15)
+    // 10 s, heartbeats every 3.3 s: a dead transcoder's job is taken over within 15 s (ADR 0020).
+    .default(10)
     .describe('Lease of a transcode job, and of every kind without a JOB_LEASE_SECONDS_<KIND> of its own'),
   JOB_LEASE_SECONDS_LIVE: leaseSeconds.default(3),
   JOB_LEASE_SECONDS_RECORDING: leaseSeconds.optional(),
   JOB_LEASE_SECONDS_CLEANUP: leaseSeconds.optional(),
   JOB_LEASE_SECONDS_DELIVER: leaseSeconds.optional(),
-  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  // Six attempts, 10 s doubling: retries span about 5 minutes, past a typical storage or network fault.
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   JOB_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** A server-sent event stream with no change for this long ends with a final `end` event. */

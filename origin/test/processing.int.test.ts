@@ -85,6 +85,38 @@ describe.each(DRIVERS)('a ready video still encoding its ladder, on %s', (driver
     expect(final.seen.at(-1)).toEqual({ state: 'ready', progress: 100, processing: null });
   });
 
+  it('shows a ladder that gave up after fast first play, tells the owner, and an admin retry resumes it', async () => {
+    const { videoId, jobId } = await queuedTestVideo(t, owner.token, channelId);
+    const r = await registerTestRunner(t);
+    const video = async () => (await t.call('GET', `/api/v1/videos/${videoId}`, { token: owner.token })).body;
+    expect((await r.post(`${jobId}/accept`)).status).toBe(200);
+    await r.putOutputs(jobId);
+    await r.post(`${jobId}/preview`, ONE_RUNG_OUTPUTS);
+    const reason = 'The storage is read-only (while storing seg_00003.m4s)';
+    expect((await r.post(`${jobId}/fail`, { reason, retryable: false })).body).toEqual({ outcome: 'failed' });
+    // Still playable, but the owner sees the ladder failed and why.
+    expect(await video()).toMatchObject({ state: 'ready', processing: { stage: 'failed', error: reason } });
+    const events = await t.database.db.select().from(outboxEvents).orderBy(asc(outboxEvents.id));
+    expect(events.filter((e) => e.type === 'video.failed').map((e) => e.payload)).toContainEqual({
+      videoId,
+      channelId,
+      reason: `The full ladder could not be encoded: ${reason}`,
+    });
+
+    // (This suite's first account, the owner, is the instance admin; anyone else is refused.)
+    const bystander = await t.signUp('bystander');
+    expect((await t.call('POST', `/api/v1/videos/${videoId}/retry`, { token: bystander.token })).status).toBe(
+      403,
+    );
+    const admin = await t.signUpAdmin();
+    const retried = await t.call('POST', `/api/v1/videos/${videoId}/retry`, { token: admin.token });
+    expect(retried).toMatchObject({ status: 202, body: { videoId, jobId, state: 'pending' } });
+    expect(await video()).toMatchObject({ state: 'ready', processing: { stage: 'ladder' } });
+    expect((await t.call('POST', `/api/v1/videos/${videoId}/retry`, { token: admin.token })).status).toBe(
+      409,
+    );
+  });
+
   it('records video.published for the preview, then a republish when the ladder lands', async () => {
     const { videoId, jobId } = await queuedTestVideo(t, owner.token, channelId);
     const r = await registerTestRunner(t);

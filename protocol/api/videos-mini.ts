@@ -17,9 +17,14 @@ const RenditionMiniSchema = z.object({
 export const VideoProcessingMiniSchema = z
   .object({
     stage: z
-      .enum(['ladder'])
-      .check(z.describe('ladder: playable from its fast-first-play rendition while the full ladder encodes')),
+      .enum(['ladder', 'failed'])
+      .check(
+        z.describe(
+          'ladder: playable from its fast-first-play rendition while the full ladder encodes; failed: the ladder gave up (see error), the video still plays from what was published',
+        ),
+      ),
     progress: z.int().check(z.minimum(0), z.maximum(100)),
+    error: z.optional(z.string().check(z.describe('Why the ladder failed; present when stage is failed'))),
   })
   .check(z.meta({ id: 'VideoProcessing' }));
 

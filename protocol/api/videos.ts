@@ -61,9 +61,12 @@ export type ListVideosQuery = z.input<typeof ListVideosQuerySchema>;
 export const VideoProcessingSchema = z
   .object({
     stage: z
-      .enum(['ladder'])
-      .describe('ladder: playable from its fast-first-play rendition while the full ladder encodes'),
+      .enum(['ladder', 'failed'])
+      .describe(
+        'ladder: playable from its fast-first-play rendition while the full ladder encodes; failed: the ladder gave up (see error), the video still plays from what was published',
+      ),
     progress: z.number().int().min(0).max(100),
+    error: z.string().optional().describe('Why the ladder failed; present when stage is failed'),
   })
   .meta({ id: 'VideoProcessing' });
 export type VideoProcessing = z.infer<typeof VideoProcessingSchema>;

@@ -44,6 +44,7 @@ export async function startTranscoder(env: TranscoderEnv): Promise<Runner> {
     preset: env.X264_PRESET,
     pollSeconds: env.POLL_SECONDS,
   });
+  await runner.reclaimScratch();
   runner.start();
   logger.info({ origin: env.ORIGIN_URL, concurrency: env.TRANSCODER_CONCURRENCY }, 'transcoder ready');
   return runner;

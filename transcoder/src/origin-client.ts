@@ -21,6 +21,8 @@ export class OriginError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The origin's own words (its JSON error message), when it sent some. */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -54,10 +56,12 @@ export class OriginClient {
     if (!res.ok) {
       const text = await res.text();
       let message = text;
+      let reason: string | undefined;
       try {
-        message = JSON.parse(text).error?.message ?? text;
+        reason = JSON.parse(text).error?.message;
+        message = reason ?? text;
       } catch {}
-      throw new OriginError(res.status, `${method} ${path}: ${res.status} ${message}`);
+      throw new OriginError(res.status, `${method} ${path}: ${res.status} ${message}`, reason);
     }
     return res;
   }

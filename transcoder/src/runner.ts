@@ -3,7 +3,11 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AcceptedJobEnvelope } from '../../protocol/runner.js';
 import { dispatch, handledKinds, JOB_HANDLERS, type JobHandlers, JobRejectedError } from './jobs/index.js';
-import type { OriginClient } from './origin-client.js';
+import { type OriginClient, OriginError } from './origin-client.js';
+import { reclaimScratch, scratchPrefix } from './scratch.js';
+
+/** How often leftovers in WORK_DIR are looked for after the start-up pass. */
+const RECLAIM_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface RunnerOptions {
   client: OriginClient;
@@ -18,6 +22,19 @@ export interface RunnerOptions {
   pollSeconds?: number;
   /** What this runner can run; it requests exactly these kinds. Defaults to `JOB_HANDLERS`. */
   handlers?: JobHandlers;
+}
+
+/**
+ * The reason a person reads for a failed attempt: the origin's own sentence when it refused an
+ * output ("The storage is full: writing …/seg_00001.m4s"), else the error's message.
+ */
+export function failureReason(error: unknown): string {
+  if (error instanceof OriginError && error.reason && error.status >= 500) {
+    const file = /\/files\/(.+)$/.exec(error.message.split(':')[0] ?? '')?.[1];
+    return `${error.reason}${file ? ` (while storing ${file.split('/').pop()})` : ''}`.slice(0, 300);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `Processing failed: ${message.slice(0, 300)}`;
 }
 
 /** Why a job's work was cut short. */
@@ -38,6 +55,9 @@ export const heartbeatIntervalMs = (leaseSeconds: number) => Math.max(250, (leas
 export class Runner {
   #stopping = new AbortController();
   #slots: Promise<void>[] = [];
+  /** Scratch folders of the jobs running now, which reclaiming must leave alone. */
+  readonly #scratch = new Set<string>();
+  #reclaimTimer: NodeJS.Timeout | undefined;
   readonly #handlers: JobHandlers;
 
   constructor(private readonly options: RunnerOptions) {
@@ -46,13 +66,36 @@ export class Runner {
       throw new Error('A runner needs a handler for at least one kind');
   }
 
+  /** Scratch folders in use right now. */
+  get scratchInUse(): ReadonlySet<string> {
+    return this.#scratch;
+  }
+
   start(): void {
     for (let i = 0; i < this.options.concurrency; i++) this.#slots.push(this.#loop(i));
+    this.#reclaimTimer = setInterval(() => void this.reclaimScratch(), RECLAIM_INTERVAL_MS);
+    this.#reclaimTimer.unref();
+  }
+
+  /**
+   * Remove scratch folders a dead transcoder left in WORK_DIR (kill -9 runs no `finally`), and any
+   * past their age; run at start-up and every 10 minutes. Never throws.
+   */
+  async reclaimScratch(): Promise<string[]> {
+    try {
+      const removed = await reclaimScratch(this.options.workDir, { inUse: this.#scratch });
+      if (removed.length) this.options.logger.info({ removed }, 'reclaimed leftover scratch folders');
+      return removed;
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not reclaim scratch folders');
+      return [];
+    }
   }
 
   /** Stop taking jobs, release the running ones, and wait until every slot has finished. */
   async stop(): Promise<void> {
     this.#stopping.abort(new Stopped('shutdown'));
+    clearInterval(this.#reclaimTimer);
     await Promise.allSettled(this.#slots);
   }
 
@@ -101,7 +144,8 @@ export class Runner {
         (error: unknown) => log.warn({ err: error }, 'heartbeat failed'),
       );
     }, heartbeatIntervalMs(accepted.leaseSeconds));
-    const dir = await mkdtemp(path.join(this.options.workDir, `job-${accepted.id.slice(0, 8)}-`));
+    const dir = await mkdtemp(path.join(this.options.workDir, scratchPrefix(accepted.id)));
+    this.#scratch.add(dir);
     try {
       log.info('job started');
       await dispatched.run({
@@ -124,6 +168,7 @@ export class Runner {
       clearInterval(heartbeat);
       this.#stopping.signal.removeEventListener('abort', onStop);
       await rm(dir, { recursive: true, force: true });
+      this.#scratch.delete(dir);
     }
   }
 
@@ -140,8 +185,7 @@ export class Runner {
         await client.fail(job, { reason: error.message, retryable: false });
       } else {
         log.error({ err: error }, 'job failed');
-        const message = error instanceof Error ? error.message : String(error);
-        await client.fail(job, { reason: `Processing failed: ${message.slice(0, 300)}`, retryable: true });
+        await client.fail(job, { reason: failureReason(error), retryable: true });
       }
     } catch (reportError) {
       // The lease will expire and the origin will retry; nothing is lost.

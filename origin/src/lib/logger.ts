@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { withoutQueryParams } from '../../../db/errors.js';
 
 export type { Logger };
 
@@ -7,6 +8,8 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'origin' },
+    // A failed query's parameters (passwords, tokens, personal data) never reach the logs.
+    serializers: { err: (error: unknown) => pino.stdSerializers.err(withoutQueryParams(error) as Error) },
     redact: { paths: ['req.headers.authorization', 'password', '*.password'], remove: true },
   });
 }

@@ -5,6 +5,7 @@ import { requireViewer } from '../auth/middleware.js';
 import { bearerSecurity, createRouter, errorResponses } from '../lib/http.js';
 import { suspendUser, unsuspendUser } from '../services/accounts/suspension.js';
 import { listPendingCleanups } from '../services/cleanup/pending.js';
+import { retryVideoProcessing } from '../services/jobs/retry.js';
 
 // Admin-only operations. Each service checks the admin role itself (403 for anyone else).
 
@@ -50,7 +51,33 @@ const suspendRoute = suspension(
 );
 const unsuspendRoute = suspension('unsuspend', 'Lift an account suspension');
 
-/** Admin routes: pending cleanups, account suspension. */
+// --- Retry of failed processing (issue 16) ---------------------------------------------------------
+
+const retryRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/videos/{id}/retry',
+  tags: ['admin'],
+  summary: "Put a video's failed transcode back on the queue with a fresh attempt budget (admin)",
+  security: bearerSecurity,
+  request: { params: UserParams },
+  responses: {
+    202: {
+      description: 'Queued again',
+      content: {
+        'application/json': {
+          schema: z.object({
+            videoId: z.string().uuid(),
+            jobId: z.string().uuid(),
+            state: z.literal('pending'),
+          }),
+        },
+      },
+    },
+    ...errorResponses(401, 403, 404, 409),
+  },
+});
+
+/** Admin routes: pending cleanups, account suspension, retry of failed processing. */
 export function adminRoutes() {
   return createRouter()
     .openapi(listCleanupsRoute, async (c) =>
@@ -63,5 +90,12 @@ export function adminRoutes() {
     .openapi(unsuspendRoute, async (c) => {
       const actor = requireViewer(c);
       return c.json(await unsuspendUser(c.get('services'), { actor, userId: c.req.valid('param').id }), 200);
+    })
+    .openapi(retryRoute, async (c) => {
+      const actor = requireViewer(c);
+      return c.json(
+        await retryVideoProcessing(c.get('services'), { actor, videoId: c.req.valid('param').id }),
+        202,
+      );
     });
 }

@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
-import { mkdir, open, realpath, stat } from 'node:fs/promises';
+import { access, mkdir, open, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { contentTypeOf } from '../../../protocol/media.js';
 import { asStream, checkRange, resolveRange, streamOf } from './bytes.js';
-import { StorageError } from './errors.js';
+import { InvalidKeyError, StorageError } from './errors.js';
 import { validateDeletePrefix, validateKey, validatePrefix } from './keys.js';
 import {
   ensureDirInside,
@@ -30,6 +30,19 @@ export interface LocalStorageConfig {
  * `<root>/objects/<key>`, so keys map one-to-one onto paths and an operator can inspect them; the
  * sidecars live in a parallel `meta/` tree so no key can collide with one.
  */
+/**
+ * Node's recursive mkdir reports ENOENT on a read-only filesystem; ask the filesystem directly
+ * so the caller can say "read-only" (EROFS) instead of "no such file".
+ */
+async function explainMkdirFailure(error: unknown, root: string): Promise<unknown> {
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code !== 'ENOENT' || e.syscall !== 'mkdir') return error;
+  return access(root, constants.W_OK).then(
+    () => error,
+    (denied: unknown) => denied,
+  );
+}
+
 export function createLocalStorage(config: LocalStorageConfig): Storage {
   const root = resolve(config.root);
   const objectsDir = join(root, 'objects');
@@ -60,11 +73,12 @@ export function createLocalStorage(config: LocalStorageConfig): Storage {
     meta: Meta,
     length?: number,
   ) {
-    const dest = await prepare(key);
     try {
-      await writeAtomically(tmpDir, dest, source, length);
-    } catch (error) {
-      if (error instanceof StorageError) throw error;
+      await writeAtomically(tmpDir, await prepare(key), source, length);
+    } catch (caught) {
+      // A key escaping its folder (InvalidKeyError from prepare) stays what it is.
+      if (caught instanceof StorageError || caught instanceof InvalidKeyError) throw caught;
+      const error = await explainMkdirFailure(caught, objectsDir);
       throw new StorageError(`Could not write ${key}: ${(error as Error).message}`, undefined, errno(error), {
         cause: error,
       });

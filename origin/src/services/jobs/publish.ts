@@ -105,7 +105,7 @@ export async function publishJob(
     }
     await tx
       .update(jobs)
-      .set({ state: 'succeeded', progress: 100, finishedAt: new Date() })
+      .set({ state: 'succeeded', progress: 100, finishedAt: new Date(), error: null })
       .where(eq(jobs.id, job.id));
     // A video made ready by its preview stays ready: the ladder replaces the renditions quietly.
     if (!(await transitionVideo(tx, videoId, 'ready', { progress: 100 }))) {

@@ -110,13 +110,24 @@ export async function settleFailure(
     .update(jobs)
     .set({ state: JOB_STATES.failed, leaseExpiresAt: null, error: failure.reason, finishedAt: now })
     .where(eq(jobs.id, job.id));
-  // A video already playable from its preview stays ready (ready -> failed is not a transition).
-  if (
-    drivesVideoState(job.kind) &&
-    (await transitionVideo(tx, videoOf(job), 'failed', { error: failure.reason }))
-  )
+  if (!drivesVideoState(job.kind)) return 'failed';
+  // A video already playable from its preview stays ready (ready -> failed is not a transition);
+  // its ladder shows as failed (processing.stage) and the owner is told all the same.
+  if (await transitionVideo(tx, videoOf(job), 'failed', { error: failure.reason }))
     await recordVideoFailed(tx, videoOf(job), failure.reason);
+  else if (job.previewPublishedAt)
+    await recordVideoFailed(tx, videoOf(job), `The full ladder could not be encoded: ${failure.reason}`);
   return 'failed';
+}
+
+/**
+ * Why a job whose runner vanished is back on the queue, or failed: it says which it is, since the
+ * owner reads it while the job retries (it once said "giving up" on every requeue).
+ */
+export function lostRunnerReason(job: Pick<JobRow, 'kind' | 'attempts' | 'maxAttempts'>): string {
+  const who = drivesVideoState(job.kind) ? 'The transcoder' : `The runner of this ${job.kind} job`;
+  const lost = `${who} stopped responding during attempt ${job.attempts} of ${job.maxAttempts}`;
+  return job.attempts < job.maxAttempts ? `${lost}; another one is taking over` : `${lost}; giving up`;
 }
 
 /**
@@ -135,9 +146,7 @@ export async function reapExpiredLeases(ctx: ServiceContext): Promise<number> {
         .limit(1)
         .for('update', { skipLocked: true });
       if (!job) return false;
-      const reason = drivesVideoState(job.kind)
-        ? `The transcoder stopped responding ${job.attempts} time(s); giving up on this video`
-        : `The runner stopped responding ${job.attempts} time(s); giving up on this ${job.kind} job`;
+      const reason = lostRunnerReason(job);
       await settleFailure(ctx, tx, job, {
         reason,
         retryable: true,
@@ -308,7 +317,13 @@ export async function cancelJobsOf(tx: Executor, videoIds: string[]): Promise<nu
 export async function succeedJob(ctx: ServiceContext, jobId: string, runnerId: string): Promise<boolean> {
   const rows = await ctx.db
     .update(jobs)
-    .set({ state: JOB_STATES.succeeded, progress: 100, leaseExpiresAt: null, finishedAt: new Date() })
+    .set({
+      state: JOB_STATES.succeeded,
+      progress: 100,
+      leaseExpiresAt: null,
+      finishedAt: new Date(),
+      error: null,
+    })
     .where(and(eq(jobs.id, jobId), eq(jobs.runnerId, runnerId), eq(jobs.state, JOB_STATES.leased)))
     .returning({ id: jobs.id });
   return rows.length > 0;
