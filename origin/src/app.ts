@@ -25,6 +25,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { commentRoutes } from './routes/comments.js';
+import { federationMiddleware, nodeInfoRoutes } from './routes/federation.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
@@ -43,6 +44,7 @@ import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import { viewRoutes } from './routes/views.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
+import { createVidraFederation } from './services/federation/federation.js';
 import { JobSignals } from './services/jobs/signals.js';
 import { LiveHub } from './services/live/hub.js';
 import { ReconnectTimer } from './services/live/reconnect-timer.js';
@@ -180,6 +182,16 @@ export function createApp(options: AppOptions) {
   );
 
   for (const path of OPERATOR_PATHS) app.use(path, operatorOnly(operatorPolicy));
+  if (options.config.federation) {
+    const federation = createVidraFederation(
+      options.db,
+      options.config.federation,
+      options.logger.child({ component: 'federation' }),
+    );
+    services.federation = federation;
+    app.use(federationMiddleware(federation));
+    app.route('/', nodeInfoRoutes(options.config.federation.publicUrl));
+  }
   const info = { title: 'Vidra origin API', version: '1.0.0' };
   // Registered before the internal router, whose bearer check would otherwise refuse internal addresses.
   app.get(INTERNAL_OPENAPI_PATH, (c) =>

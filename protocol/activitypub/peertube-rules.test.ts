@@ -117,3 +117,11 @@ describe("PeerTube's rules for a remote Actor", () => {
     });
   }
 });
+
+describe("PeerTube's rules for a Person", () => {
+  it('accept a Person with no attributedTo at all', () => {
+    const person: Record<string, unknown> = { ...actor(), type: 'Person' };
+    delete person.attributedTo;
+    expect(PeerTubeActorSchema.safeParse(person).error?.issues).toBeUndefined();
+  });
+});

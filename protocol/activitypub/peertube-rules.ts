@@ -56,6 +56,7 @@ const AttributedSchema = z.union([
 const filtered = <T extends z.ZodType>(schema: T) =>
   z
     .unknown()
+    .optional()
     .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]))
     .transform((list) =>
       list.flatMap((entry) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromApDuration, toApDuration } from './duration.js';
+import { nodeInfoLinks } from './nodeinfo.js';
 import { buildCommentNote } from './note.js';
 import { acceptsActivityJson } from './paths.js';
 import { BASE, SAMPLE_VIDEO, UUID } from './sample-video.js';
@@ -135,5 +136,16 @@ describe('acceptsActivityJson', () => {
     );
     expect(acceptsActivityJson('text/html,application/xhtml+xml,*/*;q=0.8')).toBe(false);
     expect(acceptsActivityJson(undefined)).toBe(false);
+  });
+});
+
+describe('nodeInfoLinks', () => {
+  it('points at NodeInfo 2.0 and at the Application actor PeerTube looks for', () => {
+    expect(nodeInfoLinks(BASE)).toEqual({
+      links: [
+        { rel: 'http://nodeinfo.diaspora.software/ns/schema/2.0', href: `${BASE}/nodeinfo/2.0` },
+        { rel: 'https://www.w3.org/ns/activitystreams#Application', href: `${BASE}/accounts/vidra-instance` },
+      ],
+    });
   });
 });
