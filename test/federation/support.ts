@@ -3,6 +3,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { freePort } from '../../bench/edge/load.js';
+import { createLogger } from '../../origin/src/lib/logger.js';
+import { startDeliveryWorker } from '../../origin/src/services/federation/deliver.js';
+import { federationSubscriber } from '../../origin/src/services/federation/subscriber.js';
+import { createOutboxDispatcher } from '../../origin/src/services/outbox/dispatcher.js';
+import { OUTBOX_CHANNEL } from '../../origin/src/services/outbox/record.js';
 import { createTestApp, type Driver } from '../../origin/test/harness.js';
 
 /** An origin with federation on, served on a real loopback port (peers fetch our actors). */
@@ -20,10 +25,31 @@ export async function startFederatedOrigin(driver: Driver = 'postgres') {
   });
   const server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const logger = createLogger('silent');
+  // What main.ts runs: the outbox dispatcher (with the federation subscriber) and the delivery worker.
+  const outbox = createOutboxDispatcher({
+    db: t.database.db,
+    logger,
+    subscribers: [federationSubscriber(t.database.db, logger, publicUrl)],
+    pollMs: 200,
+  });
+  outbox.start();
+  const unlisten = await t.database.listen(OUTBOX_CHANNEL, () => outbox.nudge());
+  if (!t.services.federation) throw new Error('federation is off');
+  const deliveries = startDeliveryWorker(t.database.db, t.services.federation, publicUrl, logger, {
+    concurrency: 32,
+    perHost: 8,
+    timeoutMs: 5000,
+    pollMs: 100,
+  });
   return {
     ...t,
     publicUrl,
+    deliveries,
     async stop() {
+      await unlisten();
+      await outbox.stop();
+      await deliveries.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await t.close();
     },
