@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { signRequest } from '@fedify/fedify';
 import { Temporal } from '@js-temporal/polyfill';
+import {
+  parseRequestSignature,
+  verifyDigestHeader,
+  verifyDraftSignature,
+} from '@misskey-dev/node-http-message-signatures';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { federationFollowers, federationInbound } from '../../db/schema/index.js';
 import { PeerTubeActorSchema } from '../../protocol/activitypub/peertube-rules.js';
 import { startFakePeer, startFederatedOrigin } from './support.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the library ships no types
+const peertubeSignature: any = createRequire(import.meta.url)('@peertube/http-signature');
 
 let origin: Awaited<ReturnType<typeof startFederatedOrigin>>;
 let peer: Awaited<ReturnType<typeof startFakePeer>>;
@@ -141,4 +150,30 @@ describe('inbound verification', () => {
     expect(accept.object.id ?? accept.object).toBe(good.id);
     expect(peer.received[0]?.headers.signature).toMatch(/keyId="[^"]+"/);
   }, 30_000);
+});
+
+describe('our outgoing signatures', () => {
+  it("verify with PeerTube's library (@peertube/http-signature) and with Misskey's", async () => {
+    const delivered = peer.received[0];
+    expect(delivered).toBeDefined();
+    const group = await (await fetch(channelUrl, { headers: AP })).json();
+    const pem: string = group.publicKey.publicKeyPem;
+    const request = {
+      method: 'POST',
+      url: delivered?.path ?? '',
+      headers: delivered?.headers ?? {},
+      httpVersion: '1.1',
+    };
+
+    const parsed = peertubeSignature.parseRequest(request, { clockSkew: 300 });
+    expect(parsed.keyId).toBe(group.publicKey.id);
+    expect(peertubeSignature.verifySignature(parsed, pem)).toBe(true);
+
+    const misskey = parseRequestSignature(request as never);
+    expect(misskey.version).toBe('draft');
+    expect(await verifyDraftSignature(misskey.value as never, pem)).toBe(true);
+    expect(await verifyDigestHeader(request as never, delivered?.body ?? '', true)).toBe(true);
+    // The same verifiers refuse the body once changed.
+    expect(await verifyDigestHeader(request as never, `${delivered?.body} `, true)).toBe(false);
+  });
 });
