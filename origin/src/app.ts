@@ -25,7 +25,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { commentRoutes } from './routes/comments.js';
-import { federationMiddleware, nodeInfoRoutes } from './routes/federation.js';
+import { federationMiddleware, federationRoutes } from './routes/federation.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
@@ -44,7 +44,7 @@ import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import { viewRoutes } from './routes/views.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
-import { createVidraFederation } from './services/federation/federation.js';
+import { createVidraFederation, startFederationQueue } from './services/federation/federation.js';
 import { JobSignals } from './services/jobs/signals.js';
 import { LiveHub } from './services/live/hub.js';
 import { ReconnectTimer } from './services/live/reconnect-timer.js';
@@ -189,8 +189,9 @@ export function createApp(options: AppOptions) {
       options.logger.child({ component: 'federation' }),
     );
     services.federation = federation;
-    app.use(federationMiddleware(federation));
-    app.route('/', nodeInfoRoutes(options.config.federation.publicUrl));
+    services.stopFederationQueue = startFederationQueue(federation, options.logger);
+    app.use(federationMiddleware(federation, options.config.federation.publicUrl));
+    app.route('/', federationRoutes(options.config.federation.publicUrl));
   }
   const info = { title: 'Vidra origin API', version: '1.0.0' };
   // Registered before the internal router, whose bearer check would otherwise refuse internal addresses.

@@ -118,6 +118,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     async close() {
       clearInterval(sweeper);
       await deliveries?.stop();
+      services.stopFederationQueue?.();
       reconnects.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await unlisten();

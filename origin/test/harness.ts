@@ -189,6 +189,7 @@ export async function createTestApp(
   }
 
   async function close() {
+    services.stopFederationQueue?.();
     services.liveReconnects.stop();
     services.liveHub.stop();
     await services.views.stop();

@@ -9,8 +9,8 @@ import {
 } from '@misskey-dev/node-http-message-signatures';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { federationFollowers, federationInbound } from '../../db/schema/index.js';
-import { PeerTubeActorSchema } from '../../protocol/activitypub/peertube-rules.js';
+import { channels, federationFollowers, federationInbound, videos } from '../../db/schema/index.js';
+import { PeerTubeActorSchema, PeerTubeVideoSchema } from '../../protocol/activitypub/peertube-rules.js';
 import { startFakePeer, startFederatedOrigin } from './support.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the library ships no types
@@ -111,6 +111,23 @@ describe('actors, WebFinger and NodeInfo', () => {
     expect(info).toMatchObject({ version: '2.0', protocols: ['activitypub'], software: { name: 'vidra' } });
   });
 
+  it('serve a public video at its PeerTube-style id, as a Video PeerTube accepts, and no private one', async () => {
+    const [channel] = await origin.database.db.select().from(channels).where(eq(channels.handle, handle));
+    const [video] = await origin.database.db
+      .insert(videos)
+      .values({ channelId: channel?.id as string, title: 'Tide tables', state: 'ready', durationSeconds: 93 })
+      .returning();
+    const url = `${origin.publicUrl}/videos/watch/${video?.id}`;
+    const object = await (await fetch(url, { headers: AP })).json();
+    expect(PeerTubeVideoSchema.safeParse(object).error?.issues).toBeUndefined();
+    expect(object).toMatchObject({ id: url, uuid: video?.id, duration: 'PT93S' });
+    await origin.database.db
+      .update(videos)
+      .set({ privacy: 'private' })
+      .where(eq(videos.id, video?.id as string));
+    expect((await fetch(url, { headers: AP })).status).toBe(404);
+  });
+
   it('leave HTML requests on the same paths to the rest of the app', async () => {
     const res = await fetch(channelUrl, { headers: { accept: 'text/html' } });
     expect(res.headers.get('content-type') ?? '').not.toContain('activity+json');
@@ -132,11 +149,15 @@ describe('inbound verification', () => {
     const replay = await postFollow('mallory', { id: good.id });
     expect(replay.status).toBeLessThan(300);
 
-    const logged = await origin.database.db
-      .select()
-      .from(federationInbound)
-      .where(inArray(federationInbound.activityId, [good.id, ...refused.map((r) => r.id)]));
-    expect(logged.map((row) => row.activityId)).toEqual([good.id]); // 0 accepted among the forgeries, the replay once
+    // Inbox activities are processed from the queue: wait for the good one, then nothing else may be there.
+    const logged = () =>
+      origin.database.db
+        .select()
+        .from(federationInbound)
+        .where(inArray(federationInbound.activityId, [good.id, ...refused.map((r) => r.id)]));
+    await expect.poll(async () => (await logged()).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => peer.received.length, { timeout: 10_000 }).toBe(1);
+    expect((await logged()).map((row) => row.activityId)).toEqual([good.id]); // 0 forgeries accepted, the replay once
 
     const followers = await origin.database.db
       .select()

@@ -1,8 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { NODEINFO_PATH, nodeInfo, nodeInfoLinks } from '../../../protocol/activitypub/nodeinfo.js';
-import { type AppEnv, createRouter } from '../lib/http.js';
+import { acceptsActivityJson } from '../../../protocol/activitypub/paths.js';
+import { type AppEnv, createRouter, errorBody } from '../lib/http.js';
 import type { VidraFederation } from '../services/federation/federation.js';
 import { nodeInfoCounts } from '../services/federation/stats.js';
+import { videoObjectOf } from '../services/federation/video-activities.js';
 
 /** Paths fedify answers: actors and their collections, inboxes, WebFinger. */
 const FEDERATED_PATH = /^\/(?:\.well-known\/webfinger$|inbox$|accounts\/|video-channels\/)/;
@@ -12,15 +14,32 @@ const FEDERATED_PATH = /^\/(?:\.well-known\/webfinger$|inbox$|accounts\/|video-c
  * `federation.fetch`, and fall through to our routes (HTML pages, the API) when fedify has
  * nothing there or the client did not ask for ActivityPub.
  */
-export function federationMiddleware(federation: VidraFederation): MiddlewareHandler<AppEnv> {
+export function federationMiddleware(
+  federation: VidraFederation,
+  publicUrl: string,
+): MiddlewareHandler<AppEnv> {
+  const publicOrigin = new URL(publicUrl);
   return async function federationMiddleware(c, next) {
     if (!FEDERATED_PATH.test(c.req.path)) return next();
+    // Peers sign for our public host; behind the edge the origin sees its own, so fedify is shown
+    // the request as the peer sent it: public URL and Host. A request signed for any other host
+    // still fails, since the signed Host no longer matches.
+    const url = new URL(c.req.url);
+    const raw = c.req.raw;
+    const headers = new Headers(raw.headers);
+    headers.set('host', publicOrigin.host);
+    const hasBody = raw.method !== 'GET' && raw.method !== 'HEAD';
+    const request = new Request(new URL(url.pathname + url.search, publicOrigin), {
+      method: raw.method,
+      headers,
+      ...(hasBody ? { body: await raw.arrayBuffer() } : {}),
+    });
     let passed = false;
     const pass = () => {
       passed = true;
       return new Response(null, { status: 404 });
     };
-    const response = await federation.fetch(c.req.raw, {
+    const response = await federation.fetch(request, {
       contextData: undefined,
       onNotFound: pass,
       onNotAcceptable: pass,
@@ -30,9 +49,24 @@ export function federationMiddleware(federation: VidraFederation): MiddlewareHan
   };
 }
 
-/** NodeInfo 2.0, with the instance actor link (FEP-2677) PeerTube looks for. */
-export function nodeInfoRoutes(publicUrl: string) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const AP_JSON = { 'Content-Type': 'application/activity+json' };
+
+/**
+ * NodeInfo 2.0 (with the instance actor link, FEP-2677, PeerTube looks for), the Video objects at
+ * their PeerTube-style ids, and the actors' outboxes.
+ */
+export function federationRoutes(publicUrl: string) {
   const app = createRouter();
+  app.get('/videos/watch/:uuid', async (c, next) => {
+    const uuid = c.req.param('uuid');
+    if (!acceptsActivityJson(c.req.header('accept')) || !UUID.test(uuid)) return next();
+    const loaded = await videoObjectOf(c.get('services').db, publicUrl, uuid);
+    if (!loaded?.object || loaded.deleted) {
+      return c.json(errorBody(c, 'not_found', 'No such video'), 404);
+    }
+    return c.json(loaded.object, 200, AP_JSON);
+  });
   app.get('/.well-known/nodeinfo', (c) => c.json(nodeInfoLinks(publicUrl)));
   app.get(NODEINFO_PATH, async (c) => {
     const counts = await nodeInfoCounts(c.get('services'));
@@ -52,7 +86,7 @@ export function nodeInfoRoutes(publicUrl: string) {
           orderedItems: [],
         },
         200,
-        { 'Content-Type': 'application/activity+json' },
+        AP_JSON,
       ),
     );
   }

@@ -87,4 +87,6 @@ export interface ServiceContext {
   views: ViewCounter;
   /** The fedify federation, when `config.federation` is set. */
   federation?: VidraFederation;
+  /** Stops this origin's fedify queue workers (close, before the database goes). */
+  stopFederationQueue?: () => void;
 }

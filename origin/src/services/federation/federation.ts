@@ -133,6 +133,8 @@ export function createVidraFederation(
     kv: new PgKvStore(db),
     queue: new ParallelMessageQueue(new PgMessageQueue(db), settings.queueWorkers),
     origin: settings.publicUrl,
+    // Started by `startFederationQueue`, so that closing an origin stops its workers first.
+    manuallyStartQueue: true,
     allowPrivateAddress: settings.allowPrivateAddress,
     signatureTimeWindow: { seconds: settings.signatureWindowSeconds },
     // Most peers (PeerTube, Mastodon) speak draft-cavage: starting with it saves a second request.
@@ -257,4 +259,13 @@ export function createVidraFederation(
     .onError((_ctx, error) => logger.warn({ err: error }, 'federation: inbox listener failed'));
 
   return federation;
+}
+
+/** Run this origin's share of fedify's queue (inbox, outbox) until the returned stop is called. */
+export function startFederationQueue(federation: VidraFederation, logger: Logger): () => void {
+  const abort = new AbortController();
+  federation
+    .startQueue(undefined, { signal: abort.signal })
+    .catch((error: unknown) => logger.error({ err: error }, 'federation: queue stopped'));
+  return () => abort.abort();
 }

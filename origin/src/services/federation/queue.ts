@@ -63,10 +63,15 @@ export class PgMessageQueue implements MessageQueue {
       if (next) {
         try {
           await handler(next.message);
-        } finally {
-          // fedify retries failed deliveries itself by enqueueing again, so a handled row always goes.
-          await this.db.delete(federationQueue).where(eq(federationQueue.id, next.id));
+        } catch {
+          // fedify reports and retries its own failures (by enqueueing again): nothing to add here.
         }
+        if (signal?.aborted) return; // shutting down: the lease brings the row back if it was not done
+        // A handled row always goes, failed or not, for the reason above.
+        await this.db
+          .delete(federationQueue)
+          .where(eq(federationQueue.id, next.id))
+          .catch(() => undefined);
         continue;
       }
       await new Promise<void>((resolve) => {
