@@ -18,7 +18,6 @@ export interface DeliveryLimits {
 }
 
 export const DEFAULT_LIMITS: DeliveryLimits = { concurrency: 32, perHost: 8, timeoutMs: 10_000, pollMs: 500 };
-const LEASE_SECONDS = 60;
 
 /** One activity (already PeerTube-shaped JSON) from a local actor, to the inboxes of its followers. */
 export async function queueToFollowers(
@@ -55,7 +54,7 @@ type Row = typeof federationDeliveries.$inferSelect;
  * Bounded overall and per host; retried with jittered backoff on 5xx and timeouts; 404/410 mark
  * the followers behind that inbox gone; a host that keeps failing trips its breaker and waits.
  * Rows are leased `FOR UPDATE SKIP LOCKED`, so several origins share the work and a crashed one
- * loses only its leases, which come back after `LEASE_SECONDS`.
+ * loses only its leases, which come back a few seconds after the request timeout.
  */
 export function startDeliveryWorker(
   db: Database,
@@ -72,11 +71,14 @@ export function startDeliveryWorker(
   let wake: (() => void) | undefined;
   const running = new Set<Promise<void>>();
   const ctx = federation.createContext(new URL(publicUrl), undefined);
+  // A claimed row stays invisible while its request may still be running, and no longer: after a
+  // crash, its deliveries come back this soon.
+  const leaseSeconds = Math.ceil(limits.timeoutMs / 1000) + 5;
 
   async function claim(limit: number): Promise<Row[]> {
     const blocked = breakers.openHosts();
     const result = await db.execute(sql`
-      update federation_deliveries d set next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS})
+      update federation_deliveries d set next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
       where (d.activity_id, d.inbox) in (
         select activity_id, inbox from federation_deliveries
         where state = 'pending' and next_attempt_at <= now()

@@ -3,10 +3,10 @@ import { classifyStatus, DELIVERY_RETRY, HostBreakers, retryDelayMs } from './re
 
 describe('delivery retries', () => {
   it('back off exponentially with jitter, capped, for more than 24 hours in all', () => {
-    expect(retryDelayMs(1, 0.5)).toBe(30_000);
-    expect(retryDelayMs(2, 0.5)).toBe(60_000);
-    expect(retryDelayMs(1, 0)).toBe(24_000);
-    expect(retryDelayMs(1, 0.999_999)).toBe(36_000);
+    expect(retryDelayMs(1, 0.5)).toBe(2_000);
+    expect(retryDelayMs(2, 0.5)).toBe(4_000);
+    expect(retryDelayMs(1, 0)).toBe(1_600);
+    expect(retryDelayMs(1, 0.999_999)).toBe(2_400);
     expect(retryDelayMs(40, 0.5)).toBe(6 * 3_600_000);
     let total = 0;
     for (let attempt = 1; attempt < DELIVERY_RETRY.maxAttempts; attempt++) total += retryDelayMs(attempt, 0);

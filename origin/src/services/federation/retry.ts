@@ -1,8 +1,9 @@
 /**
- * Retry timing of our deliveries: exponential from 30 s, capped at 6 h, with ±20 % jitter so a
- * host that came back is not hit by every delivery at once. 16 attempts span over 24 h.
+ * Retry timing of our deliveries: exponential from 2 s (a blip costs seconds, not minutes),
+ * capped at 6 h, with ±20 % jitter so a host that came back is not hit by every delivery at
+ * once. 20 attempts span well over 24 h, even with the jitter at its shortest.
  */
-export const DELIVERY_RETRY = { baseMs: 30_000, maxMs: 6 * 3_600_000, maxAttempts: 16, jitter: 0.2 };
+export const DELIVERY_RETRY = { baseMs: 2_000, maxMs: 6 * 3_600_000, maxAttempts: 20, jitter: 0.2 };
 
 /** Milliseconds to wait after failed attempt `attempt` (1-based); `random` in [0, 1). */
 export function retryDelayMs(attempt: number, random: number, policy = DELIVERY_RETRY): number {
