@@ -100,8 +100,10 @@ try {
     .values({ ownerId: user?.id as string, handle: 'fanout', displayName: 'Fan-out' })
     .returning();
   const channelId = channel?.id as string;
-  const group = await (await fetch(`${publicUrl}/video-channels/fanout`, { headers: { accept: 'application/activity+json' } })).json();
-  sink.setPublicKey(group.publicKey.publicKeyPem);
+  const group = await (
+    await fetch(`${publicUrl}/video-channels/fanout`, { headers: { accept: 'application/activity+json' } })
+  ).json();
+  await sink.setPublicKey(group.publicKey.publicKeyPem);
   for (let i = 0; i < INBOXES; i += 500) {
     const batch = Array.from({ length: Math.min(500, INBOXES - i) }, (_, k) => ({
       localActor: channelKey(channelId),
@@ -112,7 +114,13 @@ try {
   }
   const [video] = await db
     .insert(videos)
-    .values({ channelId, title: 'Fan-out', description: 'One Create to a thousand inboxes.', state: 'ready', durationSeconds: 2 })
+    .values({
+      channelId,
+      title: 'Fan-out',
+      description: 'One Create to a thousand inboxes.',
+      state: 'ready',
+      durationSeconds: 2,
+    })
     .returning();
   const ref = { videoId: video?.id as string, channelId };
 
@@ -150,9 +158,15 @@ try {
   const createMs = performance.now() - createStart;
   const peak1 = sink.peak();
   const retries1 = sink.stats.answered503 - retriesBefore;
-  console.log(`fan-out Create: ${deliveredOf(createId)}/${INBOXES} delivered and verified in ${seconds(createMs)} (target 10 s${ok1 ? '' : ', NOT all delivered'})`);
-  console.log(`  baseline (bare loop, 32 in flight, unsigned): ${seconds(baselineMs)}; ratio ${(createMs / baselineMs).toFixed(2)}x`);
-  console.log(`  peak in flight at the sink: ${peak1} (target <= 32); retried after a 503: ${retries1}; refused signatures: ${sink.stats.refused - refusedBefore}`);
+  console.log(
+    `fan-out Create: ${deliveredOf(createId)}/${INBOXES} delivered and verified in ${seconds(createMs)} (target 10 s${ok1 ? '' : ', NOT all delivered'})`,
+  );
+  console.log(
+    `  baseline (bare loop, 32 in flight, unsigned): ${seconds(baselineMs)}; ratio ${(createMs / baselineMs).toFixed(2)}x`,
+  );
+  console.log(
+    `  peak in flight at the sink: ${peak1} (target <= 32); retried after a 503: ${retries1}; refused signatures: ${sink.stats.refused - refusedBefore}`,
+  );
 
   // Run 2: the Update, with the origin killed at 30 % delivered.
   sink.resetPeak();
@@ -171,9 +185,14 @@ try {
   await waitForUrl(`${publicUrl}/healthz`, 60_000);
   const ok2 = await until(() => deliveredOf(updateId) >= INBOXES, 120_000);
   const updateMs = performance.now() - updateStart;
-  console.log(`crash: SIGKILL at ${atKill}/${INBOXES} delivered, restarted; ${deliveredOf(updateId)}/${INBOXES} delivered in ${seconds(updateMs)} (target 100%${ok2 ? '' : ', NOT all delivered'})`);
-  const processedOnce = deliveredOf(updateId) === INBOXES && sink.ids().filter((id) => id.startsWith(updateId)).length === 1;
-  console.log(`  repeated arrivals (same activity id, same inbox), dropped by the receiver's dedupe: ${sink.stats.repeats - repeatsBefore}; each inbox processed the Update once: ${processedOnce}; peak in flight: ${sink.peak()}`);
+  console.log(
+    `crash: SIGKILL at ${atKill}/${INBOXES} delivered, restarted; ${deliveredOf(updateId)}/${INBOXES} delivered in ${seconds(updateMs)} (target 100%${ok2 ? '' : ', NOT all delivered'})`,
+  );
+  const processedOnce =
+    deliveredOf(updateId) === INBOXES && sink.ids().filter((id) => id.startsWith(updateId)).length === 1;
+  console.log(
+    `  repeated arrivals (same activity id, same inbox), dropped by the receiver's dedupe: ${sink.stats.repeats - repeatsBefore}; each inbox processed the Update once: ${processedOnce}; peak in flight: ${sink.peak()}`,
+  );
 } finally {
   clearTimeout(deadline);
   await cleanup();

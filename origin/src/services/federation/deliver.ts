@@ -106,10 +106,24 @@ export function startDeliveryWorker(
     }));
   }
 
+  // One actor's key serves its whole fan-out: looked up once a minute, not once per request.
+  const keys = new Map<
+    string,
+    { at: number; key: Promise<{ keyId: URL; privateKey: CryptoKey } | undefined> }
+  >();
+  function signingKey(actor: string) {
+    const cached = keys.get(actor);
+    if (cached && Date.now() - cached.at < 60_000) return cached.key;
+    const key = ctx
+      .getActorKeyPairs(actor)
+      .then((pairs) => pairs.find((k) => k.privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5'));
+    keys.set(actor, { at: Date.now(), key });
+    key.catch(() => keys.delete(actor));
+    return key;
+  }
+
   async function post(row: Row): Promise<{ status?: number; error?: string }> {
-    const [key] = (await ctx.getActorKeyPairs(row.senderActor)).filter(
-      (k) => k.privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5',
-    );
+    const key = await signingKey(row.senderActor);
     if (!key) return { error: `no key for ${row.senderActor}` };
     const body = new TextEncoder().encode(JSON.stringify(row.activity));
     const request = await signRequest(
