@@ -25,7 +25,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { commentRoutes } from './routes/comments.js';
-import { federationMiddleware, federationRoutes } from './routes/federation.js';
+import { federationAdminRoutes, federationMiddleware, federationRoutes } from './routes/federation.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
@@ -220,6 +220,7 @@ export function createApp(options: AppOptions) {
   app.route('/', systemRoutes(metrics));
   app.route('/', authRoutes());
   app.route('/', adminRoutes());
+  app.route('/', federationAdminRoutes());
   app.route('/', channelRoutes());
   app.route('/', liveRoutes());
   app.route('/', videoRoutes());

@@ -138,5 +138,17 @@ describe('delivery', () => {
       .toEqual(['delivered', 'delivered', 'delivered', 'pending']);
     expect(origin.deliveries.stats().breakers['127.0.0.1:9']?.open).toBe(true);
     expect(origin.deliveries.stats().peakInFlight).toBeLessThanOrEqual(32);
+
+    // Admins see it per host; others are refused.
+    const admin = await origin.signUpAdmin();
+    const health = await origin.call('GET', '/api/v1/admin/federation', { token: admin.token });
+    expect(health.status).toBe(200);
+    const deadHost = health.body.hosts.find((h: { host: string }) => h.host === '127.0.0.1:9');
+    expect(deadHost).toMatchObject({ pending: 2, delivered: 0 });
+    expect(deadHost.lastError).toBeTruthy();
+    const sinkHost = health.body.hosts.find((h: { host: string }) => h.host === new URL(sinkBase).host);
+    expect(sinkHost).toMatchObject({ pending: 0, gone: 1 });
+    const user = await origin.signUp('nosy');
+    expect((await origin.call('GET', '/api/v1/admin/federation', { token: user.token })).status).toBe(403);
   }, 30_000);
 });

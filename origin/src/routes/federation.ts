@@ -1,8 +1,12 @@
+import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { NODEINFO_PATH, nodeInfo, nodeInfoLinks } from '../../../protocol/activitypub/nodeinfo.js';
 import { acceptsActivityJson } from '../../../protocol/activitypub/paths.js';
-import { type AppEnv, createRouter, errorBody } from '../lib/http.js';
+import { FederationHealthSchema } from '../../../protocol/api/federation.js';
+import { requireViewer } from '../auth/middleware.js';
+import { type AppEnv, bearerSecurity, createRouter, errorBody, errorResponses } from '../lib/http.js';
 import type { VidraFederation } from '../services/federation/federation.js';
+import { federationHealth } from '../services/federation/health.js';
 import { nodeInfoCounts } from '../services/federation/stats.js';
 import { videoObjectOf } from '../services/federation/video-activities.js';
 
@@ -91,4 +95,23 @@ export function federationRoutes(publicUrl: string) {
     );
   }
   return app;
+}
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/admin/federation',
+  tags: ['admin'],
+  summary: 'Federation queue depth and delivery health per remote host (admin)',
+  security: bearerSecurity,
+  responses: {
+    200: { description: 'Health', content: { 'application/json': { schema: FederationHealthSchema } } },
+    ...errorResponses(401, 403),
+  },
+});
+
+/** The admins' view of federation: what is queued, and how each remote host is doing. */
+export function federationAdminRoutes() {
+  return createRouter().openapi(healthRoute, async (c) =>
+    c.json(await federationHealth(c.get('services'), requireViewer(c)), 200),
+  );
 }
