@@ -1,4 +1,6 @@
 import {
+  type ActorKeyPair,
+  type Context,
   createExponentialBackoffPolicy,
   createFederation,
   type Federation,
@@ -85,11 +87,7 @@ async function admit(db: Database, activity: Activity, logger: Logger): Promise<
   return inserted.length > 0;
 }
 
-function buildActor(
-  actor: LocalActor,
-  ctx: { getActorUri(id: string): URL } & Record<string, any>,
-  keys: any[],
-) {
+function buildActor(actor: LocalActor, ctx: Context<void>, keys: ActorKeyPair[]) {
   const common = {
     id: ctx.getActorUri(actor.identifier),
     preferredUsername: actor.name,
