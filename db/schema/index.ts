@@ -1,6 +1,7 @@
 export * from './accounts.js';
 export * from './channels.js';
 export * from './comments.js';
+export * from './federation.js';
 export * from './live.js';
 export * from './moderation.js';
 export * from './outbox.js';

@@ -6,6 +6,7 @@ import { verifyAccessToken } from './auth/middleware.js';
 import { clientIp, type EdgeEnv } from './context.js';
 import { loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
+import { activityPubNegotiation } from './federation/negotiate.js';
 import { OriginAnswerError } from './origin-answer.js';
 import { issuePlayback } from './playback/issue.js';
 import { serveObject, servePlayback } from './playback/serve.js';
@@ -93,6 +94,7 @@ export function createApp(): Hono<EdgeEnv> {
     c.header('cache-control', 'no-store');
     return c.json({ ok: true });
   });
+  app.use(activityPubNegotiation());
   app.route('/', webRoutes());
 
   // The origins' internal API, metrics and readiness are for the edge and the operator alone.

@@ -26,6 +26,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
 import { commentRoutes } from './routes/comments.js';
+import { federationAdminRoutes, federationMiddleware, federationRoutes } from './routes/federation.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
@@ -44,6 +45,7 @@ import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import { viewRoutes } from './routes/views.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
+import { createVidraFederation, startFederationQueue } from './services/federation/federation.js';
 import { JobSignals } from './services/jobs/signals.js';
 import { LiveHub } from './services/live/hub.js';
 import { ReconnectTimer } from './services/live/reconnect-timer.js';
@@ -187,6 +189,17 @@ export function createApp(options: AppOptions) {
   );
 
   for (const path of OPERATOR_PATHS) app.use(path, operatorOnly(operatorPolicy));
+  if (options.config.federation) {
+    const federation = createVidraFederation(
+      options.db,
+      options.config.federation,
+      options.logger.child({ component: 'federation' }),
+    );
+    services.federation = federation;
+    services.stopFederationQueue = startFederationQueue(federation, options.logger);
+    app.use(federationMiddleware(federation, options.config.federation.publicUrl));
+    app.route('/', federationRoutes(options.config.federation.publicUrl));
+  }
   const info = { title: 'Vidra origin API', version: '1.0.0' };
   // Registered before the internal router, whose bearer check would otherwise refuse internal addresses.
   app.get(INTERNAL_OPENAPI_PATH, (c) =>
@@ -214,6 +227,7 @@ export function createApp(options: AppOptions) {
   app.route('/', systemRoutes(metrics));
   app.route('/', authRoutes());
   app.route('/', adminRoutes());
+  app.route('/', federationAdminRoutes());
   app.route('/', channelRoutes());
   app.route('/', liveRoutes());
   app.route('/', videoRoutes());

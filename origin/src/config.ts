@@ -4,6 +4,9 @@ import { LOGIN_THROTTLE, VIDEO_PASSWORD_THROTTLE } from './auth/throttle-policie
 import type { OriginEnv } from './env.js';
 import { srtSecretFromInternalToken } from './services/live/srt-passphrase.js';
 
+/** Seals federation keys when nothing else is configured: fine for a laptop, never for production. */
+const DEV_FEDERATION_KEY_SECRET = 'vidra-development-federation-key';
+
 /** Map the parsed environment onto the app's settings. Throttle policies are fixed on purpose. */
 export function configFromEnv(env: OriginEnv): AppOptions['config'] {
   // Without a configured token, only an edge started alongside (npm start) that was handed this one gets in.
@@ -13,6 +16,13 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
     internalAddresses: env.INTERNAL_ADDRESSES,
     internalApiToken,
     publicUrl: env.PUBLIC_URL,
+    federation: {
+      publicUrl: env.PUBLIC_URL,
+      keySecret: env.FEDERATION_KEY_SECRET ?? env.INTERNAL_API_TOKEN ?? DEV_FEDERATION_KEY_SECRET,
+      allowPrivateAddress: env.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
+      signatureWindowSeconds: env.FEDERATION_SIGNATURE_WINDOW_SECONDS,
+      queueWorkers: env.FEDERATION_QUEUE_WORKERS,
+    },
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     signingKeyRotationSeconds: env.SIGNING_KEY_ROTATION_SECONDS,

@@ -82,6 +82,20 @@ export const OriginEnvObject = z.object({
     .default(50 * GiB),
   UPLOAD_EXPIRY_SECONDS: z.coerce.number().int().min(60).default(86_400),
   INTERNAL_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  FEDERATION_KEY_SECRET: z
+    .string()
+    .min(16, 'use at least 16 characters')
+    .optional()
+    .describe(
+      "Seals actors' private keys at rest; defaults to INTERNAL_API_TOKEN, else a fixed development value",
+    ),
+  FEDERATION_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('Let federation fetch loopback and private addresses (tests, closed networks only)'),
+  FEDERATION_SIGNATURE_WINDOW_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  FEDERATION_QUEUE_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
   RUNNER_REGISTRATION_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   JOB_LEASE_SECONDS: z.coerce
     .number()

@@ -8,6 +8,7 @@ import { type OriginEnv, parseOriginEnv } from './env.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
 import { startCleanupWorker } from './services/cleanup/worker.js';
+import { startDeliveryWorker } from './services/federation/deliver.js';
 import { watchLeases } from './services/jobs/lease-watch.js';
 import { watchReconnects } from './services/live/reconnect-watch.js';
 import { createOutboxDispatcher } from './services/outbox/dispatcher.js';
@@ -82,6 +83,15 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   logger.info({ url, database: database.driver, storage: env.STORAGE_DRIVER }, 'origin listening');
 
   const leaseWatch = watchLeases(services, { logger });
+  // Posts federation deliveries queued by the outbox's federation subscriber.
+  const deliveries = services.federation
+    ? startDeliveryWorker(
+        database.db,
+        services.federation,
+        config.publicUrl ?? url,
+        logger.child({ component: 'federation' }),
+      )
+    : undefined;
   // Removes the files of deleted videos; this origin has the storage, so it is the cleanup runner.
   const cleanup = startCleanupWorker(services, { logger: logger.child({ component: 'cleanup' }) });
 
@@ -107,6 +117,8 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     internalApiToken: config.internalApiToken,
     async close() {
       clearInterval(sweeper);
+      await deliveries?.stop();
+      services.stopFederationQueue?.();
       reconnects.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await unlisten();

@@ -12,6 +12,7 @@ import { EDGE_TOKEN_HEADER } from '../src/auth/client-address.js';
 import { LOGIN_THROTTLE, VIDEO_PASSWORD_THROTTLE } from '../src/auth/throttle-policies.js';
 import { createLogger } from '../src/lib/logger.js';
 import { type CleanupWorker, startCleanupWorker } from '../src/services/cleanup/worker.js';
+import type { FederationSettings } from '../src/services/federation/federation.js';
 import { watchLeases } from '../src/services/jobs/lease-watch.js';
 import type { MailMessage } from '../src/services/mail/mailer.js';
 import { VIDEO_CHANGES_CHANNEL } from '../src/services/videos/changes.js';
@@ -85,6 +86,8 @@ export const TEST_CONFIG = {
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
   runnerRegistrationToken: 'test-registration-token-0123456789',
   views: DEFAULT_VIEW_SETTINGS as ViewSettings,
+  /** Off unless a suite turns federation on (test/federation/support.ts). */
+  federation: undefined as FederationSettings | undefined,
 };
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
@@ -186,6 +189,7 @@ export async function createTestApp(
   }
 
   async function close() {
+    services.stopFederationQueue?.();
     services.liveReconnects.stop();
     services.liveHub.stop();
     await services.views.stop();

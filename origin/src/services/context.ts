@@ -5,6 +5,7 @@ import type { ScryptParams } from '../auth/passwords.js';
 import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
+import type { FederationSettings, VidraFederation } from './federation/federation.js';
 import type { JobSignals } from './jobs/signals.js';
 import type { LiveHub } from './live/hub.js';
 import type { PortRange } from './live/ports.js';
@@ -58,6 +59,8 @@ export interface ServiceConfig {
   runnerRegistrationToken: string;
   /** Where people reach this instance (`PUBLIC_URL`): links in mail, the host `handle@host` names. */
   publicUrl?: string;
+  /** ActivityPub; off (no federation routes) when absent, as in most tests. */
+  federation?: FederationSettings;
   /** View counting; `DEFAULT_VIEW_SETTINGS` (in-process, 1 h window) when absent. */
   views?: ViewSettings;
 }
@@ -82,4 +85,8 @@ export interface ServiceContext {
   liveHub: LiveHub;
   /** Counts views and watch history out of band, flushed to PostgreSQL in batches. */
   views: ViewCounter;
+  /** The fedify federation, when `config.federation` is set. */
+  federation?: VidraFederation;
+  /** Stops this origin's fedify queue workers (close, before the database goes). */
+  stopFederationQueue?: () => void;
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../../../../db/client.js';
 import type { DomainEventType } from '../../../../protocol/events.js';
 import type { Logger } from '../../lib/logger.js';
+import { federationSubscriber } from '../federation/subscriber.js';
 import { createConsoleMailer, type Mailer } from '../mail/mailer.js';
 import { notificationsSubscriber } from '../notifications/subscriber.js';
 import { recordRevocations, videosRevokedBy } from '../playback/revocations.js';
@@ -41,19 +42,6 @@ export function edgeCachePurgeSubscriber(db: Database, logger: Logger): OutboxSu
   };
 }
 
-/** Placeholder until federation (ActivityPub delivery) exists: acknowledges every event. */
-export function federationSubscriber(logger: Logger): OutboxSubscriber {
-  return {
-    name: 'federation',
-    async deliver(event, meta) {
-      logger.debug(
-        { type: event.type, idempotencyKey: meta.idempotencyKey },
-        'federation: nothing to send yet',
-      );
-    },
-  };
-}
-
 /** The subscribers an origin runs; notices are mailed through `mail.mailer` (the console's by default). */
 export function defaultSubscribers(
   db: Database,
@@ -62,7 +50,7 @@ export function defaultSubscribers(
 ): OutboxSubscriber[] {
   return [
     edgeCachePurgeSubscriber(db, logger),
-    federationSubscriber(logger),
+    federationSubscriber(db, logger, mail.publicUrl),
     notificationsSubscriber({ db, logger, ...mail }),
   ];
 }
