@@ -13,7 +13,12 @@ export const npmRun = (tier: string, env: Record<string, string>) =>
 export const ffmpegOf = (pid: number) => childrenOf(pid).find((p) => p.comm === 'ffmpeg');
 
 /** `npm run edge` (workerd serve on a generated config in `buildDir`) in front of `origins`, once it listens. */
-export async function startEdgeTier(origins: string, buildDir: string, internalApiToken: string) {
+export async function startEdgeTier(
+  origins: string,
+  buildDir: string,
+  internalApiToken: string,
+  vars: Record<string, string> = {},
+) {
   const port = await freePort();
   const edge = npmRun('edge', {
     ORIGINS: origins,
@@ -21,6 +26,7 @@ export async function startEdgeTier(origins: string, buildDir: string, internalA
     PLAYBACK_KEYS: 'k1:tiers-playback-key-0123456789abcdefghijkl',
     EDGE_PORT: String(port),
     EDGE_BUILD_DIR: buildDir,
+    ...vars,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
