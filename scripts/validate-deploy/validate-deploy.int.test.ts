@@ -33,6 +33,8 @@ const planted = [
   path.join(fixtures, 'compose-typo', 'docker-compose.yml'),
   '--terraform',
   path.join(fixtures, 'terraform-bad-arg'),
+  '--systemd',
+  path.join(fixtures, 'systemd-unknown-key'),
 ];
 
 // Concurrent: each test is one child process, mostly waiting on tools; together they take the longest one's time.
@@ -47,8 +49,9 @@ describe.concurrent('scripts/validate-deploy', () => {
     expect(output).toContain(
       'ok    terraform terraform  [terraform fmt -check + validate (provider mirror)]',
     );
+    expect(output).toContain('ok    systemd deploy/systemd  [systemd-analyze verify + required hardening]');
     expect(output).toContain('ok    wrangler.toml');
-    expect(output).toContain('validate-deploy: 6 checks passed');
+    expect(output).toContain('validate-deploy: 7 checks passed');
     expect(code, output).toBe(0);
   }, 240_000);
 
@@ -60,7 +63,8 @@ describe.concurrent('scripts/validate-deploy', () => {
       "Deployment/planted: Object literal may only specify known properties, and 'imagePullPolicyy'",
     );
     expect(output).toContain('An argument named "bucket_name" is not expected here.');
-    expect(output).toContain('validate-deploy: 3 of 3 checks failed');
+    expect(output).toContain("Unknown key 'ProtectSystm' in section [Service]");
+    expect(output).toContain('validate-deploy: 4 of 4 checks failed');
   }, 120_000);
 
   it('fails them too with every tool absent (fallbacks), and still passes the repo', async () => {
@@ -88,6 +92,7 @@ describe.concurrent('scripts/validate-deploy', () => {
       'terraform terraform',
     ])
       expect(output).toMatch(new RegExp(`ok    ${line.replaceAll('/', '\\/')}.*\\[fallback`));
-    expect(output).toContain('validate-deploy: 3 of 7 checks failed');
+    expect(output).toContain('vidra-planted.service: missing ProtectSystem=strict');
+    expect(output).toContain('validate-deploy: 4 of 8 checks failed');
   }, 120_000);
 });
