@@ -1,3 +1,4 @@
+import { tierEnvProblems } from './k8s-env.js';
 import { crossReferenceProblems } from './k8s-refs.js';
 import { renderKustomization } from './k8s-render.js';
 import { modelProblems, unknownFieldProblems } from './k8s-schema.js';
@@ -11,12 +12,13 @@ export async function checkKustomization(
 ): Promise<CheckResult> {
   const rendered = renderKustomization(dir, options);
   const name = `k8s ${dir}`;
-  const method = `${rendered.method}; kubernetes-models; kubernetes-types (tsc --strict); cross-references`;
+  const method = `${rendered.method}; kubernetes-models; kubernetes-types (tsc --strict); cross-references; tier env schemas`;
   if ('error' in rendered) return { name, method, problems: [rendered.error] };
   const problems = [
     ...(await modelProblems(rendered.objects)),
     ...unknownFieldProblems(rendered.objects, root),
     ...crossReferenceProblems(rendered.objects),
+    ...tierEnvProblems(rendered.objects),
   ];
   return { name, method, problems: [...new Set(problems)] };
 }

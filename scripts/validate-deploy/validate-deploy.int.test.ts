@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tierEnvProblems } from './k8s-env.js';
+import type { K8sObject } from './k8s-render.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -95,4 +97,26 @@ describe.concurrent('scripts/validate-deploy', () => {
     expect(output).toContain('vidra-planted.service: missing ProtectSystem=strict');
     expect(output).toContain('validate-deploy: 4 of 8 checks failed');
   }, 120_000);
+
+  it('refuses a Vidra container whose environment its tier would refuse (TRUST_PROXY was removed)', () => {
+    const origin = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'vidra-origin' },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'origin', image: 'vidra-origin:1', env: [{ name: 'TRUST_PROXY', value: 'true' }] },
+            ],
+          },
+        },
+      },
+    } as K8sObject;
+    const [problem, ...rest] = tierEnvProblems([origin]);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(
+      /^Deployment\/vidra-origin: container origin would refuse to start: .*TRUST_PROXY was removed/,
+    );
+  });
 });
