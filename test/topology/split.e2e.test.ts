@@ -4,7 +4,7 @@
 // transcoder mid-job lets the other complete it.
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,15 @@ const RUNNER_REGISTRATION_TOKEN = 'split-runner-token-0123456789';
 const HEALTH_WINDOW_MS = 1500;
 
 const tier = npmRun;
+
+/** Whether a process runs (a zombie waiting for a container's init to reap it does not). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 describe('origin/edge split: edge -> haproxy -> two origins; two transcoders, one ingest', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vidra-split-'));
@@ -151,8 +160,8 @@ describe('origin/edge split: edge -> haproxy -> two origins; two transcoders, on
     expect(failed(after)).toEqual([]);
   }, 30_000);
 
-  it('lets the second transcoder complete a job whose transcoder was killed mid-job', async () => {
-    const { killedAt, rescuer } = await killTranscoderMidJob({
+  it('takes a transcoder killed with kill -9 mid-job down with its FFmpeg, and lets the second complete the job', async () => {
+    const { ffmpeg, killedAt, rescuer } = await killTranscoderMidJob({
       originUrl: lb.url,
       token: user.token,
       videoId,
@@ -161,6 +170,13 @@ describe('origin/edge split: edge -> haproxy -> two origins; two transcoders, on
       running,
       seconds: 8,
     });
+    // kill -9 of the Node process only: its FFmpeg must not outlive it (parent-death watch).
+    await waitFor(
+      async () => (isRunning(ffmpeg.pid) ? undefined : true),
+      2000,
+      () => 'FFmpeg outlived its transcoder',
+    );
+    const ffmpegGoneMs = Date.now() - killedAt;
     await waitFor(async () => ffmpegOf(rescuer.child.pid as number), 20_000, rescuer.output);
     const takeoverMs = Date.now() - killedAt;
     const ready = await waitFor(
@@ -172,7 +188,7 @@ describe('origin/edge split: edge -> haproxy -> two origins; two transcoders, on
       rescuer.output,
     );
     console.log(
-      `split takeover: the second transcoder took the job ${takeoverMs} ms after kill -9 (lease 4 s)`,
+      `split takeover: FFmpeg exited ${ffmpegGoneMs} ms after kill -9; the second transcoder took the job ${takeoverMs} ms after it (lease 4 s)`,
     );
     expect(ready.renditions.length).toBeGreaterThan(0);
   }, 120_000);

@@ -8,19 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/edge/load.js';
 import { POSTGRES_TEST_URL } from '../../origin/test/harness.js';
 import { commandLines, killGroup, waitFor } from '../support/stack.js';
-import { ffmpegOf, killTranscoderMidJob, npmRun, startEdgeTier } from '../support/tiers.js';
+import { npmRun, startEdgeTier } from '../support/tiers.js';
 
 const INTERNAL_API_TOKEN = 'tiers-internal-token-0123456789';
 const RUNNER_REGISTRATION_TOKEN = 'tiers-runner-token-0123456789';
-
-/** Whether a process runs (a zombie waiting for a container's init to reap it does not). */
-function isRunning(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('each tier starts alone from env (npm run origin | transcoder | edge)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vidra-tiers-'));
@@ -109,61 +100,6 @@ describe('each tier starts alone from env (npm run origin | transcoder | edge)',
     expect(list.status).toBe(200);
     expect(await list.json()).toEqual({ items: [], nextCursor: null });
   }, 90_000);
-
-  it('lets a transcoder killed with kill -9 take its FFmpeg down, and another transcoder take the job over', async () => {
-    const register = await fetch(`${edgeUrl}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'tiers@example.com', username: 'tiers', password: 'a long password' }),
-    });
-    expect(register.status).toBe(202);
-    const login = await fetch(`${edgeUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'tiers@example.com', password: 'a long password' }),
-    });
-    const token = (await login.json()).accessToken as string;
-    const api = async (method: string, route: string, body?: unknown) => {
-      const response = await fetch(`${edgeUrl}${route}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return response.json();
-    };
-    const channel = await api('POST', '/api/v1/channels', { handle: 'tiers', displayName: 'Tiers' });
-    const videoId = (await api('POST', '/api/v1/videos', { channelId: channel.id, title: 'Killed' })).video
-      .id as string;
-
-    const { ffmpeg, killedAt, rescuer } = await killTranscoderMidJob({
-      originUrl,
-      token,
-      videoId,
-      dir,
-      runnerRegistrationToken: RUNNER_REGISTRATION_TOKEN,
-      running,
-      seconds: 10,
-    });
-    await waitFor(
-      async () => (isRunning(ffmpeg.pid) ? undefined : true),
-      2000,
-      () => 'FFmpeg outlived its transcoder',
-    );
-    const ffmpegGoneMs = Date.now() - killedAt;
-
-    const rescuerPid = rescuer.child.pid as number;
-    await waitFor(async () => ffmpegOf(rescuerPid), 20_000, rescuer.output);
-    const takeoverMs = Date.now() - killedAt;
-    console.log(`FFmpeg exited ${ffmpegGoneMs} ms after kill -9; job taken over after ${takeoverMs} ms`);
-
-    const ready = await waitFor(
-      async () => {
-        const video = await api('GET', `/api/v1/videos/${videoId}`);
-        return video.state === 'ready' && video.progress === 100 ? video : undefined;
-      },
-      40_000,
-      rescuer.output,
-    );
-    expect(ready.renditions.length).toBeGreaterThan(0);
-  }, 120_000);
+  // A transcoder killed with kill -9 mid-job (its FFmpeg going with it, another taking the job
+  // over) is tested in the origin/edge split, split.e2e.test.ts, with a short lease.
 });
