@@ -45,9 +45,12 @@ const EXPECTED_SERVICES = [
   'origin-1',
   'origin-2',
   'lb',
-  'transcoder',
+  'transcoder-1',
+  'transcoder-2',
+  'ingest',
   'edge',
 ];
+const TRANSCODERS = ['transcoder-1', 'transcoder-2'];
 const ORIGINS = ['origin-1', 'origin-2'];
 
 function service(name: string): Service {
@@ -129,11 +132,13 @@ describe('docker-compose.yml', () => {
     expect(service('lb').image).toMatch(/^nginx:1\.27(\.|$)/);
   });
 
-  it('builds origins, transcoder and edge from their Dockerfiles, and every build path exists', () => {
+  it('builds origins, transcoders, ingest and edge from their Dockerfiles, and every build path exists', () => {
     const expected: Record<string, string> = {
       'origin-1': 'origin/Dockerfile',
       'origin-2': 'origin/Dockerfile',
-      transcoder: 'transcoder/Dockerfile',
+      'transcoder-1': 'transcoder/Dockerfile',
+      'transcoder-2': 'transcoder/Dockerfile',
+      ingest: 'ingest/Dockerfile',
       edge: 'edge/Dockerfile',
     };
     for (const [name, dockerfile] of Object.entries(expected)) {
@@ -158,7 +163,7 @@ describe('docker-compose.yml', () => {
         `${name}: dockerfile ${dockerfile}`,
       ).toBe(true);
     }
-    expect(builds).toBe(4);
+    expect(builds).toBe(6);
   });
 
   it('gives postgres a healthcheck and a volume, and makes the origins wait for it', () => {
@@ -204,17 +209,21 @@ describe('docker-compose.yml', () => {
       ]) {
         expect(env[key], `${name} ${key}`).toBeTruthy();
       }
-      expect(env.RUNNER_REGISTRATION_TOKEN).toBe(envOf(service('transcoder')).RUNNER_REGISTRATION_TOKEN);
+      for (const t of TRANSCODERS)
+        expect(env.RUNNER_REGISTRATION_TOKEN).toBe(envOf(service(t)).RUNNER_REGISTRATION_TOKEN);
       // The bucket minio-init creates is the one the origins use.
       expect(bucketCreator).toContain(env.S3_BUCKET);
     }
   });
 
-  it('sends the transcoder and the edge through the load balancer', () => {
-    const transcoder = envOf(service('transcoder'));
-    expect(transcoder.ORIGIN_URL).toBe('http://lb:8080');
-    expect(transcoder.TRANSCODER_CONCURRENCY).toBeTruthy();
-    expect(service('transcoder').deploy?.replicas).toBeGreaterThanOrEqual(1);
+  it('sends the two transcoders, the ingest node and the edge through the load balancer', () => {
+    for (const name of TRANSCODERS) {
+      const transcoder = envOf(service(name));
+      expect(transcoder.ORIGIN_URL).toBe('http://lb:8080');
+      expect(transcoder.TRANSCODER_CONCURRENCY).toBeTruthy();
+    }
+    expect(envOf(service('ingest')).ORIGIN_URL).toBe('http://lb:8080');
+    expect((service('ingest') as { profiles?: string[] }).profiles).toEqual(['live']);
 
     const edge = envOf(service('edge'));
     expect((edge.ORIGINS ?? '').split(',')).toContain('http://lb:8080');
@@ -284,19 +293,21 @@ describe('docker-compose.yml', () => {
     expect(dependsOn(lb)).toEqual({ 'origin-1': 'service_healthy', 'origin-2': 'service_healthy' });
     // Only services with a healthcheck (in compose or in their Dockerfile) can be waited on as healthy.
     expect(dependsOn(service('edge')).lb).toBe('service_healthy');
-    expect(dependsOn(service('transcoder')).lb).toBe('service_healthy');
+    for (const name of [...TRANSCODERS, 'ingest'])
+      expect(dependsOn(service(name)).lb).toBe('service_healthy');
   });
 
-  it('publishes only the edge (and the MinIO console) and only on 127.0.0.1', () => {
+  it('publishes only the edge, the live ingest (and the MinIO console) and only on 127.0.0.1', () => {
     const publishing = Object.entries(services).filter(([, s]) => (s.ports ?? []).length > 0);
     for (const [name, s] of publishing) {
-      expect(['edge', 'minio'], `${name} must not publish ports`).toContain(name);
+      expect(['edge', 'ingest', 'minio'], `${name} must not publish ports`).toContain(name);
       for (const port of s.ports ?? []) {
         expect(JSON.stringify(port), `${name} port must be literal`).not.toContain('$');
         expect(hostIpOf(port), `${name} port ${JSON.stringify(port)} must bind 127.0.0.1`).toBe('127.0.0.1');
       }
     }
     expect((service('edge').ports ?? []).map(publishedOf)).toContain('8787');
+    expect((service('ingest').ports ?? []).map(publishedOf)).toEqual(['1935', '9000-9099', '8189']);
     for (const name of [...ORIGINS, 'lb', 'postgres', 'redis', 'redis-rest']) {
       expect(service(name).ports ?? [], `${name} stays internal`).toHaveLength(0);
     }

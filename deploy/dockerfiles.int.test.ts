@@ -110,6 +110,7 @@ const IMAGES: Record<string, ImageSpec> = {
   origin: { dockerfile: 'origin/Dockerfile', entry: ['origin/src/main.ts'], port: 8080, healthcheck: true },
   transcoder: { dockerfile: 'transcoder/Dockerfile', entry: ['transcoder/src/main.ts'], healthcheck: false },
   edge: { dockerfile: 'edge/Dockerfile', entry: ['scripts/edge/main.ts'], port: 8787, healthcheck: true },
+  ingest: { dockerfile: 'ingest/Dockerfile', entry: ['ingest/src/main.ts'], port: 1935, healthcheck: true },
 };
 
 describe('.dockerignore', () => {

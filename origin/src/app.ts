@@ -6,6 +6,7 @@ import { routePath } from 'hono/route';
 import { ZodError } from 'zod';
 import type { Database } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
+import type { ReadRouting } from '../../db/replica.js';
 import { createAccessTokenVerifier } from './auth/access-tokens.js';
 import {
   type ClientAddressPolicy,
@@ -20,7 +21,7 @@ import { Throttle } from './auth/throttle.js';
 import { fieldErrorsFromIssues, ServiceError } from './lib/errors.js';
 import { type AppEnv, createRouter, errorBody, serviceErrorResponse } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
-import { createMetrics, type Metrics } from './lib/metrics.js';
+import { createMetrics, type Metrics, registerJobMetrics, registerReplicaMetrics } from './lib/metrics.js';
 import { publicDocument } from './lib/openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -47,6 +48,7 @@ import { viewRoutes } from './routes/views.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { createVidraFederation, startFederationQueue } from './services/federation/federation.js';
 import { JobSignals } from './services/jobs/signals.js';
+import { jobStats } from './services/jobs/stats.js';
 import { LiveHub } from './services/live/hub.js';
 import { ReconnectTimer } from './services/live/reconnect-timer.js';
 import { sweepReconnects } from './services/live/sessions.js';
@@ -68,6 +70,8 @@ export interface AppOptions {
     internalApiToken: string;
   };
   metrics?: Metrics;
+  /** `DATABASE_REPLICA_URL`'s router: lists and search read from the replica while it keeps up. */
+  reads?: ReadRouting;
   /** Defaults to the console mailer, which logs each message. */
   mailer?: Mailer;
   storage: Storage;
@@ -80,6 +84,7 @@ export function createServiceContext(
   config: ServiceConfig,
   storage: Storage,
   mailer: Mailer,
+  reads?: ReadRouting,
 ): ServiceContext {
   const keys = new KeyRing(db, {
     rotateAfterSeconds: config.signingKeyRotationSeconds,
@@ -87,6 +92,7 @@ export function createServiceContext(
   });
   const services: ServiceContext = {
     db,
+    ...(reads ? { reads } : {}),
     config,
     keys,
     accessTokens: createAccessTokenVerifier(keys),
@@ -158,6 +164,7 @@ export function createApp(options: AppOptions) {
     options.config,
     options.storage,
     options.mailer ?? createConsoleMailer(options.logger),
+    options.reads,
   );
   const addressPolicy: ClientAddressPolicy = {
     edgeToken: options.config.internalApiToken,
@@ -166,6 +173,8 @@ export function createApp(options: AppOptions) {
   const operatorPolicy = { ...addressPolicy, internalAddresses: new Set(options.config.internalAddresses) };
   services.views.onError = (error) => options.logger.error({ err: error }, 'view counting failed');
   const metrics = options.metrics ?? createMetrics({ collectDefaults: false });
+  if (options.reads) registerReplicaMetrics(metrics, options.reads);
+  registerJobMetrics(metrics, () => jobStats(services));
   const app = createRouter();
   const userAuth = authenticate();
 

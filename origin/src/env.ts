@@ -34,6 +34,17 @@ export const OriginEnvObject = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional()
     .describe('PostgreSQL URL; when unset, embedded PGlite under DATA_DIR'),
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe('A streaming replica: lists, search and anonymous comment pages read there while it keeps up'),
+  DATABASE_REPLICA_MAX_LAG_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .default(5)
+    .describe('Past this replay lag, reads go back to the primary'),
+  DATABASE_REPLICA_CHECK_MS: z.coerce.number().int().min(100).default(1000),
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:8787'),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { openDatabase } from '../../db/client.js';
+import { openReadRouting } from '../../db/replica.js';
 import { nodeVersionProblem } from '../../protocol/runtime.js';
 import { createApp } from './app.js';
 import { configFromEnv } from './config.js';
@@ -50,6 +51,21 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     dataDir: env.DATABASE_URL ? undefined : path.resolve(env.DATA_DIR, 'pglite'),
   });
   await database.migrate();
+  const reads = env.DATABASE_REPLICA_URL
+    ? openReadRouting({
+        primary: database.db,
+        replicaUrl: env.DATABASE_REPLICA_URL,
+        maxLagSeconds: env.DATABASE_REPLICA_MAX_LAG_SECONDS,
+        checkIntervalMs: env.DATABASE_REPLICA_CHECK_MS,
+        onChange: (usingReplica, reason) =>
+          logger.warn(
+            { usingReplica, reason },
+            usingReplica ? 'reads go to the replica' : 'reads fall back to the primary',
+          ),
+      })
+    : undefined;
+  await reads?.check();
+  reads?.start();
   const config = configFromEnv(env);
   const uploadStagingDir = path.resolve(env.UPLOAD_DIR ?? path.join(env.DATA_DIR, 'uploads'));
   const { app, services } = createApp({
@@ -57,6 +73,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
     logger,
     config,
     metrics: createMetrics({ collectDefaults: true }),
+    ...(reads ? { reads } : {}),
     storage: storageFromEnv(env),
     uploadStagingDir,
   });
@@ -131,6 +148,7 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
         .flush()
         .catch((error: unknown) => logger.error({ err: error }, 'view flush failed'));
       await services.views.stop();
+      await reads?.close();
       await database.close();
     },
   };

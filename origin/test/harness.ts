@@ -5,6 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { type DatabaseHandle, openDatabase } from '../../db/client.js';
+import type { ReadRouting } from '../../db/replica.js';
 import { users } from '../../db/schema/index.js';
 import { JOB_KINDS, type JobKind } from '../../protocol/runner.js';
 import { createApp } from '../src/app.js';
@@ -100,9 +101,15 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 export async function createTestApp(
   driver: Driver,
   overrides: Partial<typeof TEST_CONFIG> = {},
-  options: { watchLeases?: boolean; cleanupWorker?: boolean } = {},
+  options: {
+    watchLeases?: boolean;
+    cleanupWorker?: boolean;
+    /** A database made elsewhere (a primary with a streaming replica); disposed by `close`. */
+    database?: TestDatabase;
+    reads?: ReadRouting;
+  } = {},
 ) {
-  const database = await createTestDatabase(driver);
+  const database = options.database ?? (await createTestDatabase(driver));
   const dir = mkdtempSync(path.join(tmpdir(), 'vidra-origin-'));
   const storage = createLocalStorage({ root: path.join(dir, 'storage') });
   const uploadStagingDir = path.join(dir, 'uploads');
@@ -114,6 +121,7 @@ export async function createTestApp(
     config: { ...TEST_CONFIG, ...overrides },
     storage,
     uploadStagingDir,
+    ...(options.reads ? { reads: options.reads } : {}),
   });
   const logger = createLogger('silent');
   const unlistenVideos = await database.listen(VIDEO_CHANGES_CHANNEL, (id) =>

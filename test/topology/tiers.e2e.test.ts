@@ -7,34 +7,11 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/edge/load.js';
 import { POSTGRES_TEST_URL } from '../../origin/test/harness.js';
-import {
-  childrenOf,
-  commandLines,
-  generateClip,
-  killGroup,
-  spawnTier,
-  spawnTranscoder,
-  waitFor,
-} from '../support/stack.js';
-import { uploadWhole } from '../support/tus.js';
+import { commandLines, killGroup, waitFor } from '../support/stack.js';
+import { npmRun, startEdgeTier } from '../support/tiers.js';
 
 const INTERNAL_API_TOKEN = 'tiers-internal-token-0123456789';
 const RUNNER_REGISTRATION_TOKEN = 'tiers-runner-token-0123456789';
-
-/** `npm run <tier>` as compose or k8s would run it, in its own process group, output collected. */
-const npmRun = (tier: string, env: Record<string, string>) =>
-  spawnTier(['npm', 'run', '--silent', tier], env);
-
-/** Whether a process runs (a zombie waiting for a container's init to reap it does not). */
-function isRunning(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-const ffmpegOf = (pid: number) => childrenOf(pid).find((p) => p.comm === 'ffmpeg');
 
 describe('each tier starts alone from env (npm run origin | transcoder | edge)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vidra-tiers-'));
@@ -104,21 +81,9 @@ describe('each tier starts alone from env (npm run origin | transcoder | edge)',
   });
 
   it('serves the edge under workerd serve: health, static assets, and API calls proxied to the origin', async () => {
-    const port = await freePort();
-    const edge = npmRun('edge', {
-      ORIGINS: originUrl,
-      INTERNAL_API_TOKEN,
-      PLAYBACK_KEYS: 'k1:tiers-playback-key-0123456789abcdefghijkl',
-      EDGE_PORT: String(port),
-      EDGE_BUILD_DIR: path.join(dir, 'edge'),
-    });
+    const { edge, url } = await startEdgeTier(originUrl, path.join(dir, 'edge'), INTERNAL_API_TOKEN);
     running.push(edge.child);
-    edgeUrl = `http://127.0.0.1:${port}`;
-    await waitFor(
-      async () => (edge.output().includes(`edge listening on ${edgeUrl}`) ? true : undefined),
-      60_000,
-      edge.output,
-    );
+    edgeUrl = url;
     // workerd itself serves the generated config, not wrangler dev.
     const config = path.join(dir, 'edge', 'workerd.capnp');
     expect(commandLines().some((argv) => argv.includes('serve') && argv.at(-1) === config)).toBe(true);
@@ -135,78 +100,6 @@ describe('each tier starts alone from env (npm run origin | transcoder | edge)',
     expect(list.status).toBe(200);
     expect(await list.json()).toEqual({ items: [], nextCursor: null });
   }, 90_000);
-
-  it('lets a transcoder killed with kill -9 take its FFmpeg down, and another transcoder take the job over', async () => {
-    const register = await fetch(`${edgeUrl}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'tiers@example.com', username: 'tiers', password: 'a long password' }),
-    });
-    expect(register.status).toBe(202);
-    const login = await fetch(`${edgeUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'tiers@example.com', password: 'a long password' }),
-    });
-    const token = (await login.json()).accessToken as string;
-    const api = async (method: string, route: string, body?: unknown) => {
-      const response = await fetch(`${edgeUrl}${route}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return response.json();
-    };
-    const channel = await api('POST', '/api/v1/channels', { handle: 'tiers', displayName: 'Tiers' });
-    const videoId = (await api('POST', '/api/v1/videos', { channelId: channel.id, title: 'Killed' })).video
-      .id as string;
-
-    // The victim encodes slowly so that it is mid-job when killed; the rescuer starts afterwards.
-    const tokenEnv = { RUNNER_REGISTRATION_TOKEN };
-    const victim = spawnTranscoder(originUrl, 'victim', { ...tokenEnv, X264_PRESET: 'slow' });
-    running.push(victim.child);
-    const clip = await generateClip(path.join(dir, 'clip.mp4'), {
-      width: 640,
-      height: 360,
-      seconds: 10,
-      codec: 'mpeg4',
-    });
-    await uploadWhole(readFileSync(clip), { endpoint: `${originUrl}/api/v1/uploads`, token, videoId });
-    const victimPid = victim.child.pid as number;
-    await waitFor(async () => ffmpegOf(victimPid), 30_000, victim.output);
-    const rescuer = spawnTranscoder(originUrl, 'rescuer', tokenEnv);
-    running.push(rescuer.child);
-    await waitFor(
-      async () => (rescuer.output().includes('transcoder ready') ? true : undefined),
-      30_000,
-      rescuer.output,
-    );
-    // The ladder's FFmpeg, running now (the first FFmpeg seen may have been a short probe).
-    const ffmpeg = await waitFor(async () => ffmpegOf(victimPid), 10_000, victim.output);
-
-    // kill -9 of the Node process only, not its group: nothing in Node gets to clean up.
-    process.kill(victimPid, 'SIGKILL');
-    const killedAt = Date.now();
-    await waitFor(
-      async () => (isRunning(ffmpeg.pid) ? undefined : true),
-      2000,
-      () => 'FFmpeg outlived its transcoder',
-    );
-    const ffmpegGoneMs = Date.now() - killedAt;
-
-    const rescuerPid = rescuer.child.pid as number;
-    await waitFor(async () => ffmpegOf(rescuerPid), 20_000, rescuer.output);
-    const takeoverMs = Date.now() - killedAt;
-    console.log(`FFmpeg exited ${ffmpegGoneMs} ms after kill -9; job taken over after ${takeoverMs} ms`);
-
-    const ready = await waitFor(
-      async () => {
-        const video = await api('GET', `/api/v1/videos/${videoId}`);
-        return video.state === 'ready' && video.progress === 100 ? video : undefined;
-      },
-      40_000,
-      rescuer.output,
-    );
-    expect(ready.renditions.length).toBeGreaterThan(0);
-  }, 120_000);
+  // A transcoder killed with kill -9 mid-job (its FFmpeg going with it, another taking the job
+  // over) is tested in the origin/edge split, split.e2e.test.ts, with a short lease.
 });

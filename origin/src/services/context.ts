@@ -1,4 +1,5 @@
 import type { Database } from '../../../db/client.js';
+import type { ReadRouting } from '../../../db/replica.js';
 import type { AccessTokenVerifier } from '../../../protocol/access-token-verifier.js';
 import type { JobKind } from '../../../protocol/runner.js';
 import type { ScryptParams } from '../auth/passwords.js';
@@ -68,6 +69,8 @@ export interface ServiceConfig {
 /** Everything a service may touch. Built once per app by `createServiceContext`. */
 export interface ServiceContext {
   db: Database;
+  /** Read-only queries that may lag go through this when a replica is configured (see `readDb`). */
+  reads?: ReadRouting;
   config: ServiceConfig;
   keys: KeyRing;
   accessTokens: AccessTokenVerifier;

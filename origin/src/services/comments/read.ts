@@ -10,6 +10,7 @@ import {
 import type { Page } from '../../../../protocol/api/list.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
+import { readDb } from '../read-db.js';
 import type { VideoViewRequest } from '../videos/read.js';
 import { openCommentScope } from './context.js';
 import { type CommentRecord, selectComments, toRecord, visibleTo } from './query.js';
@@ -76,13 +77,15 @@ export async function listCommentThreads(
     );
   }
   const order = descending ? [desc(key), desc(videoComments.id)] : [asc(key), asc(videoComments.id)];
+  // Anonymous pages may trail by the replica's lag; a signed-in reader may have just commented.
+  const db = scope.reader.viewer ? ctx.db : readDb(ctx);
   const [rows, [counted]] = await Promise.all([
-    selectComments(ctx.db, scope.reader)
+    selectComments(db, scope.reader)
       .where(and(conditions, ...paged))
       .orderBy(...order)
       .limit(query.count + 1)
       .offset(query.cursor ? 0 : query.start),
-    ctx.db.select({ total: count() }).from(videoComments).where(conditions),
+    db.select({ total: count() }).from(videoComments).where(conditions),
   ]);
   const records = rows.map(toRecord);
   const page = records.slice(0, query.count);

@@ -8,6 +8,7 @@ import type { Viewer } from '../../auth/access-tokens.js';
 import { offsetPage, pageOffset } from '../../lib/offset-cursor.js';
 import { toChannelDto } from '../channels.js';
 import type { ServiceContext } from '../context.js';
+import { readDb } from '../read-db.js';
 import { listableConditions } from '../videos/read.js';
 import { toVideoDtos } from '../videos/serialize.js';
 import { prefixTsquery } from './terms.js';
@@ -50,7 +51,7 @@ export async function searchVideos(
   const order = [desc(videos.seq)];
   if (terms) order.unshift(desc(sql`ts_rank(${searchVector}, ${tsquery(terms)})`));
   const [rows, [totalRow]] = await Promise.all([
-    ctx.db
+    readDb(ctx)
       .select({ video: videos, channel: channels })
       .from(videos)
       .innerJoin(channels, eq(channels.id, videos.channelId))
@@ -58,7 +59,7 @@ export async function searchVideos(
       .orderBy(...order)
       .limit(limit)
       .offset(offset),
-    ctx.db
+    readDb(ctx)
       .select({ n: count() })
       .from(videos)
       .innerJoin(channels, eq(channels.id, videos.channelId))
@@ -78,14 +79,14 @@ export async function searchChannels(ctx: ServiceContext, raw: SearchQuery): Pro
   const order = [desc(channels.createdAt)];
   if (terms) order.unshift(desc(sql`ts_rank(${channelVector}, ${tsquery(terms)})`));
   const [rows, [totalRow]] = await Promise.all([
-    ctx.db
+    readDb(ctx)
       .select()
       .from(channels)
       .where(where)
       .orderBy(...order)
       .limit(limit)
       .offset(offset),
-    ctx.db.select({ n: count() }).from(channels).where(where),
+    readDb(ctx).select({ n: count() }).from(channels).where(where),
   ]);
   return offsetPage(rows.map(toChannelDto), totalRow?.n ?? 0, offset);
 }

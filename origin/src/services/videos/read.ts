@@ -10,6 +10,7 @@ import type { Viewer } from '../../auth/access-tokens.js';
 import { NotFoundError, ServiceError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
 import { canManageChannel } from '../channels.js';
 import type { ServiceContext } from '../context.js';
+import { readDb } from '../read-db.js';
 import { decideVideoAccess, listablePrivacies } from './access.js';
 import { guessVideoPassword } from './password.js';
 import { toVideoDto, toVideoDtos, type VideoWithChannel } from './serialize.js';
@@ -128,7 +129,9 @@ export async function listVideos(
   if (query.channelId) conditions.push(eq(videos.channelId, query.channelId));
   if (query.cursor) conditions.push(lt(videos.seq, decodeCursor(query.cursor)));
 
-  const rows = await ctx.db
+  // A signed-in caller listing one channel may be its owner looking for the upload they just made.
+  const db = viewer && query.channelId ? ctx.db : readDb(ctx);
+  const rows = await db
     .select({ video: videos, channel: channels })
     .from(videos)
     .innerJoin(channels, eq(channels.id, videos.channelId))
