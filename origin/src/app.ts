@@ -24,6 +24,7 @@ import { publicDocument } from './lib/openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
+import { chatRoutes } from './routes/chat.js';
 import { commentRoutes } from './routes/comments.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
@@ -43,6 +44,8 @@ import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import { viewRoutes } from './routes/views.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
+import { chatBus } from './services/chat/bus-factory.js';
+import { ChatHub } from './services/chat/hub.js';
 import { JobSignals } from './services/jobs/signals.js';
 import { LiveHub } from './services/live/hub.js';
 import { ReconnectTimer } from './services/live/reconnect-timer.js';
@@ -95,7 +98,8 @@ export function createServiceContext(
     liveReconnects: new ReconnectTimer(),
     liveHub: new LiveHub(),
     views: new ViewCounter(db, config.views ?? DEFAULT_VIEW_SETTINGS),
-  };
+  } as Omit<ServiceContext, 'chat'> as ServiceContext;
+  services.chat = new ChatHub(services, chatBus(config.chat));
   services.liveReconnects.onDue(async () => (await sweepReconnects(services)).next);
   return services;
 }
@@ -209,6 +213,7 @@ export function createApp(options: AppOptions) {
   app.route('/', adminRoutes());
   app.route('/', channelRoutes());
   app.route('/', liveRoutes());
+  app.route('/', chatRoutes());
   app.route('/', videoRoutes());
   app.route('/', videoEventRoutes());
   app.route('/', reactionRoutes());

@@ -5,6 +5,7 @@ import type { ScryptParams } from '../auth/passwords.js';
 import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
+import type { ChatHub } from './chat/hub.js';
 import type { JobSignals } from './jobs/signals.js';
 import type { LiveHub } from './live/hub.js';
 import type { PortRange } from './live/ports.js';
@@ -58,6 +59,8 @@ export interface ServiceConfig {
   runnerRegistrationToken: string;
   /** Where people reach this instance (`PUBLIC_URL`): links in mail, the host `handle@host` names. */
   publicUrl?: string;
+  /** Live chat rooms: across origins through Redis, in-process without `redisUrl`. */
+  chat?: { redisUrl?: string | undefined };
   /** View counting; `DEFAULT_VIEW_SETTINGS` (in-process, 1 h window) when absent. */
   views?: ViewSettings;
 }
@@ -80,6 +83,8 @@ export interface ServiceContext {
   liveReconnects: ReconnectTimer;
   /** Live streams pushed to this origin: parts, segments and playlist state (`LiveHub`). */
   liveHub: LiveHub;
+  /** This origin's live chat rooms (issue 11). */
+  chat: ChatHub;
   /** Counts views and watch history out of band, flushed to PostgreSQL in batches. */
   views: ViewCounter;
 }
