@@ -119,7 +119,10 @@ export type ChatBroadcast = z.infer<typeof ChatBroadcastSchema>;
  * What travels through a room's stream between origins: the broadcasts, and `access-changed`
  * (the video's privacy, existence or owner changed), on which every origin checks its viewers again.
  */
-export const ChatBusEventSchema = z.union([ChatBroadcastSchema, z.object({ type: z.literal('access-changed') })]);
+export const ChatBusEventSchema = z.union([
+  ChatBroadcastSchema,
+  z.object({ type: z.literal('access-changed') }),
+]);
 export type ChatBusEvent = z.infer<typeof ChatBusEventSchema>;
 
 export const ServerFrameSchema = z.union([

@@ -81,7 +81,12 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   );
   // The chat WebSocket (routes/chat.ts) upgrades through this server.
   const websockets = new WebSocketServer({ noServer: true });
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT, websocket: { server: websockets } });
+  const server = serve({
+    fetch: app.fetch,
+    hostname: env.HOST,
+    port: env.PORT,
+    websocket: { server: websockets },
+  });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;

@@ -85,6 +85,8 @@ export const TEST_CONFIG = {
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
   runnerRegistrationToken: 'test-registration-token-0123456789',
   views: DEFAULT_VIEW_SETTINGS as ViewSettings,
+  /** Chat rooms in-process unless a suite passes a Redis. */
+  chat: {} as { redisUrl?: string },
 };
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
@@ -188,6 +190,7 @@ export async function createTestApp(
   async function close() {
     services.liveReconnects.stop();
     services.liveHub.stop();
+    await services.chat.close();
     await services.views.stop();
     await unlistenVideos().catch(() => {});
     await leaseWatch?.stop();

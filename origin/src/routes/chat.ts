@@ -1,10 +1,10 @@
 import { upgradeWebSocket } from '@hono/node-server';
+import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { SESSION_ACCESS_COOKIE } from '../../../protocol/chat.js';
 import { viewerOfToken } from '../auth/access-tokens.js';
-import { errorBody, type AppEnv, createRouter } from '../lib/http.js';
-import type { Context } from 'hono';
+import { type AppEnv, createRouter, errorBody } from '../lib/http.js';
 import { authorizeChat, chatReplay } from '../services/chat/access.js';
 import type { ChatClient } from '../services/chat/room.js';
 

@@ -5,7 +5,7 @@ import type { ScryptParams } from '../auth/passwords.js';
 import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
-import type { ChatHub } from './chat/hub.js';
+import type { ChatRooms } from './chat/types.js';
 import type { JobSignals } from './jobs/signals.js';
 import type { LiveHub } from './live/hub.js';
 import type { PortRange } from './live/ports.js';
@@ -84,7 +84,7 @@ export interface ServiceContext {
   /** Live streams pushed to this origin: parts, segments and playlist state (`LiveHub`). */
   liveHub: LiveHub;
   /** This origin's live chat rooms (issue 11). */
-  chat: ChatHub;
+  chat: ChatRooms;
   /** Counts views and watch history out of band, flushed to PostgreSQL in batches. */
   views: ViewCounter;
 }

@@ -12,7 +12,10 @@ import { messagesFrom } from './store.js';
  * rules as `GET /api/v1/videos/:id`, so a refusal is the same error), posting an account that is
  * not suspended. Throws the refusal; runs before the WebSocket upgrade.
  */
-export async function authorizeChat(ctx: ServiceContext, input: VideoViewRequest): Promise<{ canPost: boolean }> {
+export async function authorizeChat(
+  ctx: ServiceContext,
+  input: VideoViewRequest,
+): Promise<{ canPost: boolean }> {
   await loadViewableVideo(ctx, input);
   if (!input.viewer) return { canPost: false };
   return { canPost: await mayWrite(ctx, input.viewer) };
@@ -39,5 +42,7 @@ export async function chatReplay(
   const page = messages.slice(0, query.limit);
   const last = page.at(-1);
   // Offsets are milliseconds and may repeat; the next page starts at the last one (the client drops repeats by id).
-  return messages.length > query.limit && last ? { messages: page, nextOffsetMs: last.offsetMs } : { messages: page };
+  return messages.length > query.limit && last
+    ? { messages: page, nextOffsetMs: last.offsetMs }
+    : { messages: page };
 }

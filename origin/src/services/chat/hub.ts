@@ -1,9 +1,4 @@
-import {
-  CHAT_CLOSE,
-  CHAT_LIMITS,
-  type ChatBusEvent,
-  ClientFrameSchema,
-} from '../../../../protocol/chat.js';
+import { CHAT_CLOSE, CHAT_LIMITS, type ChatBusEvent, ClientFrameSchema } from '../../../../protocol/chat.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { ServiceError } from '../../lib/errors.js';
 import { canManageChannel } from '../channels.js';
@@ -21,6 +16,7 @@ import {
   ownerSuspended,
   recentMessages,
 } from './store.js';
+import type { ChatRooms } from './types.js';
 
 /** Room facts (on air, slow mode) older than this are read again before a post relies on them. */
 const INFO_MAX_AGE_MS = 2000;
@@ -30,7 +26,7 @@ const INFO_MAX_AGE_MS = 2000;
  * event of a room to every origin. Messages are stored in PostgreSQL before they are acknowledged
  * and published, so an `ack` always means "kept" (docs/adr/0016-chat.md).
  */
-export class ChatHub {
+export class ChatHub implements ChatRooms {
   readonly #rooms = new Map<string, Promise<Room>>();
 
   constructor(
@@ -66,22 +62,33 @@ export class ChatHub {
     const room = await this.#room(videoId);
     const viewer = client.viewer;
     client.canModerate = viewer ? await this.#moderates(room, viewer) : false;
-    room.clients.add(client);
-    const messages = await recentMessages(this.ctx, videoId, CHAT_LIMITS.historySize);
+    room.beginJoin(client);
+    let messages: Awaited<ReturnType<typeof recentMessages>>;
+    try {
+      messages = await recentMessages(this.ctx, videoId, CHAT_LIMITS.historySize);
+    } catch (error) {
+      this.#leave(videoId, room, client);
+      throw error;
+    }
     for (const m of messages) room.firstSight(m.id);
     client.send({
       type: 'history',
       messages,
-      you: { canPost: client.canPost, canModerate: client.canModerate, ...(viewer ? { userId: viewer.userId } : {}) },
+      you: {
+        canPost: client.canPost,
+        canModerate: client.canModerate,
+        ...(viewer ? { userId: viewer.userId } : {}),
+      },
       open: room.info.onAir,
       slowModeSeconds: room.info.slowModeSeconds,
     });
+    room.finishJoin(client, new Set(messages.map((m) => m.id)));
     return () => this.#leave(videoId, room, client);
   }
 
   #leave(videoId: string, room: Room, client: ChatClient): void {
-    room.clients.delete(client);
-    if (room.clients.size > 0) return;
+    room.remove(client);
+    if (room.size > 0) return;
     room.leaveBus();
     this.#rooms.delete(videoId);
   }
@@ -128,7 +135,13 @@ export class ChatHub {
     const { clientMsgId } = frame;
     const viewer = client.viewer;
     if (!viewer || !client.canPost) {
-      return client.send(errorFrame(viewer ? 'forbidden' : 'unauthorized', viewer ? 'This account may not post' : 'Sign in to chat', { clientMsgId }));
+      return client.send(
+        errorFrame(
+          viewer ? 'forbidden' : 'unauthorized',
+          viewer ? 'This account may not post' : 'Sign in to chat',
+          { clientMsgId },
+        ),
+      );
     }
     if (Date.now() - room.infoLoadedAt > INFO_MAX_AGE_MS) {
       const info = await loadRoomInfo(this.ctx, room.info.videoId);
@@ -156,7 +169,9 @@ export class ChatHub {
     room.posts.set(viewer.userId, decision.history);
     if (decision.refusal) {
       const { code, message, retryAfterMs } = decision.refusal;
-      return client.send(errorFrame(code, message, { clientMsgId, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }));
+      return client.send(
+        errorFrame(code, message, { clientMsgId, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }),
+      );
     }
     const { message } = await insertMessage(this.ctx, {
       videoId: room.info.videoId,

@@ -16,7 +16,9 @@ describe('decidePost', () => {
     const fourth = post(h, 300);
     expect(fourth.refusal).toEqual(expect.objectContaining({ code: 'rate_limited', retryAfterMs: 10_000 }));
     h = fourth.history;
-    expect(post(h, 10_299).refusal).toEqual(expect.objectContaining({ code: 'rate_limited', retryAfterMs: 1 }));
+    expect(post(h, 10_299).refusal).toEqual(
+      expect.objectContaining({ code: 'rate_limited', retryAfterMs: 1 }),
+    );
     expect(post(h, 10_300).refusal).toBeUndefined();
   });
 

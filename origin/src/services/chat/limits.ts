@@ -38,7 +38,11 @@ export function decidePost(
   const { now } = input;
   if (history.blockedUntil > now) {
     return {
-      refusal: { code: 'rate_limited', message: 'Too many messages: wait a moment', retryAfterMs: history.blockedUntil - now },
+      refusal: {
+        code: 'rate_limited',
+        message: 'Too many messages: wait a moment',
+        retryAfterMs: history.blockedUntil - now,
+      },
       history,
     };
   }

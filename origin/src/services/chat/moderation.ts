@@ -33,7 +33,9 @@ export async function moderate(
     case 'timeout':
     case 'ban': {
       if (frame.userId === ownerId || frame.userId === actor.userId) {
-        return client.send(errorFrame('forbidden', 'The channel owner and you yourself cannot be sanctioned'));
+        return client.send(
+          errorFrame('forbidden', 'The channel owner and you yourself cannot be sanctioned'),
+        );
       }
       const until = frame.type === 'ban' ? null : new Date(Date.now() + frame.seconds * 1000);
       await sanction(ctx, { channelId, userId: frame.userId, until, byUserId: actor.userId });

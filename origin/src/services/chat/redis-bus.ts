@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import { type ChatBusEvent, ChatBusEventSchema, chatStreamKey, chatWakeKey } from '../../../../protocol/chat.js';
+import {
+  type ChatBusEvent,
+  ChatBusEventSchema,
+  chatStreamKey,
+  chatWakeKey,
+} from '../../../../protocol/chat.js';
 import type { ChatBus, RoomListener } from './bus.js';
 
 /** How far back a newly joined room is read from, covering clock skew between origin and Redis. */
@@ -79,7 +84,8 @@ export class RedisChatBus implements ChatBus {
   }
 
   async publish(videoId: string, event: ChatBusEvent): Promise<void> {
-    if (!this.#commands.isReady && !(await this.ready(1000))) throw new Error('Redis is not reachable for chat');
+    if (!this.#commands.isReady && !(await this.ready(1000)))
+      throw new Error('Redis is not reachable for chat');
     await this.#commands.sendCommand([
       'XADD',
       chatStreamKey(videoId),
@@ -174,8 +180,13 @@ export class RedisChatBus implements ChatBus {
   async close(): Promise<void> {
     this.#closed = true;
     this.#rooms.clear();
-    await Promise.allSettled([this.#commands.close(), this.#reader.close()]);
-    this.#reader.destroy();
+    // The reader is likely inside a blocking XREAD: drop it rather than wait for the block to end.
+    try {
+      this.#reader.destroy();
+    } catch {
+      // never connected
+    }
+    await this.#commands.close().catch(() => {});
     await this.#loop?.catch(() => {});
   }
 }

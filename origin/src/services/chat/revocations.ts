@@ -1,7 +1,7 @@
 import type { DomainEventType } from '../../../../protocol/events.js';
+import type { ServiceContext } from '../context.js';
 import type { OutboxSubscriber } from '../outbox/dispatcher.js';
 import { videosRevokedBy } from '../playback/revocations.js';
-import type { ServiceContext } from '../context.js';
 
 /** Events after which some viewers may no longer see a video: the same as the edge's revocations. */
 const ACCESS_CHANGING = [

@@ -1,21 +1,9 @@
 import type { ChatBusEvent, ChatErrorCode, ServerFrame } from '../../../../protocol/chat.js';
-import type { Viewer } from '../../auth/access-tokens.js';
 import { NO_POSTS, type PostHistory } from './limits.js';
 import type { RoomInfo } from './store.js';
+import type { ChatClient } from './types.js';
 
-/** One socket in a room, as the hub sees it: transport-free, so tests and the route share it. */
-export interface ChatClient {
-  viewer: Viewer | undefined;
-  /** What the viewer gave to see a password video, kept to check access again later. */
-  password: string | undefined;
-  ip: string;
-  /** Set at join: owner, admin, or a moderator the owner named. */
-  canModerate: boolean;
-  /** Signed in and not suspended. */
-  canPost: boolean;
-  send(frame: ServerFrame): void;
-  close(code: number, reason: string): void;
-}
+export type { ChatClient } from './types.js';
 
 /** Message ids a room remembers, to drop repeats (a bus re-read after an outage, the join look-back). */
 const SEEN_LIMIT = 2000;
@@ -23,6 +11,8 @@ const SEEN_LIMIT = 2000;
 /** This origin's view of one room: its clients and the state every origin keeps in step through the bus. */
 export class Room {
   readonly clients = new Set<ChatClient>();
+  /** Clients waiting for their history: what is broadcast meanwhile waits for them, in order. */
+  readonly #joining = new Map<ChatClient, ServerFrame[]>();
   /** Bans (null) and timeouts (until) by user id. */
   readonly sanctions: Map<string, Date | null>;
   readonly posts = new Map<string, PostHistory>();
@@ -71,7 +61,8 @@ export class Room {
         this.sanctions.delete(event.userId);
         break;
       case 'timeout':
-        if (this.sanctions.get(event.userId) !== null) this.sanctions.set(event.userId, new Date(event.until));
+        if (this.sanctions.get(event.userId) !== null)
+          this.sanctions.set(event.userId, new Date(event.until));
         break;
       case 'slow-mode':
         this.info = { ...this.info, slowModeSeconds: event.seconds };
@@ -84,6 +75,31 @@ export class Room {
   broadcast(frame: ServerFrame): void {
     const text = JSON.stringify(frame);
     for (const client of this.clients) sendRaw(client, frame, text);
+    for (const queue of this.#joining.values()) queue.push(frame);
+  }
+
+  /** Start queueing broadcasts for a client whose history is being read. */
+  beginJoin(client: ChatClient): void {
+    this.#joining.set(client, []);
+  }
+
+  /** The history went out: send what came meanwhile (minus what the history held), then go live. */
+  finishJoin(client: ChatClient, inHistory: ReadonlySet<string>): void {
+    const queued = this.#joining.get(client) ?? [];
+    this.#joining.delete(client);
+    for (const frame of queued)
+      if (!(frame.type === 'message' && inHistory.has(frame.id))) client.send(frame);
+    this.clients.add(client);
+  }
+
+  /** A client left (or failed to join). */
+  remove(client: ChatClient): void {
+    this.clients.delete(client);
+    this.#joining.delete(client);
+  }
+
+  get size(): number {
+    return this.clients.size + this.#joining.size;
   }
 }
 
@@ -95,6 +111,10 @@ function sendRaw(client: ChatClient, frame: ServerFrame, text: string): void {
 }
 
 /** An `error` frame. */
-export function errorFrame(code: ChatErrorCode, message: string, extra: { clientMsgId?: string; retryAfterMs?: number } = {}) {
+export function errorFrame(
+  code: ChatErrorCode,
+  message: string,
+  extra: { clientMsgId?: string; retryAfterMs?: number } = {},
+) {
   return { type: 'error' as const, code, message, ...extra };
 }

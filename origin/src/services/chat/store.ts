@@ -63,7 +63,14 @@ export async function loadRoomInfo(ctx: ServiceContext, videoId: string): Promis
 /** Store a message, or find the one this client already sent under the same `clientMsgId`. */
 export async function insertMessage(
   ctx: ServiceContext,
-  input: { videoId: string; userId: string; username: string; clientMsgId: string; text: string; offsetMs: number },
+  input: {
+    videoId: string;
+    userId: string;
+    username: string;
+    clientMsgId: string;
+    text: string;
+    offsetMs: number;
+  },
 ): Promise<{ message: ChatMessage; duplicate: boolean }> {
   const [inserted] = await ctx.db
     .insert(chatMessages)
@@ -76,7 +83,8 @@ export async function insertMessage(
     })
     .onConflictDoNothing()
     .returning();
-  if (inserted) return { message: toChatMessage({ ...inserted, username: input.username }), duplicate: false };
+  if (inserted)
+    return { message: toChatMessage({ ...inserted, username: input.username }), duplicate: false };
   const [existing] = await ctx.db
     .select()
     .from(chatMessages)
@@ -116,13 +124,22 @@ export async function recentMessages(ctx: ServiceContext, videoId: string, limit
 }
 
 /** Messages from an offset on, in offset order (the replay). */
-export async function messagesFrom(ctx: ServiceContext, videoId: string, fromOffsetMs: number, limit: number) {
+export async function messagesFrom(
+  ctx: ServiceContext,
+  videoId: string,
+  fromOffsetMs: number,
+  limit: number,
+) {
   const rows = await ctx.db
     .select(messageColumns)
     .from(chatMessages)
     .innerJoin(users, eq(users.id, chatMessages.userId))
     .where(
-      and(eq(chatMessages.videoId, videoId), isNull(chatMessages.deletedAt), gte(chatMessages.offsetMs, fromOffsetMs)),
+      and(
+        eq(chatMessages.videoId, videoId),
+        isNull(chatMessages.deletedAt),
+        gte(chatMessages.offsetMs, fromOffsetMs),
+      ),
     )
     .orderBy(asc(chatMessages.offsetMs), asc(chatMessages.createdAt))
     .limit(limit);
@@ -139,7 +156,10 @@ export async function markDeleted(ctx: ServiceContext, videoId: string, id: stri
 }
 
 /** Bans (`until` null) and running timeouts of a channel, by user. */
-export async function activeSanctions(ctx: ServiceContext, channelId: string): Promise<Map<string, Date | null>> {
+export async function activeSanctions(
+  ctx: ServiceContext,
+  channelId: string,
+): Promise<Map<string, Date | null>> {
   const rows = await ctx.db
     .select({ userId: chatSanctions.userId, until: chatSanctions.until })
     .from(chatSanctions)
@@ -163,7 +183,10 @@ export async function sanction(
     .onConflictDoUpdate({
       target: [chatSanctions.channelId, chatSanctions.userId],
       set: {
-        until: input.until === null ? null : sql`case when ${chatSanctions.until} is null then null else excluded.until end`,
+        until:
+          input.until === null
+            ? null
+            : sql`case when ${chatSanctions.until} is null then null else excluded.until end`,
         byUserId: input.byUserId,
         createdAt: new Date(),
       },
@@ -176,7 +199,11 @@ export async function liftBan(ctx: ServiceContext, channelId: string, userId: st
     .where(and(eq(chatSanctions.channelId, channelId), eq(chatSanctions.userId, userId)));
 }
 
-export async function isNamedModerator(ctx: ServiceContext, channelId: string, userId: string): Promise<boolean> {
+export async function isNamedModerator(
+  ctx: ServiceContext,
+  channelId: string,
+  userId: string,
+): Promise<boolean> {
   const [row] = await ctx.db
     .select({ userId: chatModerators.userId })
     .from(chatModerators)
