@@ -160,7 +160,8 @@ export class ChatHub implements ChatRooms {
       return client.send(errorFrame('timed_out', 'You are timed out', { clientMsgId, retryAfterMs }));
     }
     const now = Date.now();
-    const decision = decidePost(room.postsOf(viewer.userId), {
+    const before = room.postsOf(viewer.userId);
+    const decision = decidePost(before, {
       now,
       text: frame.text,
       slowModeSeconds: room.info.slowModeSeconds,
@@ -173,18 +174,25 @@ export class ChatHub implements ChatRooms {
         errorFrame(code, message, { clientMsgId, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }),
       );
     }
-    const { message } = await insertMessage(this.ctx, {
-      videoId: room.info.videoId,
-      userId: viewer.userId,
-      username: viewer.username,
-      clientMsgId,
-      text: frame.text.trim(),
-      offsetMs: Math.max(0, now - room.info.liveStartedAt.getTime()),
-    });
-    // A resend of a stored message is published again: if the first publish failed, this one
-    // carries it; if not, every origin drops the repeat by id.
-    await this.bus.publish(room.info.videoId, message);
-    client.send({ type: 'ack', clientMsgId, id: message.id });
+    const startedAt = room.info.liveStartedAt.getTime();
+    try {
+      const { message } = await insertMessage(this.ctx, {
+        videoId: room.info.videoId,
+        userId: viewer.userId,
+        username: viewer.username,
+        clientMsgId,
+        text: frame.text.trim(),
+        offsetMs: Math.max(0, now - startedAt),
+      });
+      // A resend of a stored message is published again: if the first publish failed, this one
+      // carries it; if not, every origin drops the repeat by id.
+      await this.bus.publish(room.info.videoId, message);
+      client.send({ type: 'ack', clientMsgId, id: message.id });
+    } catch (error) {
+      // A post that did not go out does not count against the sender's rate: they will resend it.
+      room.posts.set(viewer.userId, before);
+      throw error;
+    }
   }
 
   #onEvent(room: Room, event: ChatBusEvent): void {
