@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHAT_LIMITS } from './chat-limits.js';
 
 /**
  * Live chat wire contract (issue 11), pinned so outside clients can be written against it.
@@ -6,18 +7,7 @@ import { z } from 'zod';
  * one JSON text message. Reading needs the right to see the video; posting needs an account.
  */
 
-/** Limits every origin enforces. Owncast's: 3 messages in 2 s, then a 10 s timeout. */
-export const CHAT_LIMITS = {
-  maxTextLength: 500,
-  rateMessages: 3,
-  rateWindowMs: 2000,
-  rateTimeoutMs: 10_000,
-  /** Messages sent in the `history` frame on join. */
-  historySize: 50,
-  /** Longest timeout and slow mode a moderator may set. */
-  maxTimeoutSeconds: 7 * 86_400,
-  maxSlowModeSeconds: 3600,
-} as const;
+export { CHAT_LIMITS } from './chat-limits.js';
 
 /** WebSocket close codes the server uses (4000-4999 are the application's). */
 export const CHAT_CLOSE = {
