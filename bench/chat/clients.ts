@@ -4,6 +4,8 @@ import WebSocket from 'ws';
 export interface RoomFigures {
   sent: number;
   acked: number;
+  /** Answered with an `error` frame (e.g. the rate limit, when a stalled sender catches up). */
+  refused: number;
   deliveries: number;
   expected: number;
   seconds: number;
@@ -56,11 +58,14 @@ export async function driveRoom(options: {
   seconds: number;
   /** Frame to send for message n (the bare floor and Vidra speak different frames). */
   frame: (text: string, n: number) => string;
+  /** The server acknowledges messages (Vidra): loss counts acknowledged ones only. */
+  acks: boolean;
 }): Promise<RoomFigures> {
   const { sockets, senders, rate, seconds } = options;
   const figures: RoomFigures = {
     sent: 0,
     acked: 0,
+    refused: 0,
     deliveries: 0,
     expected: 0,
     seconds,
@@ -73,6 +78,7 @@ export async function driveRoom(options: {
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { type: string; text?: string };
       if (frame.type === 'ack') figures.acked += 1;
+      if (frame.type === 'error') figures.refused += 1;
       if (frame.type !== 'message' || !frame.text?.startsWith('bench:')) return;
       const [, key, at] = frame.text.split(':');
       figures.deliveries += 1;
@@ -92,11 +98,15 @@ export async function driveRoom(options: {
     sender.send(options.frame(`bench:${key}:${now()}`, n));
     figures.sent += 1;
   }
-  // Stragglers: wait until every delivery came, or 3 s.
-  figures.expected = figures.sent * sockets.length;
-  const deadline = now() + 3000;
-  while (figures.deliveries < figures.expected && now() < deadline)
+  // Stragglers: wait until every answer and delivery came, or 5 s. A message is owed to every
+  // socket once acknowledged (the bare floor acknowledges nothing: all it was sent is owed).
+  const owed = () => (options.acks ? figures.acked : figures.sent) * sockets.length;
+  const pending = () => options.acks && figures.acked + figures.refused < figures.sent;
+  const deadline = now() + 5000;
+  while ((figures.deliveries < owed() || pending()) && now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
+  }
+  figures.expected = owed();
   for (const socket of sockets) socket.removeAllListeners('message');
   return figures;
 }

@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -116,7 +116,7 @@ function line(label: string, f: RoomFigures, cpu?: string) {
   const lat = (v: number[]) =>
     v.length ? `p50 ${percentile(v, 50).toFixed(1)} ms, p99 ${percentile(v, 99).toFixed(1)} ms` : 'n/a';
   console.log(
-    `${label}: ${f.sent} sent, ${f.acked ? `${f.acked} acked, ` : ''}${Math.round(f.deliveries / f.seconds)} deliveries/s, loss ${loss} (${((100 * loss) / Math.max(1, f.expected)).toFixed(2)}%); same origin ${lat(f.same)}; across origins ${lat(f.cross)}${cpu ? `; ${cpu}` : ''}`,
+    `${label}: ${f.sent} sent, ${f.acked ? `${f.acked} acked, ${f.refused} refused, ` : ''}${Math.round(f.deliveries / f.seconds)} deliveries/s, loss ${loss} (${((100 * loss) / Math.max(1, f.expected)).toFixed(2)}%); same origin ${lat(f.same)}; across origins ${lat(f.cross)}${cpu ? `; ${cpu}` : ''}`,
   );
 }
 
@@ -155,6 +155,9 @@ try {
   const message = (text: string, n: number) =>
     JSON.stringify({ type: 'message', text, clientMsgId: `c${n}-${randomUUID()}` });
   console.log(
+    `load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${cpus().length} cores`,
+  );
+  console.log(
     `bench/chat: ${CLIENTS} clients in one room, ${RATE} messages/s from ${SENDERS} senders for ${SECONDS} s`,
   );
 
@@ -181,6 +184,7 @@ try {
     rate: RATE,
     seconds: SECONDS,
     frame: (text) => JSON.stringify({ type: 'message', text }),
+    acks: false,
   });
   const floorCpu = cpuSeconds(bareChild?.pid) - bareCpu;
   closeAll(bare);
@@ -208,6 +212,7 @@ try {
     rate: RATE,
     seconds: SECONDS,
     frame: message,
+    acks: true,
   });
   const cpu = cpuSeconds(a.child.pid) + cpuSeconds(b.child.pid) - cpuBefore;
   closeAll(sockets);
@@ -255,6 +260,7 @@ try {
       rate: RATE,
       seconds: SECONDS,
       frame: message,
+      acks: true,
     });
     closeAll(edgeSockets);
     line('(b)     half through the edge', viaEdge);

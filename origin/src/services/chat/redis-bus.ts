@@ -93,9 +93,15 @@ export class RedisChatBus implements ChatBus {
       '~',
       String(this.#maxLen),
       '*',
+      'o',
+      this.#originId,
       'e',
       JSON.stringify(event),
     ]);
+    // This origin's own clients hear it now, not after a round trip through XREAD (the reader
+    // skips entries this origin wrote). Only once Redis took it: an event is never shown locally
+    // that the other origins will not see.
+    this.#rooms.get(videoId)?.listeners.forEach((listener) => listener(event));
   }
 
   join(videoId: string, listener: RoomListener): () => void {
@@ -164,7 +170,8 @@ export class RedisChatBus implements ChatBus {
     if (!room || !last) return;
     room.cursor = last;
     for (const [, fields] of entries) {
-      const parsed = ChatBusEventSchema.safeParse(parseJson(fields[1]));
+      if (fieldOf(fields, 'o') === this.#originId) continue;
+      const parsed = ChatBusEventSchema.safeParse(parseJson(fieldOf(fields, 'e')));
       if (!parsed.success) continue; // a foreign or garbled entry never stops the room
       for (const listener of room.listeners) listener(parsed.data);
     }
@@ -197,4 +204,10 @@ function parseJson(text: string | undefined): unknown {
   } catch {
     return null;
   }
+}
+
+/** A field's value in an entry's flat `[field, value, ...]` list. */
+function fieldOf(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
 }
