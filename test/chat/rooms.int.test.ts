@@ -162,6 +162,29 @@ describe('live chat across two origins (real Redis, real PostgreSQL)', () => {
     expect((await mod.post('owner 2')).type).toBe('ack');
   });
 
+  it('lets a moderator the owner named moderate, and only the owner name one', async () => {
+    const live = await goLive(t, 'chat7');
+    const mona = await t.signUp('mona');
+    const troll = await t.signUp('troll');
+    const path = `/api/v1/channels/${live.handle}/chat/moderators/${mona.username}`;
+    expect((await t.call('PUT', path, { token: troll.token })).status).toBe(403);
+    const named = await t.call('PUT', path, { token: live.owner.token });
+    expect(named.status).toBe(200);
+    expect(named.body).toEqual([expect.objectContaining({ userId: mona.userId, username: mona.username })]);
+    const mod = await open(t.urlB, live.videoId, { token: mona.token });
+    expect(mod.frames[0]).toEqual(
+      expect.objectContaining({ you: expect.objectContaining({ canModerate: true }) }),
+    );
+    const trollOnA = await open(t.urlA, live.videoId, { token: troll.token });
+    mod.send({ type: 'ban', userId: troll.userId });
+    await trollOnA.next((f) => f.type === 'ban' && f.userId === troll.userId);
+    expect(await trollOnA.post('spam')).toEqual(expect.objectContaining({ code: 'banned' }));
+    mod.send({ type: 'unban', userId: troll.userId });
+    await trollOnA.next((f) => f.type === 'unban');
+    expect((await trollOnA.post('sorry')).type).toBe('ack');
+    expect((await t.call('DELETE', path, { token: live.owner.token })).body).toEqual([]);
+  });
+
   it('closes the sockets of viewers who can no longer see the video, and refuses them afterwards', async () => {
     const live = await goLive(t, 'chat5');
     const eve = await t.signUp('eve');

@@ -2,10 +2,12 @@ import { upgradeWebSocket } from '@hono/node-server';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { SESSION_ACCESS_COOKIE } from '../../../protocol/chat.js';
+import { ChatMessagesPageSchema, SESSION_ACCESS_COOKIE } from '../../../protocol/chat.js';
 import { viewerOfToken } from '../auth/access-tokens.js';
-import { type AppEnv, createRouter, errorBody } from '../lib/http.js';
+import { requireViewer } from '../auth/middleware.js';
+import { type AppEnv, bearerSecurity, createRouter, errorBody, errorResponses } from '../lib/http.js';
 import { authorizeChat, chatReplay } from '../services/chat/access.js';
+import { addChatModerator, listChatModerators, removeChatModerator } from '../services/chat/moderators.js';
 import type { ChatClient } from '../services/chat/room.js';
 
 const VideoId = z.string().uuid();
@@ -115,5 +117,74 @@ export function chatRoutes() {
     });
     return c.json(page, 200);
   });
+  documentChatRoutes(app);
+  const moderators = '/api/v1/channels/:handle/chat/moderators';
+  app.get(moderators, async (c) =>
+    c.json(await listChatModerators(c.get('services'), requireViewer(c), c.req.param('handle')), 200),
+  );
+  app.put(`${moderators}/:username`, async (c) =>
+    c.json(await addChatModerator(c.get('services'), requireViewer(c), c.req.param()), 200),
+  );
+  app.delete(`${moderators}/:username`, async (c) =>
+    c.json(await removeChatModerator(c.get('services'), requireViewer(c), c.req.param()), 200),
+  );
   return app;
+}
+
+const ModeratorsSchema = z.array(
+  z.object({ userId: z.string().uuid(), username: z.string(), since: z.string() }),
+);
+
+/** The chat routes are plain Hono handlers (one is a WebSocket upgrade); their documentation is registered here. */
+function documentChatRoutes(app: ReturnType<typeof createRouter>) {
+  const id = z.object({ id: z.string().uuid() });
+  const moderator = z.object({ handle: z.string(), username: z.string() });
+  const moderators = {
+    200: { description: 'The moderators', content: { 'application/json': { schema: ModeratorsSchema } } },
+  };
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/v1/videos/{id}/chat',
+    tags: ['chat'],
+    summary: 'Live chat WebSocket (send Upgrade: websocket); frames in protocol/chat.ts',
+    request: { params: id },
+    responses: {
+      101: { description: 'Switching to the chat WebSocket' },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/v1/videos/{id}/chat/messages',
+    tags: ['chat'],
+    summary: 'Chat messages in offset order, for the replay',
+    request: {
+      params: id,
+      query: z.object({ fromOffsetMs: z.string().optional(), limit: z.string().optional() }),
+    },
+    responses: {
+      200: { description: 'A page', content: { 'application/json': { schema: ChatMessagesPageSchema } } },
+      ...errorResponses(400, 401, 403, 404),
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/v1/channels/{handle}/chat/moderators',
+    tags: ['chat'],
+    summary: "The channel's chat moderators (owner or admin)",
+    security: bearerSecurity,
+    request: { params: z.object({ handle: z.string() }) },
+    responses: { ...moderators, ...errorResponses(401, 403, 404) },
+  });
+  for (const method of ['put', 'delete'] as const) {
+    app.openAPIRegistry.registerPath({
+      method,
+      path: '/api/v1/channels/{handle}/chat/moderators/{username}',
+      tags: ['chat'],
+      summary: method === 'put' ? 'Name a chat moderator (owner or admin)' : 'Remove a chat moderator',
+      security: bearerSecurity,
+      request: { params: moderator },
+      responses: { ...moderators, ...errorResponses(401, 403, 404) },
+    });
+  }
 }

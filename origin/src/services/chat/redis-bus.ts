@@ -101,7 +101,7 @@ export class RedisChatBus implements ChatBus {
     // This origin's own clients hear it now, not after a round trip through XREAD (the reader
     // skips entries this origin wrote). Only once Redis took it: an event is never shown locally
     // that the other origins will not see.
-    this.#rooms.get(videoId)?.listeners.forEach((listener) => listener(event));
+    for (const listener of this.#rooms.get(videoId)?.listeners ?? []) listener(event);
   }
 
   join(videoId: string, listener: RoomListener): () => void {
