@@ -195,7 +195,6 @@ try {
   );
 
   // (a) Two origins through Redis: half the clients on each, senders split too.
-  const onA = Math.ceil(CLIENTS / 2);
   const headers = (i: number) =>
     i < SENDERS ? { authorization: `Bearer ${tokens[i]}` } : ({} as Record<string, string>);
   // Senders are the first SENDERS sockets, alternating origins.
