@@ -33,27 +33,25 @@ export function chatRoutes() {
   const app = createRouter();
   app.get(
     '/api/v1/videos/:id/chat',
-    async function chatAccess(c, next) {
-      const id = VideoId.parse(c.req.param('id'));
+    async function upgradeOnly(c, next) {
+      VideoId.parse(c.req.param('id'));
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
         return c.json(errorBody(c, 'bad_request', 'Open this address as a WebSocket'), 426);
       }
-      const viewer = await chatViewer(c);
-      const input = { id, viewer, password: videoPassword(c), ip: c.get('clientIp') };
-      const { canPost } = await authorizeChat(c.get('services'), input);
-      c.set('chatClient' as never, { ...input, canPost } as never);
       await next();
     },
-    upgradeWebSocket((c) => {
+    // Runs before the upgrade: a refusal thrown here is an ordinary JSON error response.
+    upgradeWebSocket(async (c) => {
       const hub = c.get('services').chat;
       const logger = c.get('logger');
-      const input = c.get('chatClient' as never) as {
-        id: string;
-        viewer: ChatClient['viewer'];
-        password: string | undefined;
-        ip: string;
-        canPost: boolean;
+      const viewer = await chatViewer(c);
+      const input = {
+        id: VideoId.parse(c.req.param('id')),
+        viewer,
+        password: videoPassword(c),
+        ip: c.get('clientIp'),
       };
+      const { canPost } = await authorizeChat(c.get('services'), input);
       let client: (ChatClient & { sendText(text: string): void }) | undefined;
       let leave: (() => void) | undefined;
       let closed = false;
@@ -65,7 +63,7 @@ export function chatRoutes() {
             viewer: input.viewer,
             password: input.password,
             ip: input.ip,
-            canPost: input.canPost,
+            canPost,
             canModerate: false,
             send: (frame) => ws.readyState === 1 && ws.send(JSON.stringify(frame)),
             sendText: (text) => ws.readyState === 1 && ws.send(text),
