@@ -43,7 +43,16 @@ const dbName = `vidra_bench_chat_${randomUUID().replaceAll('-', '').slice(0, 12)
 const admin = postgres(PG, { max: 1, onnotice: () => {} });
 
 async function cleanup() {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  // Each child leads its own process group: wrangler re-executes itself and starts workerd, and
+  // killing only the first process would leave those behind.
+  for (const child of children) {
+    if (child.exitCode !== null || !child.pid) continue;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
   await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
   await admin.end().catch(() => {});
   rmSync(dataDir, { recursive: true, force: true });
@@ -58,6 +67,7 @@ function spawnChild(command: string[], env: Record<string, string>): ChildProces
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
   });
   children.push(child);
   return child;
@@ -166,6 +176,7 @@ try {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/chat/bare.ts'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
     });
     children.push(child);
     child.stdout?.on('data', (chunk: Buffer) => {
