@@ -1,5 +1,6 @@
 export * from './accounts.js';
 export * from './channels.js';
+export * from './chat.js';
 export * from './comments.js';
 export * from './federation.js';
 export * from './live.js';

@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id';
 import { KeySetUnavailableError } from '../../protocol/access-token-verifier.js';
 import { hlsKey } from '../../protocol/media.js';
 import { verifyAccessToken } from './auth/middleware.js';
+import { chatUpgrade } from './chat/upgrade.js';
 import { clientIp, type EdgeEnv } from './context.js';
 import { loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
@@ -122,6 +123,7 @@ export function createApp(): Hono<EdgeEnv> {
   app.use('/api/*', verifyAccessToken());
   app.use('/api/*', rateLimit());
   app.post('/api/v1/videos/:id/playback', issuePlayback);
+  app.get('/api/v1/videos/:id/chat', chatUpgrade);
 
   app.all('*', (c) =>
     fetchWithFailover(c.var.state.pool, c.req.method, (origin) =>

@@ -26,6 +26,7 @@ import { publicDocument } from './lib/openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { channelRoutes } from './routes/channels.js';
+import { chatRoutes } from './routes/chat.js';
 import { commentRoutes } from './routes/comments.js';
 import { federationAdminRoutes, federationMiddleware, federationRoutes } from './routes/federation.js';
 import { internalRoutes } from './routes/internal.js';
@@ -45,6 +46,8 @@ import { uploadRoutes } from './routes/uploads.js';
 import { videoEventRoutes } from './routes/video-events.js';
 import { videoRoutes } from './routes/videos.js';
 import { viewRoutes } from './routes/views.js';
+import { chatBus } from './services/chat/bus-factory.js';
+import { ChatHub } from './services/chat/hub.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { createVidraFederation, startFederationQueue } from './services/federation/federation.js';
 import { JobSignals } from './services/jobs/signals.js';
@@ -105,7 +108,8 @@ export function createServiceContext(
     liveReconnects: new ReconnectTimer(),
     liveHub: new LiveHub(),
     views: new ViewCounter(db, config.views ?? DEFAULT_VIEW_SETTINGS),
-  };
+  } as Omit<ServiceContext, 'chat'> as ServiceContext;
+  services.chat = new ChatHub(services, chatBus(config.chat));
   services.liveReconnects.onDue(async () => (await sweepReconnects(services)).next);
   return services;
 }
@@ -239,6 +243,7 @@ export function createApp(options: AppOptions) {
   app.route('/', federationAdminRoutes());
   app.route('/', channelRoutes());
   app.route('/', liveRoutes());
+  app.route('/', chatRoutes());
   app.route('/', videoRoutes());
   app.route('/', videoEventRoutes());
   app.route('/', reactionRoutes());

@@ -58,6 +58,7 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
       flushSeconds: env.VIEW_FLUSH_SECONDS,
       redisUrl: env.REDIS_URL,
     },
+    chat: { redisUrl: env.REDIS_URL },
     // Without a configured token, only in-process runners (npm start) that were handed this one can register.
     runnerRegistrationToken: env.RUNNER_REGISTRATION_TOKEN ?? randomBytes(24).toString('base64url'),
   };

@@ -144,7 +144,9 @@ export const OriginEnvObject = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional()
-    .describe('Redis shared by the origins for view counting; when unset, views are counted in-process'),
+    .describe(
+      'Redis shared by the origins for view counting and live chat rooms; when unset, both stay in-process',
+    ),
   VIEW_WINDOW_SECONDS: z.coerce
     .number()
     .positive()

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { serve } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
 import { openDatabase } from '../../db/client.js';
 import { openReadRouting } from '../../db/replica.js';
 import { nodeVersionProblem } from '../../protocol/runtime.js';
@@ -8,6 +9,7 @@ import { configFromEnv } from './config.js';
 import { type OriginEnv, parseOriginEnv } from './env.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
+import { chatAccessSubscriber } from './services/chat/revocations.js';
 import { startCleanupWorker } from './services/cleanup/worker.js';
 import { startDeliveryWorker } from './services/federation/deliver.js';
 import { watchLeases } from './services/jobs/lease-watch.js';
@@ -81,10 +83,13 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   const outbox = createOutboxDispatcher({
     db: database.db,
     logger: logger.child({ component: 'outbox' }),
-    subscribers: defaultSubscribers(database.db, logger.child({ component: 'outbox' }), {
-      mailer: services.mailer,
-      publicUrl: config.publicUrl,
-    }),
+    subscribers: [
+      ...defaultSubscribers(database.db, logger.child({ component: 'outbox' }), {
+        mailer: services.mailer,
+        publicUrl: config.publicUrl,
+      }),
+      chatAccessSubscriber(services),
+    ],
   });
   outbox.start();
   const unlisten = await database.listen(OUTBOX_CHANNEL, () => outbox.nudge());
@@ -92,7 +97,14 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
   const unlistenVideos = await database.listen(VIDEO_CHANGES_CHANNEL, (id) =>
     services.videoChanges.notify(id),
   );
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT });
+  // The chat WebSocket (routes/chat.ts) upgrades through this server.
+  const websockets = new WebSocketServer({ noServer: true });
+  const server = serve({
+    fetch: app.fetch,
+    hostname: env.HOST,
+    port: env.PORT,
+    websocket: { server: websockets },
+  });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
@@ -137,6 +149,9 @@ export async function startOrigin(env: OriginEnv): Promise<RunningOrigin> {
       await deliveries?.stop();
       services.stopFederationQueue?.();
       reconnects.stop();
+      // Chat clients are told to go (and reconnect elsewhere) before the server stops listening.
+      await services.chat.close();
+      websockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await unlisten();
       await unlistenVideos();

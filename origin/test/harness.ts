@@ -89,6 +89,8 @@ export const TEST_CONFIG = {
   views: DEFAULT_VIEW_SETTINGS as ViewSettings,
   /** Off unless a suite turns federation on (test/federation/support.ts). */
   federation: undefined as FederationSettings | undefined,
+  /** Chat rooms in-process unless a suite passes a Redis. */
+  chat: {} as { redisUrl?: string },
 };
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
@@ -200,6 +202,7 @@ export async function createTestApp(
     services.stopFederationQueue?.();
     services.liveReconnects.stop();
     services.liveHub.stop();
+    await services.chat.close();
     await services.views.stop();
     await unlistenVideos().catch(() => {});
     await leaseWatch?.stop();

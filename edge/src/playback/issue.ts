@@ -1,11 +1,10 @@
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
-import { decideVideoAccess } from '../../../protocol/access.js';
 import { HLS_FILES, playbackPath } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { playbackClaims } from './claims.js';
-import { checkPassword, getPolicy } from './policy.js';
+import { decideAccessAtEdge } from './decide.js';
 import { type Audience, mintPlaybackToken } from './token.js';
 
 /** Where a live video's playback starts: the origin renders one multivariant playlist per stream. */
@@ -39,36 +38,9 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
 
   // Always asked afresh (one internal call per issuance): a deleted video, or one whose owner was
   // just suspended, gets no new token, with no cache window.
-  const policy = await getPolicy(state, id, { fresh: true });
-  if (!policy) return errorResponse('not_found', 'Video not found', requestId);
-  const viewer = c.var.viewer;
-  // A suspended owner's videos play for nobody but admins (moderation), and look like no video.
-  if (policy.ownerSuspended && viewer?.role !== 'admin')
-    return errorResponse('not_found', 'Video not found', requestId);
-  const isPasswordGuess = policy.privacy === 'password' && password !== undefined;
-  let check: { given: false } | { given: true; matches: boolean } = { given: false };
-  if (isPasswordGuess && !(viewer && (viewer.role === 'admin' || viewer.userId === policy.ownerId))) {
-    const result = await checkPassword(state, id, password as string, clientIp(c));
-    if ('throttled' in result) {
-      const retryAfter = result.throttled.headers.get('retry-after') ?? '60';
-      const res = errorResponse('too_many_requests', 'Too many wrong passwords. Try again later.', requestId);
-      res.headers.set('retry-after', retryAfter);
-      return res;
-    }
-    check = { given: true, matches: result.ok };
-  }
-  switch (decideVideoAccess(policy, viewer, check)) {
-    case 'not_found':
-      return errorResponse('not_found', 'Video not found', requestId);
-    case 'auth_required':
-      return errorResponse('unauthorized', 'Sign in to watch this video', requestId);
-    case 'password_required':
-      return errorResponse('password_required', 'This video is protected by a password', requestId);
-    case 'wrong_password':
-      return errorResponse('wrong_password', 'The video password is wrong', requestId);
-    case 'allowed':
-      break;
-  }
+  const decided = await decideAccessAtEdge(c, id, password);
+  if (decided instanceof Response) return decided;
+  const { policy } = decided;
   const { assets, live } = policy;
   // A live video plays from the origins' live route (its master always has the one name); a VOD's
   // master must be a file the edge could serve, or it is as unplayable as none at all.

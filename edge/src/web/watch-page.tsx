@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { VideoMiniSchema } from '../../../protocol/api/videos-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
+import { ChatPanel } from './chat-panel.js';
 import { CommentsSection } from './comments-panel.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
 import { getSession } from './session.js';
@@ -18,6 +19,8 @@ const PROCESSING_SCRIPTS = ['/static/progress.js', '/static/watch.js'];
 const ENCODING_PLAYER_SCRIPTS = ['/static/vendor/hls.min.js', '/static/player.js', ...PROCESSING_SCRIPTS];
 /** A live video follows its state too (same scripts), to say when the stream ended. */
 const LIVE_PLAYER_SCRIPTS = ENCODING_PLAYER_SCRIPTS;
+/** The live chat panel's script: the room on a live, the messages in step with a replay. */
+const CHAT_SCRIPT = '/static/chat.js';
 
 /**
  * `GET /w/:id`: the watch page. What it shows follows what the API answers for this viewer:
@@ -93,9 +96,10 @@ export async function watchPage(c: Context<EdgeEnv>) {
         title={video.title}
         viewer={viewer}
         path={path}
-        scripts={video.processing ? ENCODING_PLAYER_SCRIPTS : PLAYER_SCRIPTS}
+        scripts={[...(video.processing ? ENCODING_PLAYER_SCRIPTS : PLAYER_SCRIPTS), CHAT_SCRIPT]}
       >
         <ReadyView video={video} />
+        <ChatPanel videoId={video.id} mode="replay" />
         <WatchSocial {...social} />
         {await CommentsSection({ c, video, session })}
         <WatchDiscoveryStrip video={video} discovery={discovery} path={path} />
@@ -107,8 +111,9 @@ export async function watchPage(c: Context<EdgeEnv>) {
     const social = await loadWatchSocial(c, video);
     return sendPage(
       c,
-      <Layout title={video.title} viewer={viewer} path={path} scripts={LIVE_PLAYER_SCRIPTS}>
+      <Layout title={video.title} viewer={viewer} path={path} scripts={[...LIVE_PLAYER_SCRIPTS, CHAT_SCRIPT]}>
         <LiveView video={video} />
+        <ChatPanel videoId={video.id} mode="live" />
         <WatchSocial {...social} />
         {/* Heartbeats while playing: the live's viewer count (views.js). */}
         <script src="/static/views.js" />

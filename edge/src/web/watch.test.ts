@@ -21,7 +21,13 @@ describe('watch page', () => {
     expect(page).toContain('About the ready video');
     expect(page).toContain('<span data-duration="true">1:05</span>');
     const scripts = [...page.matchAll(/<script defer="" src="([^"]+)"/g)].map((m) => m[1]);
-    expect(scripts).toEqual(['/static/vendor/hls.min.js', '/static/player.js', '/static/watch.js']);
+    // chat.js: the chat replay beside the player (shown only when the video was a live with messages).
+    expect(scripts).toEqual([
+      '/static/vendor/hls.min.js',
+      '/static/player.js',
+      '/static/watch.js',
+      '/static/chat.js',
+    ]);
   });
 
   it('plays a ready video still encoding its ladder, and says higher qualities are coming', async () => {
@@ -38,6 +44,7 @@ describe('watch page', () => {
       '/static/player.js',
       '/static/progress.js',
       '/static/watch.js',
+      '/static/chat.js',
     ]);
     // A video whose ladder landed has no such notice.
     expect((await watch(WEB.videos.ready)).page).not.toContain('data-ladder-status');

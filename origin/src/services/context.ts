@@ -6,6 +6,7 @@ import type { ScryptParams } from '../auth/passwords.js';
 import type { KeyRing } from '../auth/signing-keys.js';
 import type { Throttle, ThrottlePolicy } from '../auth/throttle.js';
 import type { Storage } from '../storage/types.js';
+import type { ChatRooms } from './chat/types.js';
 import type { FederationSettings, VidraFederation } from './federation/federation.js';
 import type { JobSignals } from './jobs/signals.js';
 import type { LiveHub } from './live/hub.js';
@@ -62,6 +63,8 @@ export interface ServiceConfig {
   publicUrl?: string;
   /** ActivityPub; off (no federation routes) when absent, as in most tests. */
   federation?: FederationSettings;
+  /** Live chat rooms: across origins through Redis, in-process without `redisUrl`. */
+  chat?: { redisUrl?: string | undefined };
   /** View counting; `DEFAULT_VIEW_SETTINGS` (in-process, 1 h window) when absent. */
   views?: ViewSettings;
 }
@@ -86,6 +89,8 @@ export interface ServiceContext {
   liveReconnects: ReconnectTimer;
   /** Live streams pushed to this origin: parts, segments and playlist state (`LiveHub`). */
   liveHub: LiveHub;
+  /** This origin's live chat rooms (issue 11). */
+  chat: ChatRooms;
   /** Counts views and watch history out of band, flushed to PostgreSQL in batches. */
   views: ViewCounter;
   /** The fedify federation, when `config.federation` is set. */
