@@ -306,8 +306,9 @@ describe('live: playback through npm start', () => {
       platform.output,
     );
     console.log(`replay ready: ${replay.durationSeconds} s recorded of a ${PUSH_SECONDS} s push`);
-    // The segment in progress when the encoder stopped is not finished, hence up to 1 s short.
-    expect(replay.durationSeconds).toBeGreaterThan(PUSH_SECONDS - 2);
+    // The segment in progress when the encoder stopped is not finished (up to 1 s short), and on a
+    // loaded machine the live FFmpeg joins the push up to a second or two late.
+    expect(replay.durationSeconds).toBeGreaterThanOrEqual(PUSH_SECONDS - 3);
     expect(replay.durationSeconds).toBeLessThanOrEqual(PUSH_SECONDS + 0.5);
   }, 120_000);
 });
