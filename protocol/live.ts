@@ -14,7 +14,8 @@ export { LIVE_LADDERS, LIVE_STATES };
  */
 
 /** How an encoder reaches ingest. */
-export const INGEST_PROTOCOLS = ['rtmp', 'srt'] as const;
+/** `whip`: WebRTC (RFC 9725), with the RTMP stream key as its Bearer token. */
+export const INGEST_PROTOCOLS = ['rtmp', 'srt', 'whip'] as const;
 export const IngestProtocolSchema = z.enum(INGEST_PROTOCOLS);
 export type IngestProtocol = z.infer<typeof IngestProtocolSchema>;
 

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { waitOnAir } from '../support/live.js';
+import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
+import { waitFor } from '../support/stack.js';
+import { annexB, decodedFrames, playWhep, publishWhip, type WhipPublish } from './clients.js';
+
+const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
+
+/**
+ * WHIP in, WHEP and LL-HLS out, through `npm start`: a werift client publishes FFmpeg's H.264 +
+ * Opus over WHIP at the edge; the live session starts; a werift WHEP client gets decodable frames
+ * forwarded as is; hls.js plays the same live (Opus became AAC); a wrong key is refused before
+ * any ICE and a revoked playback token gets no WHEP session.
+ */
+describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
+  let platform: RunningPlatform;
+  let owner: Awaited<ReturnType<typeof apiUser>>;
+  let browser: Browser;
+  let publish: WhipPublish;
+  let streamKey: string;
+  let videoId: string;
+  let whep: string;
+  const handle = 'realtime';
+
+  beforeAll(async () => {
+    platform = await startPlatform({ LIVE_RECONNECT_SECONDS: '3', X264_PRESET: 'ultrafast' });
+    owner = await apiUser(platform.edgeUrl, 'rtcowner');
+    await owner.call('POST', '/api/v1/channels', { handle, displayName: 'Real time' });
+    streamKey = (await owner.call('POST', `/api/v1/channels/${handle}/live`)).ingest.streamKey;
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await publish?.stop();
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  it('refuses a wrong stream key with 401 before any ICE', async () => {
+    const wrong = await publishWhip(`${platform.edgeUrl}/whip`, 'not-the-key');
+    expect(wrong.status).toBe(401);
+    expect(JSON.parse(wrong.body)).toMatchObject({ error: { code: 'unauthorized' } });
+    expect(wrong.location).toBeNull();
+    const none = await fetch(`${platform.edgeUrl}/whip`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sdp' },
+      body: 'v=0\r\n',
+    });
+    expect(none.status).toBe(401);
+  }, 30_000);
+
+  it('publishes over WHIP and starts the live session', async () => {
+    const started = Date.now();
+    publish = await publishWhip(`${platform.edgeUrl}/whip`, streamKey);
+    expect(publish.status, publish.body).toBe(201);
+    expect(publish.body).toMatch(/^v=0/);
+    expect(publish.location).toMatch(/^\/whip\/sessions\/0\.[\w-]{22}$/);
+    expect(publish.connected).toBe(true);
+    console.log(`WHIP publisher connected ${Date.now() - started} ms after the POST`);
+    const onAir = await waitOnAir(
+      () => owner.call('GET', `/api/v1/channels/${handle}/live`),
+      platform.output,
+    );
+    videoId = onAir.videoId;
+    expect(await owner.call('GET', `/api/v1/videos/${videoId}`)).toMatchObject({ state: 'live' });
+    console.log(`time to live over WHIP: ${Date.now() - started} ms`);
+  }, 30_000);
+
+  it('plays over WHEP: a werift client receives decodable frames, forwarded as is', async () => {
+    const playback = await owner.call('POST', `/api/v1/videos/${videoId}/playback`);
+    expect(playback).toMatchObject({
+      live: true,
+      whep: expect.stringMatching(/\/whep\/[\w-]+\.[\w-]+\.[\w-]+$/),
+    });
+    whep = playback.whep;
+    const viewer = await playWhep(whep);
+    expect(viewer.status, viewer.body).toBe(201);
+    expect(viewer.location).toMatch(/^\/whep\/sessions\/0\.[\w-]{22}$/);
+    await waitFor(async () => (viewer.videoPackets.length > 150 ? true : undefined), 10_000, platform.output);
+    console.log(`WHEP first video packet ${viewer.firstPacketMs} ms after the POST`);
+    expect(viewer.firstPacketMs).toBeLessThan(3_000);
+    expect(viewer.audioPackets).toBeGreaterThan(0);
+    const frames = decodedFrames(annexB(viewer.videoPackets));
+    console.log(`WHEP: ${viewer.videoPackets.length} video packets, ${frames} decoded frames`);
+    expect(frames).toBeGreaterThan(10);
+    const stopped = await fetch(new URL(viewer.location as string, whep), { method: 'DELETE' });
+    expect(stopped.status).toBe(200);
+    await viewer.close();
+  }, 30_000);
+
+  it('plays the same live with hls.js (Opus transcoded to AAC)', async () => {
+    const playback = await owner.call('POST', `/api/v1/videos/${videoId}/playback`);
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><title>live</title><video id="v" muted playsinline></video>');
+    await page.addScriptTag({ content: readFileSync(HLS_JS, 'utf8') });
+    const tracks = await page.evaluate(async (src) => {
+      // biome-ignore lint/suspicious/noExplicitAny: hls.js is loaded as a page script, without types
+      const w = window as unknown as { Hls: any };
+      const element = document.getElementById('v') as HTMLVideoElement;
+      const hls = new w.Hls({ lowLatencyMode: true });
+      const parsed = await new Promise<{ audio: boolean }>((resolve, reject) => {
+        hls.on(
+          w.Hls.Events.MANIFEST_PARSED,
+          (_: unknown, data: { audioTracks: unknown[]; levels: { audioCodec?: string }[] }) =>
+            resolve({ audio: data.levels.some((l) => l.audioCodec?.startsWith('mp4a')) }),
+        );
+        hls.on(w.Hls.Events.ERROR, (_: unknown, data: { fatal: boolean; details: string }) => {
+          if (data.fatal) reject(new Error(data.details));
+        });
+        hls.loadSource(src);
+        hls.attachMedia(element);
+      });
+      await element.play();
+      return parsed;
+    }, playback.hls);
+    await page.waitForFunction(
+      () => (document.getElementById('v') as HTMLVideoElement).currentTime > 1.5,
+      null,
+      {
+        timeout: 15_000,
+      },
+    );
+    expect(tracks.audio).toBe(true);
+    await page.close();
+  }, 40_000);
+
+  it('refuses a revoked playback token (the video turned private)', async () => {
+    const patched = await owner.call('PATCH', `/api/v1/videos/${videoId}`, { privacy: 'private' });
+    expect(patched).toMatchObject({ privacy: 'private' });
+    const refused = await waitFor(
+      async () => {
+        const viewer = await playWhep(whep);
+        await viewer.close();
+        return viewer.status === 403 || viewer.status === 401 ? viewer : undefined;
+      },
+      25_000,
+      platform.output,
+    );
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'forbidden' } });
+  }, 30_000);
+});
