@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { waitOnAir } from '../support/live.js';
+import { type Push, pushTestStream, waitOnAir } from '../support/live.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { waitFor } from '../support/stack.js';
 import { annexB, decodedFrames, playWhep, publishWhip, type WhipPublish } from './clients.js';
@@ -142,4 +142,75 @@ describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
     );
     expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'forbidden' } });
   }, 30_000);
+
+  it('plays an RTMP-published live over WHEP in Chromium from the watch page, latency shown', async () => {
+    const streamer = await apiUser(platform.edgeUrl, 'rtmpowner');
+    await streamer.call('POST', '/api/v1/channels', { handle: 'rtmpstage', displayName: 'RTMP stage' });
+    const created = await streamer.call('POST', '/api/v1/channels/rtmpstage/live');
+    const pushing: Promise<Push> = pushTestStream(
+      `${created.ingest.rtmpUrl}/${created.ingest.streamKey}`,
+      25,
+    );
+    const onAir = await waitOnAir(
+      () => streamer.call('GET', '/api/v1/channels/rtmpstage/live'),
+      platform.output,
+    );
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`${platform.edgeUrl}/w/${onAir.videoId}`);
+    await page.locator('[data-player][data-live="true"]').waitFor({ timeout: 5_000 });
+    await page.getByRole('button', { name: 'Play' }).click();
+    const realtime = page.getByRole('button', { name: 'Real-time' });
+    await realtime.waitFor({ state: 'visible', timeout: 10_000 });
+    const clicked = Date.now();
+    await realtime.click();
+    await page.waitForFunction(
+      () => (document.querySelector('[data-player]') as HTMLElement).dataset.mode === 'realtime',
+      null,
+      {
+        timeout: 15_000,
+      },
+    );
+    await page.waitForFunction(
+      () => (document.querySelector('video') as HTMLVideoElement).currentTime > 1,
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    const firstFrameMs = Date.now() - clicked;
+    await page.waitForFunction(
+      () => Number((document.querySelector('[data-player]') as HTMLElement).dataset.latency) > 0,
+      null,
+      {
+        timeout: 5_000,
+      },
+    );
+    const seen = await page.evaluate(async () => {
+      const root = document.querySelector('[data-player]') as HTMLElement & {
+        vidra: { pc: RTCPeerConnection };
+      };
+      let framesDecoded = 0;
+      for (const report of (await root.vidra.pc.getStats()).values())
+        if (report.type === 'inbound-rtp' && report.kind === 'video') framesDecoded = report.framesDecoded;
+      const video = document.querySelector('video') as HTMLVideoElement;
+      return {
+        framesDecoded,
+        width: video.videoWidth,
+        latency: Number(root.dataset.latency),
+        shown: (root.querySelector('[data-latency-value]') as HTMLElement).textContent,
+      };
+    });
+    console.log(
+      `Chromium over WHEP (RTMP source): ${JSON.stringify(seen)}, playing ${firstFrameMs} ms after the click`,
+    );
+    expect(seen.framesDecoded).toBeGreaterThan(20);
+    expect(seen.width).toBe(320);
+    expect(seen.latency).toBeLessThan(1);
+    expect(seen.shown).toMatch(/real-time/);
+    expect(errors).toEqual([]);
+    await page.close();
+    await pushing;
+  }, 60_000);
 });
