@@ -63,12 +63,18 @@ export interface WhipPublish {
  * Publish over WHIP as OBS would: FFmpeg encodes a 320x180 test picture (H.264 constrained
  * baseline, no B-frames, SPS/PPS before every IDR, 1 s GOP) and a tone (Opus) to RTP on loopback,
  * and a werift client sends that RTP over WebRTC to `whipUrl`, with `key` as the Bearer token.
- * `filter` may draw on the picture (bench/webrtc burns in a clock).
+ * bench/webrtc brings its own encoder (a burned-in clock).
  */
 export async function publishWhip(
   whipUrl: string,
   key: string,
-  options: { seconds?: number; filter?: string; size?: string; bitrate?: string } = {},
+  options: {
+    seconds?: number;
+    /** Replaces the test-picture encoder (bench/webrtc pipes burned-in clock frames). */
+    encoder?: (videoPort: number, audioPort: number) => ChildProcess;
+    /** Sees every video RTP packet the encoder sent (bench/webrtc's baseline decoder). */
+    onVideoRtp?: (packet: Buffer) => void;
+  } = {},
 ): Promise<WhipPublish> {
   const pc = clientPeer();
   const video = new MediaStreamTrack({ kind: 'video' });
@@ -89,10 +95,16 @@ export async function publishWhip(
   await pc.setRemoteDescription({ type: 'answer', sdp: body });
   const videoIn = await bindUdp(0);
   const audioIn = await bindUdp(0);
-  videoIn.on('message', (data) => video.writeRtp(data));
+  videoIn.on('message', (data) => {
+    video.writeRtp(data);
+    options.onVideoRtp?.(data);
+  });
   audioIn.on('message', (data) => audio.writeRtp(data));
   const connected = await waitConnected(pc);
-  const ffmpeg = spawnEncoder(videoIn.address().port, audioIn.address().port, options);
+  const ffmpeg = (options.encoder ?? ((v, a) => spawnEncoder(v, a, options)))(
+    videoIn.address().port,
+    audioIn.address().port,
+  );
 
   const location = res.headers.get('location');
   return {
@@ -110,12 +122,8 @@ export async function publishWhip(
   };
 }
 
-function spawnEncoder(
-  videoPort: number,
-  audioPort: number,
-  options: { seconds?: number; filter?: string; size?: string; bitrate?: string },
-): ChildProcess {
-  const size = options.size ?? '320x180';
+function spawnEncoder(videoPort: number, audioPort: number, options: { seconds?: number }): ChildProcess {
+  const size = '320x180';
   const rtp = (port: number) => `rtp://127.0.0.1:${port}?pkt_size=1200`;
   const child = spawn(
     'ffmpeg',
@@ -132,7 +140,6 @@ function spawnEncoder(
         'sine=frequency=440:sample_rate=48000',
       ],
       ...(options.seconds ? ['-t', String(options.seconds)] : []),
-      ...(options.filter ? ['-vf', options.filter] : []),
       ...[
         '-map',
         '0:v',
@@ -146,7 +153,6 @@ function spawnEncoder(
         'baseline',
       ],
       ...['-pix_fmt', 'yuv420p', '-g', '30', '-bf', '0', '-x264-params', 'repeat-headers=1'],
-      ...(options.bitrate ? ['-b:v', options.bitrate] : []),
       ...['-payload_type', '96', '-ssrc', '1111', '-f', 'rtp', rtp(videoPort)],
       ...['-map', '1:a', '-c:a', 'libopus', '-ar', '48000', '-ac', '2', '-b:a', '64k'],
       ...['-payload_type', '111', '-ssrc', '2222', '-f', 'rtp', rtp(audioPort)],
