@@ -7,6 +7,7 @@ import { type Push, pushTestStream, waitOnAir } from '../support/live.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { waitFor } from '../support/stack.js';
 import { annexB, decodedFrames, playWhep, publishWhip, type WhipPublish } from './clients.js';
+import { startTurn } from './turn.js';
 
 const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
 
@@ -127,6 +128,33 @@ describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
     expect(tracks.audio).toBe(true);
     await page.close();
   }, 40_000);
+
+  it('relays one WHEP session through a coturn on loopback (relay candidates only)', async () => {
+    const turn = await startTurn();
+    let viewer: Awaited<ReturnType<typeof playWhep>> | undefined;
+    try {
+      const iceServers = [{ urls: turn.url, username: turn.username, credential: turn.credential }];
+      const relayed = await playWhep(whep, { iceServers, relayOnly: true });
+      viewer = relayed;
+      expect(relayed.status, relayed.body).toBe(201);
+      const offer = relayed.pc?.localDescription?.sdp ?? '';
+      expect(offer).toContain('typ relay');
+      expect(offer).not.toContain('typ host');
+      await waitFor(async () => (relayed.videoPackets.length > 60 ? true : undefined), 10_000, turn.log);
+      expect(decodedFrames(annexB(relayed.videoPackets))).toBeGreaterThan(5);
+    } finally {
+      await viewer?.close();
+      turn.stop();
+      console.log(
+        platform
+          .output()
+          .split('\n')
+          .filter((l) => /WHIP|relay|publish|WHEP|packetiser/.test(l))
+          .slice(-8)
+          .join('\n'),
+      );
+    }
+  }, 30_000);
 
   it('refuses a revoked playback token (the video turned private)', async () => {
     const patched = await owner.call('PATCH', `/api/v1/videos/${videoId}`, { privacy: 'private' });
