@@ -158,10 +158,7 @@ export class WhipPublisher {
       if (kind === 'video') this.fanout.video(packet);
       else this.fanout.audio(packet);
     });
-    track.onReceiveRtcp.subscribe((rtcp) => {
-      // Sender reports let FFmpeg line audio up with video.
-      if (!this.#ended && rtcp.type === 200)
-        this.#socket?.send(rtcp.serialize(), this.#ports[kind] + 1, '127.0.0.1');
-    });
+    // No RTCP sender reports to FFmpeg: the first one re-bases its timestamps mid-stream (a jump
+    // the live job's FFmpeg dies on); both tracks start together, which keeps them in sync.
   }
 }
