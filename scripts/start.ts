@@ -92,6 +92,8 @@ const ingestPort = env.INGEST_RTMP_PORT || (await freePort(ingestHost));
 const origin = await startOrigin({
   ...env,
   LIVE_RTMP_URL: env.LIVE_RTMP_URL_GIVEN ?? `rtmp://${ingestHost}:${ingestPort}/live`,
+  // WHIP goes through the edge (to the in-process ingest), so encoders get the edge's /whip.
+  LIVE_WHIP_URL: `${env.PUBLIC_URL ?? `http://${env.EDGE_HOST}:${env.EDGE_PORT}`}/whip`,
   INTERNAL_API_TOKEN: env.INTERNAL_API_TOKEN ?? secrets.internalApiToken,
   RUNNER_REGISTRATION_TOKEN: env.RUNNER_REGISTRATION_TOKEN ?? secrets.runnerRegistrationToken,
 });

@@ -25,13 +25,16 @@ describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
   let streamKey: string;
   let videoId: string;
   let whep: string;
+  let whipUrl: string;
   const handle = 'realtime';
 
   beforeAll(async () => {
     platform = await startPlatform({ LIVE_RECONNECT_SECONDS: '3', X264_PRESET: 'ultrafast' });
     owner = await apiUser(platform.edgeUrl, 'rtcowner');
     await owner.call('POST', '/api/v1/channels', { handle, displayName: 'Real time' });
-    streamKey = (await owner.call('POST', `/api/v1/channels/${handle}/live`)).ingest.streamKey;
+    const created = await owner.call('POST', `/api/v1/channels/${handle}/live`);
+    streamKey = created.ingest.streamKey;
+    whipUrl = created.ingest.whipUrl;
     browser = await launchChromium();
   }, 180_000);
 
@@ -56,7 +59,9 @@ describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
 
   it('publishes over WHIP and starts the live session', async () => {
     const started = Date.now();
-    publish = await publishWhip(`${platform.edgeUrl}/whip`, streamKey);
+    // The live API hands encoders the edge's WHIP URL.
+    expect(whipUrl).toBe(`${platform.edgeUrl}/whip`);
+    publish = await publishWhip(whipUrl, streamKey);
     expect(publish.status, publish.body).toBe(201);
     expect(publish.body).toMatch(/^v=0/);
     expect(publish.location).toMatch(/^\/whip\/sessions\/0\.[\w-]{22}$/);
