@@ -14,7 +14,8 @@ export { LIVE_LADDERS, LIVE_STATES };
  */
 
 /** How an encoder reaches ingest. */
-export const INGEST_PROTOCOLS = ['rtmp', 'srt'] as const;
+/** `whip`: WebRTC (RFC 9725), with the RTMP stream key as its Bearer token. */
+export const INGEST_PROTOCOLS = ['rtmp', 'srt', 'whip'] as const;
 export const IngestProtocolSchema = z.enum(INGEST_PROTOCOLS);
 export type IngestProtocol = z.infer<typeof IngestProtocolSchema>;
 
@@ -121,6 +122,8 @@ export const LiveIngestSchema = z
     streamKey: z.string(),
     /** Complete: `srt://<host>:<port>?passphrase=<passphrase>`. */
     srtUrl: z.string(),
+    /** WHIP (WebRTC, RFC 9725): POST the SDP offer here with the stream key as Bearer token. */
+    whipUrl: z.string().optional(),
   })
   .meta({ id: 'LiveIngest' });
 
@@ -139,6 +142,8 @@ export const LiveEndpointSchema = z
     rtmpUrl: z.string(),
     srtHost: z.string(),
     srtPort: z.number().int(),
+    /** Where WHIP encoders post (with the stream key as Bearer token), when WebRTC ingest is on. */
+    whipUrl: z.string().optional(),
     createdAt: z.string().datetime(),
     keyRotatedAt: z.string().datetime(),
   })

@@ -92,6 +92,8 @@ const ingestPort = env.INGEST_RTMP_PORT || (await freePort(ingestHost));
 const origin = await startOrigin({
   ...env,
   LIVE_RTMP_URL: env.LIVE_RTMP_URL_GIVEN ?? `rtmp://${ingestHost}:${ingestPort}/live`,
+  // WHIP goes through the edge (to the in-process ingest), so encoders get the edge's /whip.
+  LIVE_WHIP_URL: `${env.PUBLIC_URL ?? `http://${env.EDGE_HOST}:${env.EDGE_PORT}`}/whip`,
   INTERNAL_API_TOKEN: env.INTERNAL_API_TOKEN ?? secrets.internalApiToken,
   RUNNER_REGISTRATION_TOKEN: env.RUNNER_REGISTRATION_TOKEN ?? secrets.runnerRegistrationToken,
 });
@@ -122,6 +124,12 @@ const ingest = await startIngest(
     // SRT listeners bind LIVE_SRT_HOST, the address the origin hands encoders.
     INGEST_SRT_HOST: env.LIVE_SRT_HOST,
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('INGEST_SRT'))),
+    // WHIP/WHEP signalling on a free port (the edge is told where), loopback as a host candidate.
+    INGEST_WEBRTC_PORT: '0',
+    INGEST_WEBRTC_ADDRESSES: '127.0.0.1',
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => /^(INGEST_WEBRTC|WEBRTC_ICE_SERVERS)/.test(name)),
+    ),
   }),
 ).catch((error: unknown) => {
   console.error(`The RTMP ingest did not start (${(error as Error).message}); live streaming is off.`);
@@ -148,6 +156,8 @@ const edge = startEdge(env.EDGE_HOST, env.EDGE_PORT, path.resolve(env.DATA_DIR),
   CLIENT_IP_SOURCE: env.CLIENT_IP_SOURCE,
   // Issued playback URLs name the edge as configured (the origin uses the same), never the Host header.
   PUBLIC_URL: env.PUBLIC_URL,
+  // WHIP and WHEP signalling go through the edge to the in-process ingest.
+  ...(ingest?.webrtc ? { WEBRTC_NODES: ingest.webrtc.url } : {}),
   ...upstash,
   // Tuning the edge validates itself (RATE_LIMIT_AUTH=100/60 ...), passed through when set.
   ...Object.fromEntries(
@@ -192,6 +202,7 @@ console.log(`
     Limits:   ${'UPSTASH_REDIS_REST_URL' in upstash ? `Redis through ${upstash.UPSTASH_REDIS_REST_URL}` : 'in memory (set REDIS_URL to share them)'}
     RTMP:     ${ingest ? `${env.LIVE_RTMP_URL_GIVEN ?? ingest.rtmpUrl}  (publish to <url>/<stream key>)` : 'no ingest (see the error above)'}
     SRT:      ${ingest?.srt ? `srt://${env.LIVE_SRT_HOST}:${env.LIVE_SRT_PORTS.first}-${env.LIVE_SRT_PORTS.last}  (one port and passphrase per channel: see Go live)` : 'off (FFmpeg without SRT, or INGEST_SRT=off)'}
+    WHIP:     ${ingest?.webrtc ? `${edgeUrl}/whip  (Bearer <stream key>; OBS: Settings > Stream > WHIP)` : 'off'}
     Jobs:     ${transcoder ? 'transcoder running in this process' : 'no transcoder (FFmpeg missing)'}
     Data:     ${path.resolve(env.DATA_DIR)} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})
 

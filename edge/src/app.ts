@@ -16,6 +16,7 @@ import { rateLimit } from './ratelimit-middleware.js';
 import { fetchWithFailover } from './routing.js';
 import { createEdgeState, type EdgeState } from './state.js';
 import { webRoutes } from './web/routes.js';
+import { webrtcRoutes } from './webrtc/routes.js';
 
 /**
  * Operator surfaces of the origins: metrics, readiness and the internal API (with its OpenAPI
@@ -104,6 +105,7 @@ export function createApp(): Hono<EdgeEnv> {
   }
 
   app.on(['GET', 'HEAD'], '/play/*', servePlayback);
+  app.route('/', webrtcRoutes());
   // bench/edge compares signed serving with this unverified twin; it exists only when the
   // BENCH_UNVERIFIED_ROUTES binding is "true", which no deployed environment sets.
   app.get('/bench-raw/:videoId/:version/:path{.+}', (c) =>

@@ -20,6 +20,11 @@ export type EdgeBindings = {
    * lets a caller choose it; `npm start` and `npm run edge` always set it.
    */
   PUBLIC_URL?: unknown;
+  /**
+   * Comma-separated base URLs of the ingest nodes' WebRTC signalling (`INGEST_WEBRTC_PORT`), e.g.
+   * `http://ingest-1:8889`: the edge forwards WHIP and WHEP there (docs/deploy/webrtc.md).
+   */
+  WEBRTC_NODES?: unknown;
   /** Seconds between refreshes of the playback revocation list per isolate (default 10). */
   REVOCATION_SYNC_SECONDS?: unknown;
   /**
@@ -146,6 +151,7 @@ export const EdgeVarsSchema = z.object({
   ),
   INTERNAL_API_TOKEN: z.optional(z.string().check(z.minLength(16))),
   PUBLIC_URL: z.optional(OriginSchema),
+  WEBRTC_NODES: z.optional(z.string()),
   REVOCATION_SYNC_SECONDS: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
   REVOCATION_MAX_STALE_SECONDS: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
   PLAYBACK_KEYS: z.optional(z.string()),
@@ -176,6 +182,10 @@ export const EdgeEnvSchema = z.pipe(
     internalApiToken: env.INTERNAL_API_TOKEN,
     clientIpSource: env.CLIENT_IP_SOURCE,
     publicUrl: env.PUBLIC_URL,
+    webrtcNodes: (env.WEBRTC_NODES ?? '')
+      .split(',')
+      .map((url) => url.trim().replace(/\/+$/, ''))
+      .filter((url) => /^https?:\/\/[^/]+$/.test(url)),
     revocations: revocationTiming(env.REVOCATION_SYNC_SECONDS, env.REVOCATION_MAX_STALE_SECONDS),
     playback: {
       keys: env.PLAYBACK_KEYS,

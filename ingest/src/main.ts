@@ -12,6 +12,8 @@ import { RtmpIngestServer } from './rtmp/rtmp-server.js';
 import { SrtRelayNames } from './srt/relay-names.js';
 import { SrtIngest } from './srt/srt-ingest.js';
 import { rtmpPullBaseUrl } from './stream-path.js';
+import { WhipRelayNames } from './webrtc/relay-names.js';
+import { type RunningWebRtc, startWebRtc } from './webrtc/start.js';
 
 export interface RunningIngest {
   /** The bound RTMP port (differs from INGEST_RTMP_PORT when that is 0). */
@@ -22,6 +24,8 @@ export interface RunningIngest {
   pullBaseUrl: string;
   /** The SRT listeners, when they run (INGEST_SRT, and FFmpeg with SRT). */
   srt?: SrtIngest;
+  /** WHIP/WHEP signalling, unless INGEST_WEBRTC=off. */
+  webrtc?: RunningWebRtc;
   close(): Promise<void>;
 }
 
@@ -37,8 +41,10 @@ export async function startIngest(env: IngestEnv, logger?: Logger): Promise<Runn
   });
   const publicHost = env.INGEST_PUBLIC_HOST ?? env.INGEST_HOST;
   const srtRelays = new SrtRelayNames();
+  const whipRelays = new WhipRelayNames();
   const rtmp = new RtmpIngestServer({
     srtRelays,
+    whipRelays,
     host: env.INGEST_HOST,
     port: env.INGEST_RTMP_PORT,
     publicHost,
@@ -49,18 +55,29 @@ export async function startIngest(env: IngestEnv, logger?: Logger): Promise<Runn
   const rtmpPort = await rtmp.listen();
   const srt = startSrt(env, rtmpPort, origin, srtRelays, log);
   await srt?.start();
+  const webrtc =
+    env.INGEST_WEBRTC === 'on'
+      ? await startWebRtc({ env, rtmp, rtmpPort, names: whipRelays, origin, logger: log })
+      : undefined;
   const running: RunningIngest = {
     rtmpPort,
     rtmpUrl: rtmpPullBaseUrl(publicHost, rtmpPort),
     pullBaseUrl: rtmp.pullBaseUrl,
     ...(srt ? { srt } : {}),
+    ...(webrtc ? { webrtc } : {}),
     close: async () => {
+      await webrtc?.close();
       await srt?.close();
       await rtmp.close();
     },
   };
   log.info(
-    { rtmpUrl: running.rtmpUrl, srt: srt ? srt.ports : 'off', origin: env.ORIGIN_URL },
+    {
+      rtmpUrl: running.rtmpUrl,
+      srt: srt ? srt.ports : 'off',
+      whip: webrtc?.whipUrl ?? 'off',
+      origin: env.ORIGIN_URL,
+    },
     'ingest ready',
   );
   return running;

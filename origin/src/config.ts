@@ -44,6 +44,7 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
     live: {
       rtmpUrl: env.LIVE_RTMP_URL.replace(/\/+$/, ''),
       srtHost: env.LIVE_SRT_HOST,
+      ...(env.LIVE_WHIP_URL ? { whipUrl: env.LIVE_WHIP_URL } : {}),
       srtPorts: env.LIVE_SRT_PORTS,
       srtSecret: env.LIVE_SRT_SECRET ?? srtSecretFromInternalToken(internalApiToken),
       reconnectSeconds: env.LIVE_RECONNECT_SECONDS,

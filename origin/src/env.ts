@@ -131,6 +131,11 @@ export const OriginEnvObject = z.object({
     .regex(/^rtmps?:\/\/[^/]+/, 'must be an rtmp:// URL')
     .default('rtmp://127.0.0.1:1935/live')
     .describe('RTMP base URL encoders publish to (`<url>/<streamKey>`), as ingest is reached from outside'),
+  LIVE_WHIP_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe("WHIP URL encoders post to (the edge's /whip), shown in the live API; unset: no WHIP"),
   LIVE_SRT_HOST: z.string().min(1).default('127.0.0.1').describe('Host encoders reach the SRT listeners at'),
   LIVE_SRT_PORTS: portRange
     .default({ first: 9000, last: 9099 })

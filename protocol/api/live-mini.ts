@@ -29,7 +29,12 @@ export const LiveSettingsMiniSchema = z
 export const LiveIngestAnswerMiniSchema = z
   .object({
     ingest: z
-      .object({ rtmpUrl: z.string(), streamKey: z.string(), srtUrl: z.string() })
+      .object({
+        rtmpUrl: z.string(),
+        streamKey: z.string(),
+        srtUrl: z.string(),
+        whipUrl: z.optional(z.string()),
+      })
       .check(z.meta({ id: 'LiveIngest' })),
   })
   .check(z.meta({ id: 'LiveIngestAnswer' }));
@@ -43,6 +48,7 @@ export const LiveEndpointMiniSchema = z
     rtmpUrl: z.string(),
     srtHost: z.string(),
     srtPort: z.int(),
+    whipUrl: z.optional(z.string()),
     createdAt: z.iso.datetime(),
     keyRotatedAt: z.iso.datetime(),
   })

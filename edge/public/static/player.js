@@ -127,6 +127,8 @@
       if (video.paused) video.play().catch(() => {});
     });
     const show = () => {
+      // In real-time mode realtime.js shows the WebRTC latency instead.
+      if (root.dataset.mode === 'realtime') return;
       const latency = hls.latency;
       // Before the media has a position, hls.latency is the whole stream so far: nothing to show.
       if (!Number.isFinite(latency) || latency <= 0 || video.currentTime === 0) return;
@@ -232,6 +234,7 @@
       });
     }
     if (urls.storyboard && !live) storyboard(root, video, seek, urls.storyboard);
+    if (live && urls.whep && hls && window.VidraRealtime) window.VidraRealtime.offer(root, urls, say);
     say('Ready to play.');
   }
 

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import { HLS_FILES, playbackPath } from '../../../protocol/media.js';
+import { WHEP_PATH } from '../../../protocol/webrtc.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { playbackClaims } from './claims.js';
@@ -62,8 +63,12 @@ export async function issuePlayback(c: Context<EdgeEnv>): Promise<Response> {
     return path ? `${base}/${await mint(audience)}/${path}` : null;
   };
   const { expiresAt } = claims('hls');
+  const hlsToken = await mint('hls');
+  const origin = state.config.publicUrl ?? new URL(c.req.url).origin;
   const body = {
-    hls: `${base}/${await mint('hls')}/${master}`,
+    hls: `${base}/${hlsToken}/${master}`,
+    // WHEP (issue 12) takes the same token: same privacy rules, address binding and revocations.
+    whep: live && state.config.webrtcNodes.length ? `${origin}${WHEP_PATH}/${hlsToken}` : null,
     live: video.live,
     thumbnail: await url('thumbnail', assets?.thumbnail),
     storyboard: await url('storyboard', assets?.storyboardVtt),

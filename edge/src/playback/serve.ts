@@ -72,7 +72,7 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
  * refreshed for longer than the configured bound (fail closed). Deleted videos' cached copies are
  * purged in the background.
  */
-async function checkRevocation(c: Context<EdgeEnv>): Promise<'known' | 'unknown'> {
+export async function checkRevocation(c: Context<EdgeEnv>): Promise<'known' | 'unknown'> {
   const state = c.var.state;
   const timing = state.config.revocations;
   await syncRevocations(
@@ -103,7 +103,7 @@ const VERIFIED_CACHE_SIZE = 10_000;
  * and a player presents the same token for every segment. Expiry, address and country are still
  * checked on every request; a retired key means a new deployment, hence a fresh isolate.
  */
-async function verifyCached(
+export async function verifyCached(
   state: EdgeEnv['Variables']['state'],
   ring: PlaybackKeyRing,
   token: string,

@@ -17,8 +17,13 @@ const PLAYER_SCRIPTS = ['/static/vendor/hls.min.js', '/static/player.js', '/stat
 const PROCESSING_SCRIPTS = ['/static/progress.js', '/static/watch.js'];
 /** A ready video still encoding its ladder also follows the encoding's progress. */
 const ENCODING_PLAYER_SCRIPTS = ['/static/vendor/hls.min.js', '/static/player.js', ...PROCESSING_SCRIPTS];
-/** A live video follows its state too (same scripts), to say when the stream ended. */
-const LIVE_PLAYER_SCRIPTS = ENCODING_PLAYER_SCRIPTS;
+/** A live video follows its state too, to say when the stream ended, and may play over WebRTC. */
+const LIVE_PLAYER_SCRIPTS = [
+  '/static/vendor/hls.min.js',
+  '/static/player.js',
+  '/static/realtime.js',
+  ...PROCESSING_SCRIPTS,
+];
 /** The live chat panel's script: the room on a live, the messages in step with a replay. */
 const CHAT_SCRIPT = '/static/chat.js';
 

@@ -1,5 +1,6 @@
 import type { VideoDto } from '../../../protocol/api/videos.js';
 import { Field } from './forms.js';
+import { RealtimeToggle } from './realtime-toggle.js';
 import { formatDuration } from './video-list.js';
 
 /** Title, channel, date and description under the player. */
@@ -66,6 +67,7 @@ function Player(props: {
               <button type="button" data-action="live-edge" disabled>
                 Back to live
               </button>
+              <RealtimeToggle />
             </>
           ) : (
             <span class="time" aria-hidden="true">

@@ -10,6 +10,7 @@ import {
   rtmpPullBaseUrl,
   streamKeyFromPublish,
 } from '../stream-path.js';
+import type { WhipRelayNames } from '../webrtc/relay-names.js';
 import {
   broadcastAt,
   createRtmpSession,
@@ -51,6 +52,8 @@ export interface RtmpIngestOptions {
   logger: Logger;
   /** One-time names of this node's SRT relays: a publish under one is authorized as SRT. */
   srtRelays?: Pick<SrtRelayNames, 'take'>;
+  /** One-time names of this node's WHIP relays: their session was authorized with the offer. */
+  whipRelays?: Pick<WhipRelayNames, 'take'>;
 }
 
 /**
@@ -91,6 +94,14 @@ export class RtmpIngestServer {
         resolve(port);
       });
     });
+  }
+
+  /** The stream name a live video is republished under here, while its publisher is on. */
+  streamNameOf(videoId: string): string | undefined {
+    for (const connection of this.#publishers.values())
+      if (connection.live?.videoId === videoId && connection.state === 'publishing')
+        return connection.live.streamName;
+    return undefined;
   }
 
   /** Stop listening, drop every connection and wait for the disconnect reports to go out. */
@@ -166,14 +177,17 @@ export class RtmpIngestServer {
     connection.state = 'authorizing';
     // Nothing more is read until the origin answers: at most what was already in this chunk is held.
     connection.socket.pause();
-    const srtPassphrase = this.#options.srtRelays?.take(key);
-    const protocol = srtPassphrase ? 'srt' : 'rtmp';
-    const outcome = await this.#options.origin.authorize({
-      protocol,
-      streamKey: srtPassphrase ?? key,
-      pullBaseUrl: this.#pullBaseUrl,
-      node: this.#options.node,
-    });
+    const whip = this.#options.whipRelays?.take(key);
+    const srtPassphrase = whip ? undefined : this.#options.srtRelays?.take(key);
+    const protocol = whip ? 'whip' : srtPassphrase ? 'srt' : 'rtmp';
+    const outcome = whip
+      ? ({ ok: true, result: whip } as const)
+      : await this.#options.origin.authorize({
+          protocol,
+          streamKey: srtPassphrase ?? key,
+          pullBaseUrl: this.#pullBaseUrl,
+          node: this.#options.node,
+        });
     if (!outcome.ok) {
       log.info({ protocol, reason: outcome.reason, status: outcome.status }, 'publish refused');
       return this.#refuse(connection, streamId, 'publishing refused');

@@ -42,6 +42,8 @@ export interface ServiceConfig {
     /** RTMP base URL shown to encoders, without a trailing slash. */
     rtmpUrl: string;
     srtHost: string;
+    /** WHIP URL shown to encoders (the edge's `/whip`), when WebRTC ingest is on. */
+    whipUrl?: string;
     /** Ports SRT listeners take, one per channel with a key. */
     srtPorts: PortRange;
     /** Key the SRT passphrases are derived from (see `srtPassphrase`). */

@@ -56,6 +56,7 @@ function ingestAnswer(
       rtmpUrl,
       streamKey: secrets.streamKey,
       srtUrl: `srt://${srtHost}:${srtPort}?passphrase=${secrets.passphrase}`,
+      ...(ctx.config.live.whipUrl ? { whipUrl: ctx.config.live.whipUrl } : {}),
     },
   };
 }
@@ -151,6 +152,7 @@ async function describeEndpoint(ctx: ServiceContext, row: LiveEndpointRow): Prom
     rtmpUrl: ctx.config.live.rtmpUrl,
     srtHost: ctx.config.live.srtHost,
     srtPort: row.srtPort,
+    ...(ctx.config.live.whipUrl ? { whipUrl: ctx.config.live.whipUrl } : {}),
     createdAt: row.createdAt.toISOString(),
     keyRotatedAt: row.keyRotatedAt.toISOString(),
   };
