@@ -91,6 +91,8 @@ describe('live: a killed live transcoder is taken over', () => {
         INGEST_RTMP_PORT: '0',
         // SRT has its own suite (test/live/srt.e2e.test.ts); off here, so no UDP port is taken.
         INGEST_SRT: 'off',
+        // WHIP/WHEP signalling would bind 8889: only the WebRTC suite turns it on (on port 0).
+        INGEST_WEBRTC: 'off',
         LOG_LEVEL: 'warn',
       }),
     );

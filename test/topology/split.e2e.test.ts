@@ -98,6 +98,8 @@ describe('origin/edge split: edge -> haproxy -> two origins; two transcoders, on
       INTERNAL_API_TOKEN,
       INGEST_RTMP_PORT: String(rtmpPort),
       INGEST_SRT: 'off',
+      // WHIP/WHEP signalling would bind 8889: only the WebRTC suite turns it on (on port 0).
+      INGEST_WEBRTC: 'off',
       LOG_LEVEL: 'info',
     });
     running.push(ingest.child);

@@ -51,6 +51,8 @@ export async function startLiveFixture(options: {
       INGEST_RTMP_PORT: '0',
       // SRT has its own suite (test/live/srt.e2e.test.ts); off here, so no UDP port is taken.
       INGEST_SRT: 'off',
+      // WHIP/WHEP signalling would bind 8889: only the WebRTC suite turns it on (on port 0).
+      INGEST_WEBRTC: 'off',
       INGEST_NODE_NAME: 'ingest-test',
     }),
     pino({ level: 'silent' }),
