@@ -307,7 +307,12 @@ describe('docker-compose.yml', () => {
       }
     }
     expect((service('edge').ports ?? []).map(publishedOf)).toContain('8787');
-    expect((service('ingest').ports ?? []).map(publishedOf)).toEqual(['1935', '9000-9099', '8889', '20000-20019']);
+    expect((service('ingest').ports ?? []).map(publishedOf)).toEqual([
+      '1935',
+      '9000-9099',
+      '8889',
+      '20000-20019',
+    ]);
     for (const name of [...ORIGINS, 'lb', 'postgres', 'redis', 'redis-rest']) {
       expect(service(name).ports ?? [], `${name} stays internal`).toHaveLength(0);
     }
