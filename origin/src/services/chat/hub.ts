@@ -5,7 +5,7 @@ import { canManageChannel } from '../channels.js';
 import type { ServiceContext } from '../context.js';
 import { loadViewableVideo } from '../videos/read.js';
 import type { ChatBus } from './bus.js';
-import { decidePost } from './limits.js';
+import { decidePost, refundPost } from './limits.js';
 import { moderate } from './moderation.js';
 import { type ChatClient, errorFrame, Room } from './room.js';
 import {
@@ -190,7 +190,7 @@ export class ChatHub implements ChatRooms {
       client.send({ type: 'ack', clientMsgId, id: message.id });
     } catch (error) {
       // A post that did not go out does not count against the sender's rate: they will resend it.
-      room.posts.set(viewer.userId, before);
+      room.posts.set(viewer.userId, refundPost(room.postsOf(viewer.userId), now, before.lastAt));
       throw error;
     }
   }

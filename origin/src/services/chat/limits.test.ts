@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHAT_LIMITS } from '../../../../protocol/chat.js';
-import { decidePost, NO_POSTS, type PostHistory } from './limits.js';
+import { decidePost, NO_POSTS, type PostHistory, refundPost } from './limits.js';
 
 const post = (history: PostHistory, now: number, extra: Partial<Parameters<typeof decidePost>[1]> = {}) =>
   decidePost(history, { now, text: 'hi', slowModeSeconds: 0, exemptFromSlowMode: false, ...extra });
@@ -47,5 +47,29 @@ describe('decidePost', () => {
     expect(post(early.history, 4999, { slowModeSeconds: 5 }).refusal?.code).toBe('slow_mode');
     expect(post(early.history, 5000, { slowModeSeconds: 5 }).refusal).toBeUndefined();
     expect(post(first.history, 10, { slowModeSeconds: 5, exemptFromSlowMode: true }).refusal).toBeUndefined();
+  });
+});
+
+describe('refundPost', () => {
+  it('takes back only the failed post, even when another post changed the history meanwhile', () => {
+    // Two posts in flight during an outage: both counted, then both fail, in either order.
+    const a = post(NO_POSTS, 1000);
+    const b = post(a.history, 1100);
+    let h = refundPost(b.history, 1000, NO_POSTS.lastAt);
+    h = refundPost(h, 1100, a.history.lastAt);
+    expect(h.recent).toEqual([]);
+    // Resending over and over while each try fails never earns a timeout.
+    for (let t = 2000; t < 4000; t += 100) {
+      const r = post(h, t);
+      expect(r.refusal).toBeUndefined();
+      h = refundPost(r.history, t, h.lastAt);
+    }
+    expect(post(h, 4000).refusal).toBeUndefined();
+  });
+
+  it('keeps the slow-mode clock at the last post that went out', () => {
+    const sent = post(NO_POSTS, 1000).history;
+    const failed = post(sent, 5000).history;
+    expect(refundPost(failed, 5000, sent.lastAt).lastAt).toBe(1000);
   });
 });

@@ -72,3 +72,14 @@ export function decidePost(
   }
   return { refusal: undefined, history: { recent: [...recent, now], blockedUntil: 0, lastAt: now } };
 }
+
+/**
+ * Takes back the post made at `at`, which did not go out (Redis or PostgreSQL away): the sender will
+ * resend it, and the failed try must not count against their rate. Works on the history as it is now,
+ * not a snapshot from before the post, so concurrent posts that did go out (or failed too) stay right.
+ */
+export function refundPost(current: PostHistory, at: number, lastAtBefore: number): PostHistory {
+  const index = current.recent.indexOf(at);
+  const recent = index < 0 ? current.recent : current.recent.filter((_, i) => i !== index);
+  return { ...current, recent, lastAt: current.lastAt === at ? lastAtBefore : current.lastAt };
+}
