@@ -128,7 +128,9 @@ const ingest = await startIngest(
     INGEST_WEBRTC_PORT: '0',
     INGEST_WEBRTC_ADDRESSES: '127.0.0.1',
     ...Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => /^(INGEST_WEBRTC|WEBRTC_ICE_SERVERS)/.test(name)),
+      Object.entries(process.env).filter(([name]) =>
+        /^(INGEST_WEBRTC|INGEST_REVOCATION|WEBRTC_ICE_SERVERS)/.test(name),
+      ),
     ),
   }),
 ).catch((error: unknown) => {

@@ -19,7 +19,10 @@ const HOSTILE_TITLE = '<script>alert("owned")</script> & <b>friends</b>';
  * `ended` a live that stopped. A second channel of the owner is left for the Go-live page tests.
  */
 export default async function setup(project: TestProject) {
-  const t = await createTestApp('pglite');
+  // A WHIP URL as `npm start` hands encoders (the edge's /whip), so the Go-live page shows it.
+  const t = await createTestApp('pglite', {
+    live: { ...TEST_CONFIG.live, whipUrl: 'https://edge.example/whip' },
+  });
   const server = serve({ hostname: '127.0.0.1', port: 0, fetch: (request) => t.app.fetch(request) });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -64,6 +64,11 @@ export const IngestEnvSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * How often the origin's playback revocations are read: a WHEP viewer of a video made private,
+   * deleted, or whose owner was suspended is cut within this (plus one origin round trip).
+   */
+  INGEST_REVOCATION_POLL_MS: z.coerce.number().int().min(200).max(60_000).default(5_000),
   /** x264 preset of the RTMP -> WHEP packetiser (one encode per stream with WHEP viewers). */
   INGEST_WEBRTC_X264_PRESET: z
     .string()

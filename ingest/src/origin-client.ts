@@ -1,3 +1,4 @@
+import { type RevocationFeed, RevocationFeedSchema } from '../../protocol/api/internal.js';
 import {
   type LiveAuthorizeInput,
   LiveAuthorizeInputSchema,
@@ -82,6 +83,21 @@ export class IngestOriginClient {
       throw new Error(`origin answered ${response.status} to srt-listeners`);
     }
     return LiveSrtListenersSchema.parse(await response.json());
+  }
+
+  /** Playback revocations after `after` (the edge's feed). Throws on failure. */
+  async revocations(after: number): Promise<RevocationFeed> {
+    const url = new URL('/internal/v1/revocations', this.#options.baseUrl);
+    url.searchParams.set('after', String(after));
+    const response = await this.#fetch(url, {
+      headers: { authorization: `Bearer ${this.#options.internalToken}` },
+      signal: AbortSignal.timeout(this.#options.timeoutMs),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(`origin answered ${response.status} to revocations`);
+    }
+    return RevocationFeedSchema.parse(await response.json());
   }
 
   #post(path: string, json: unknown): Promise<Response> {

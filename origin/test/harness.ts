@@ -13,6 +13,7 @@ import { EDGE_TOKEN_HEADER } from '../src/auth/client-address.js';
 import { LOGIN_THROTTLE, VIDEO_PASSWORD_THROTTLE } from '../src/auth/throttle-policies.js';
 import { createLogger } from '../src/lib/logger.js';
 import { type CleanupWorker, startCleanupWorker } from '../src/services/cleanup/worker.js';
+import type { ServiceConfig } from '../src/services/context.js';
 import type { FederationSettings } from '../src/services/federation/federation.js';
 import { watchLeases } from '../src/services/jobs/lease-watch.js';
 import type { MailMessage } from '../src/services/mail/mailer.js';
@@ -83,7 +84,7 @@ export const TEST_CONFIG = {
     srtPorts: { first: 9000, last: 9099 },
     srtSecret: 'test-srt-secret-0123456789',
     reconnectSeconds: 3,
-  },
+  } as ServiceConfig['live'],
   uploads: { maxBytes: 50 * 1024 * 1024, defaultQuotaBytes: 200 * 1024 * 1024, expirySeconds: 3600 },
   runnerRegistrationToken: 'test-registration-token-0123456789',
   views: DEFAULT_VIEW_SETTINGS as ViewSettings,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRICKLE_CONTENT_TYPE } from '../../protocol/webrtc.js';
 import { launchChromium } from '../support/browser.js';
 import { type Push, pushTestStream, waitOnAir } from '../support/live.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
@@ -29,7 +30,11 @@ describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
   const handle = 'realtime';
 
   beforeAll(async () => {
-    platform = await startPlatform({ LIVE_RECONNECT_SECONDS: '3', X264_PRESET: 'ultrafast' });
+    platform = await startPlatform({
+      LIVE_RECONNECT_SECONDS: '3',
+      X264_PRESET: 'ultrafast',
+      INGEST_REVOCATION_POLL_MS: '1000',
+    });
     owner = await apiUser(platform.edgeUrl, 'rtcowner');
     await owner.call('POST', '/api/v1/channels', { handle, displayName: 'Real time' });
     const created = await owner.call('POST', `/api/v1/channels/${handle}/live`);
@@ -161,9 +166,42 @@ describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
     }
   }, 30_000);
 
-  it('refuses a revoked playback token (the video turned private)', async () => {
+  it('cuts a connected WHEP viewer and refuses its token once the video turns private', async () => {
+    const watching = await playWhep(whep);
+    expect(watching.status, watching.body).toBe(201);
+    await waitFor(
+      async () => (watching.videoPackets.length > 30 ? true : undefined),
+      10_000,
+      platform.output,
+    );
+    const patchedAt = Date.now();
     const patched = await owner.call('PATCH', `/api/v1/videos/${videoId}`, { privacy: 'private' });
     expect(patched).toMatchObject({ privacy: 'private' });
+    // The session makes no more requests once ICE is up: ingest follows the revocation feed and
+    // cuts it (INGEST_REVOCATION_POLL_MS, 1 s here): its packets stop.
+    const cutAt = await waitFor(
+      async () => {
+        const before = watching.videoPackets.length;
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        return watching.videoPackets.length === before ? Date.now() : undefined;
+      },
+      15_000,
+      platform.output,
+    );
+    console.log(`connected WHEP viewer cut ${cutAt - patchedAt} ms after the privacy change`);
+    // And it stays cut: nothing more in the next 2 s, while the publisher goes on.
+    const silent = watching.videoPackets.length;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(watching.videoPackets.length).toBe(silent);
+    // The node forgot the session: trickle to it answers 404 (the client itself is never told:
+    // WHEP has no signal for it; the watch page falls back to LL-HLS, which the edge refuses).
+    const trickle = await fetch(new URL(watching.location as string, whep), {
+      method: 'PATCH',
+      headers: { 'content-type': TRICKLE_CONTENT_TYPE },
+      body: 'a=end-of-candidates\r\n',
+    });
+    expect(trickle.status).toBe(404);
+    await watching.close();
     const refused = await waitFor(
       async () => {
         const viewer = await playWhep(whep);

@@ -138,6 +138,14 @@ export function LiveDashboard(props: {
           value={`srt://${endpoint.srtHost}:${endpoint.srtPort}`}
           hint="The full SRT URL carries a passphrase, shown with the key when it is made or rotated."
         />
+        {endpoint.whipUrl ? (
+          <CopyField
+            id="whip-url"
+            label="WHIP URL (WebRTC, lowest latency)"
+            value={endpoint.whipUrl}
+            hint="In OBS 30 or later: Settings, Stream, Service WHIP. Server is this URL; Bearer Token is your stream key."
+          />
+        ) : null}
         <p class="notice" data-keyframe-advice>
           Set your encoder's keyframe interval to <strong>1 second</strong> (OBS: Output, Keyframe Interval 1
           s; FFmpeg: <code>-g</code> equal to the frame rate). Segments follow your keyframes, so a 2 s

@@ -77,6 +77,9 @@ describe('Go-live page', () => {
     expect(later.page).toMatch(
       /<input id="srt-address" type="text" readonly="" value="srt:\/\/127\.0\.0\.1:\d+"/,
     );
+    expect(later.page).toMatch(
+      /<input id="whip-url" type="text" readonly="" value="https:\/\/edge\.example\/whip"/,
+    );
     expect(later.page).toContain('keyframe interval to <strong>1 second</strong>');
     expect(later.page).toContain('Not live.');
     expect(later.page).toContain(`<form method="post" action="${LIVE}/key"`);

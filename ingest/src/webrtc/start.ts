@@ -5,6 +5,7 @@ import type { IngestEnv } from '../env.js';
 import type { IngestOriginClient } from '../origin-client.js';
 import type { RtmpIngestServer } from '../rtmp/rtmp-server.js';
 import type { WhipRelayNames } from './relay-names.js';
+import { RevocationWatch } from './revocation-watch.js';
 import { createSignallingApp } from './server.js';
 import { WebRtcIngest } from './webrtc-ingest.js';
 
@@ -45,6 +46,13 @@ export async function startWebRtc(input: {
     preset: env.INGEST_WEBRTC_X264_PRESET,
     logger,
   });
+  const watch = new RevocationWatch({
+    feed: (after) => input.origin.revocations(after),
+    intervalMs: env.INGEST_REVOCATION_POLL_MS,
+    onRevoked: (videoIds) => ingest.revoke(videoIds),
+    logger,
+  });
+  watch.start();
   const app = createSignallingApp({
     ingest,
     internalToken: env.INTERNAL_API_TOKEN,
@@ -65,6 +73,7 @@ export async function startWebRtc(input: {
     whipUrl: `${url}${WHIP_PATH}`,
     ingest,
     close: async () => {
+      watch.stop();
       ingest.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -99,6 +99,7 @@ export class WebRtcIngest {
     const fanout = await this.#fanoutOf(videoId);
     if (!fanout) return undefined;
     const { viewer, answer } = await WhepViewer.start({
+      videoId,
       offer,
       fanout,
       peer: this.#options.peer,
@@ -119,6 +120,19 @@ export class WebRtcIngest {
     const viewer = this.#viewers.get(id);
     viewer?.end();
     return Boolean(viewer);
+  }
+
+  /** Playback of these videos was revoked: every WHEP viewer of them is cut (they may ask again). */
+  revoke(videoIds: ReadonlySet<string>): number {
+    let cut = 0;
+    for (const viewer of [...this.#viewers.values()]) {
+      if (!videoIds.has(viewer.videoId)) continue;
+      viewer.end();
+      cut += 1;
+    }
+    if (cut > 0)
+      this.#options.logger.info({ videos: [...videoIds], viewers: cut }, 'WHEP viewers cut: revoked');
+    return cut;
   }
 
   close(): void {

@@ -20,18 +20,23 @@ export class WhepViewer implements RtpSink {
   #timer?: NodeJS.Timeout;
   #ended = false;
 
-  private constructor(peer: PeerOptions, onEnd: (viewer: WhepViewer) => void) {
+  private constructor(
+    readonly videoId: string,
+    peer: PeerOptions,
+    onEnd: (viewer: WhepViewer) => void,
+  ) {
     this.#pc = createPeer(peer);
     this.#onEnd = onEnd;
   }
 
   static async start(input: {
+    videoId: string;
     offer: string;
     fanout: RtpFanout;
     peer: PeerOptions;
     onEnd: (viewer: WhepViewer) => void;
   }): Promise<{ viewer: WhepViewer; answer: string }> {
-    const viewer = new WhepViewer(input.peer, input.onEnd);
+    const viewer = new WhepViewer(input.videoId, input.peer, input.onEnd);
     const pc = viewer.#pc;
     try {
       pc.addTransceiver(viewer.#videoTrack, { direction: 'sendonly' });
