@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockPglite } from './pglite-lock.js';
 import * as schema from './schema/index.js';
 
 export { schema };
@@ -95,6 +96,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const release = options.dataDir ? lockPglite(options.dataDir) : () => {};
   const client = new PGlite(options.dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
@@ -106,7 +108,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       const unlisten = await client.listen(channel, (payload) => onNotify(payload));
       return () => unlisten();
     },
-    close: () => client.close(),
+    close: () => client.close().finally(release),
   };
 }
 

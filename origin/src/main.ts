@@ -32,7 +32,8 @@ export interface RunningOrigin {
   close(): Promise<void>;
 }
 
-function storageFromEnv(env: OriginEnv): Storage {
+/** The storage the environment configures (`npm run backup`/`restore` use it too). */
+export function storageFromEnv(env: OriginEnv): Storage {
   if (env.STORAGE_DRIVER === 's3') {
     return createS3Storage({
       endpoint: env.S3_ENDPOINT as string,

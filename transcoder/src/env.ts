@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnvOrThrow } from '../../protocol/env.js';
+import { ENCODER_CHOICES } from './media/encoders.js';
 
 /** Every variable the transcoder reads. The only module that reads `process.env`. */
 export const TranscoderEnvSchema = z.object({
@@ -13,6 +14,17 @@ export const TranscoderEnvSchema = z.object({
   X264_PRESET: z
     .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
     .default('veryfast'),
+  TRANSCODER_ENCODER: z
+    .enum(ENCODER_CHOICES)
+    .default('auto')
+    .describe(
+      'auto: test-encode with nvenc, qsv, vaapi at start-up, else x264; a named GPU encoder must work',
+    ),
+  TRANSCODER_HW_DEVICE: z
+    .string()
+    .startsWith('/', 'an absolute device path, such as /dev/dri/renderD128')
+    .optional()
+    .describe('DRM render node for vaapi and qsv; /dev/dri/renderD128 by default'),
   POLL_SECONDS: z.coerce.number().min(1).max(30).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

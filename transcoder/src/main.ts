@@ -9,6 +9,7 @@ import pino from 'pino';
 import { nodeVersionProblem } from '../../protocol/runtime.js';
 import { parseTranscoderEnv, type TranscoderEnv } from './env.js';
 import { locateFfmpeg } from './ffmpeg.js';
+import { chooseEncoder } from './media/encoder-probe.js';
 import { OriginClient } from './origin-client.js';
 import { Runner } from './runner.js';
 
@@ -20,6 +21,13 @@ export async function startTranscoder(env: TranscoderEnv): Promise<Runner> {
       throw new Error(`${probe.reason}; install FFmpeg (apt-get install ffmpeg) or set FFMPEG_PATH`);
     logger.info({ binary, version: probe.version }, 'found');
   }
+  // Before registering: a forced GPU encoder that does not work stops the process here.
+  const encoder = await chooseEncoder(env.TRANSCODER_ENCODER, {
+    ffmpegPath: binaries.ffmpeg.path,
+    preset: env.X264_PRESET,
+    device: env.TRANSCODER_HW_DEVICE,
+    logger,
+  });
   const workDir = path.resolve(env.WORK_DIR ?? path.join(tmpdir(), 'vidra-transcoder'));
   await mkdir(workDir, { recursive: true });
   const client = new OriginClient(env.ORIGIN_URL);
@@ -42,11 +50,16 @@ export async function startTranscoder(env: TranscoderEnv): Promise<Runner> {
     ffmpegPath: binaries.ffmpeg.path,
     ffprobePath: binaries.ffprobe.path,
     preset: env.X264_PRESET,
+    // x264 keeps reading `preset`, which tests lower; only a hardware encoder is handed on.
+    ...(encoder.kind === 'x264' ? {} : { encoder }),
     pollSeconds: env.POLL_SECONDS,
   });
   await runner.reclaimScratch();
   runner.start();
-  logger.info({ origin: env.ORIGIN_URL, concurrency: env.TRANSCODER_CONCURRENCY }, 'transcoder ready');
+  logger.info(
+    { origin: env.ORIGIN_URL, concurrency: env.TRANSCODER_CONCURRENCY, encoder: encoder.kind },
+    'transcoder ready',
+  );
   return runner;
 }
 
@@ -66,7 +79,11 @@ if (isEntryPoint) {
     console.error((error as Error).message);
     process.exit(1);
   }
-  const runner = await startTranscoder(env);
+  const runner = await startTranscoder(env).catch((error: unknown) => {
+    // No FFmpeg, or a forced GPU encoder that failed its test: say why, without a stack trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void runner.stop().then(() => process.exit(0)));
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AcceptedJobEnvelope } from '../../protocol/runner.js';
 import { dispatch, handledKinds, JOB_HANDLERS, type JobHandlers, JobRejectedError } from './jobs/index.js';
+import type { VideoEncoder } from './media/encoders.js';
 import { type OriginClient, OriginError } from './origin-client.js';
 import { reclaimScratch, scratchPrefix } from './scratch.js';
 
@@ -18,6 +19,8 @@ export interface RunnerOptions {
   ffprobePath: string;
   /** x264 preset; tests use a fast one. */
   preset?: string;
+  /** The H.264 encoder chosen at start-up; x264 at `preset` when absent. */
+  encoder?: VideoEncoder;
   /** Seconds one long-poll waits for a job. */
   pollSeconds?: number;
   /** What this runner can run; it requests exactly these kinds. Defaults to `JOB_HANDLERS`. */
@@ -160,6 +163,7 @@ export class Runner {
           ffmpegPath: this.options.ffmpegPath,
           ffprobePath: this.options.ffprobePath,
           ...(this.options.preset ? { preset: this.options.preset } : {}),
+          ...(this.options.encoder ? { encoder: this.options.encoder } : {}),
         },
       });
     } catch (error) {

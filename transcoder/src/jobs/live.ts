@@ -167,6 +167,7 @@ async function runOnce(
     ladder: job.ladder,
     copySource: run.copySource,
     ...(media.preset ? { preset: media.preset } : {}),
+    ...(media.encoder ? { encoder: media.encoder } : {}),
   });
   const proc = startProcess(media.ffmpegPath, args, {
     extraOutputs: outputs.length - 1,

@@ -39,7 +39,10 @@ async function transcode(ctx: JobContext<'transcode'>): Promise<void> {
   await client.downloadSource(job, source, signal);
   const media = { ffmpegPath: ctx.media.ffmpegPath, ffprobePath: ctx.media.ffprobePath, signal };
   const probe = await probeMedia(source, media);
-  const preset = ctx.media.preset ? { preset: ctx.media.preset } : {};
+  const preset = {
+    ...(ctx.media.preset ? { preset: ctx.media.preset } : {}),
+    ...(ctx.media.encoder ? { encoder: ctx.media.encoder } : {}),
+  };
   if (isWebCompatible(probe)) {
     const preview = await remuxToHls({ input: source, outDir: path.join(dir, 'preview'), probe, ...media });
     await upload(ctx, path.join(dir, 'preview'), preview);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AcceptedJobOf, JobKind } from '../../../protocol/runner.js';
+import type { VideoEncoder } from '../media/encoders.js';
 import type { OriginClient } from '../origin-client.js';
 
 /** The FFmpeg binaries and settings handlers that run FFmpeg use. */
@@ -8,6 +9,8 @@ export interface MediaTools {
   ffprobePath: string;
   /** x264 preset; tests use a fast one. */
   preset?: string;
+  /** The H.264 encoder chosen at start-up (`TRANSCODER_ENCODER`); x264 at `preset` when absent. */
+  encoder?: VideoEncoder;
 }
 
 /** What the runner hands a handler for one leased job. */

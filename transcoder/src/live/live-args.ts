@@ -1,4 +1,5 @@
 import type { LiveJobPayload } from '../../../protocol/live.js';
+import { encoderDeviceArgs, liveEncoderArgs, type VideoEncoder } from '../media/encoders.js';
 import { fragmentedMp4Output } from './fmp4-args.js';
 
 /** One rendition of a live ladder, as the live FFmpeg writes it. */
@@ -25,16 +26,6 @@ export function liveRungs(ladder: LiveJobPayload['ladder']): LiveRung[] {
 /** The pipe a rung's fragmented MP4 goes to: stdout for the first, then fd 3, 4, ... */
 export const rungPipe = (index: number): string => (index === 0 ? 'pipe:1' : `pipe:${index + 2}`);
 
-/** x264 with a 1 s GOP forced on the clock, so every rung has its keyframes at the same times. */
-function x264(kbps: number | undefined, preset: string): string[] {
-  // biome-ignore format: an option and its value per line
-  return [
-    '-c:v', 'libx264', '-preset', preset, '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-    '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0',
-    ...(kbps ? ['-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`] : ['-crf', '23']),
-  ];
-}
-
 export interface LiveArgsInput {
   sourceUrl: string;
   ladder: LiveJobPayload['ladder'];
@@ -42,6 +33,8 @@ export interface LiveArgsInput {
   copySource: boolean;
   /** x264 preset of transcoded renditions; `veryfast` unless a test asks for faster. */
   preset?: string;
+  /** A hardware encoder chosen at start-up (encoders.ts); x264 at `preset` when absent. */
+  encoder?: VideoEncoder;
   partSeconds?: number;
 }
 
@@ -51,9 +44,9 @@ export interface LiveArgsInput {
  * (the watchdog would catch it too, later).
  */
 export function liveFfmpegArgs(input: LiveArgsInput): string[] {
-  const preset = input.preset ?? 'veryfast';
+  const encoder = input.encoder ?? { kind: 'x264', preset: input.preset ?? 'veryfast' };
   const out: string[] = [
-    ...['-hide_banner', '-nostdin', '-v', 'error'],
+    ...['-hide_banner', '-nostdin', '-v', 'error', ...encoderDeviceArgs(encoder)],
     // FLV from ingest may announce audio that never comes (a video-only encoder): FFmpeg's default
     // 5 s analysis would outlast the 3 s watchdog and restart forever, so analyse 1 s at most.
     ...['-analyzeduration', '1000000', '-rw_timeout', '3000000', '-i', input.sourceUrl],
@@ -62,8 +55,8 @@ export function liveFfmpegArgs(input: LiveArgsInput): string[] {
     out.push('-map', '0:v:0', '-map', '0:a:0?');
     if (rung.height === undefined && input.copySource) out.push('-c', 'copy');
     else {
-      out.push(...x264(rung.videoKbps, preset));
-      if (rung.height !== undefined) out.push('-vf', `scale=-2:${rung.height}`);
+      // A 1 s GOP forced on the clock, so every rung has its keyframes at the same times.
+      out.push(...liveEncoderArgs(encoder, { kbps: rung.videoKbps, height: rung.height }));
       out.push('-c:a', 'aac', '-b:a', '128k');
     }
     out.push(...fragmentedMp4Output(input.partSeconds, rungPipe(index)));

@@ -1,4 +1,5 @@
 import { HLS_FILES, PREVIEW_RENDITION, renditionFile, SEGMENT_PATTERN } from '../../../protocol/media.js';
+import { encoderDeviceArgs, encoderFrameFilter, type VideoEncoder, vodEncoderArgs } from './encoders.js';
 import {
   jpegOutputArgs,
   STORYBOARD_QUALITY,
@@ -62,7 +63,8 @@ export function buildLadderArgs(plan: TranscodePlan): string[] {
   const audio = plan.audio
     ? ['-c:a', 'aac', '-ac', String(plan.audio.channels), '-ar', String(plan.audio.sampleRate)]
     : [];
-  const args: string[] = [...GLOBAL_ARGS, ...safeInputArgs(plan.input)];
+  const encoder = planEncoder(plan);
+  const args: string[] = [...GLOBAL_ARGS, ...encoderDeviceArgs(encoder), ...safeInputArgs(plan.input)];
   const streamMap: string[] = [];
 
   if (video.length === 0) {
@@ -71,12 +73,12 @@ export function buildLadderArgs(plan: TranscodePlan): string[] {
     args.push('-map', plan.audioInput, ...audio, '-b:a:0', String(rung.audioBitrate));
     streamMap.push(`a:0,name:${rung.name}`);
   } else {
-    args.push('-filter_complex', ladderGraph(plan, video));
+    args.push('-filter_complex', ladderGraph(plan, video, encoderFrameFilter(encoder)));
     for (const [i, rung] of video.entries()) {
       args.push('-map', `[v${i}]`, ...(plan.audioInput ? ['-map', plan.audioInput] : []));
       streamMap.push(`v:${i}${plan.audioInput ? `,a:${i}` : ''},name:${rung.name}`);
     }
-    args.push(...x264Args(plan, video));
+    args.push(...videoEncodeArgs(plan, encoder, video));
     if (plan.audioInput) {
       args.push(...audio);
       for (const [i, rung] of video.entries()) args.push(`-b:a:${i}`, String(rung.audioBitrate));
@@ -106,7 +108,7 @@ export function buildLadderArgs(plan: TranscodePlan): string[] {
  * `fps` comes before `split` so every branch sees the very same frames and timestamps: that is
  * what makes forced keyframes (and so segment boundaries) identical across renditions.
  */
-function ladderGraph(plan: TranscodePlan, video: readonly VideoRung[]): string {
+function ladderGraph(plan: TranscodePlan, video: readonly VideoRung[], frameFilter: string): string {
   if (!plan.videoInput || !plan.frameRate) throw new Error('plan has video rungs but no video input');
   const branches = video.map((_, i) => `[s${i}]`);
   if (plan.storyboard) branches.push('[sb_in]');
@@ -114,7 +116,7 @@ function ladderGraph(plan: TranscodePlan, video: readonly VideoRung[]): string {
   const fps = `${plan.frameRate.num}/${plan.frameRate.den}`;
   const graph = [`[${plan.videoInput}]fps=${fps},split=${branches.length}${branches.join('')}`];
   for (const [i, rung] of video.entries()) {
-    graph.push(`[s${i}]scale=w=${rung.width}:h=${rung.height},setsar=1,format=yuv420p[v${i}]`);
+    graph.push(`[s${i}]scale=w=${rung.width}:h=${rung.height},setsar=1,${frameFilter}[v${i}]`);
   }
   if (plan.storyboard) graph.push(`[sb_in]${storyboardFilter(plan.storyboard)}[sb]`);
   if (plan.thumbnail) {
@@ -124,13 +126,15 @@ function ladderGraph(plan: TranscodePlan, video: readonly VideoRung[]): string {
   return graph.join(';');
 }
 
-/** Encoder settings shared by every rendition, then each rendition's bitrate and VBV limits. */
-function x264Args(plan: TranscodePlan, video: readonly VideoRung[]): string[] {
-  // GOP = one segment, rounded up, so x264's own keyframe never comes before the forced one.
-  const gop = String(Math.ceil(rateValue(plan.frameRate ?? { num: 30, den: 1 }) * plan.segmentSeconds));
-  const args = ['-c:v', 'libx264', '-preset', plan.preset, '-profile:v', 'high'];
-  args.push('-g', gop, '-keyint_min', gop, '-sc_threshold', '0');
-  args.push('-force_key_frames', `expr:gte(t,n_forced*${plan.segmentSeconds})`);
+/** The plan's encoder; a plan that names none encodes with x264 at its preset. */
+const planEncoder = (plan: TranscodePlan): VideoEncoder =>
+  plan.encoder ?? { kind: 'x264', preset: plan.preset };
+
+/** Encoder settings shared by every rendition (encoders.ts), then each rendition's bitrate and VBV limits. */
+function videoEncodeArgs(plan: TranscodePlan, encoder: VideoEncoder, video: readonly VideoRung[]): string[] {
+  // GOP = one segment, rounded up, so the encoder's own keyframe never comes before the forced one.
+  const gop = Math.ceil(rateValue(plan.frameRate ?? { num: 30, den: 1 }) * plan.segmentSeconds);
+  const args = vodEncoderArgs(encoder, { gop, segmentSeconds: plan.segmentSeconds });
   for (const [i, rung] of video.entries()) {
     args.push(`-b:v:${i}`, String(rung.videoBitrate), `-maxrate:v:${i}`, String(rung.maxBitrate));
     args.push(`-bufsize:v:${i}`, String(rung.bufferSize));

@@ -1,4 +1,5 @@
 import { isAbsolute } from 'node:path';
+import type { VideoEncoder } from './encoders.js';
 import { chooseFrameRate, chooseLadder, outputChannels, outputSampleRate, type Rung } from './ladder.js';
 import { planStoryboard, type StoryboardLayout } from './storyboard.js';
 import type { FrameRate, ProbeResult } from './types.js';
@@ -45,6 +46,8 @@ export interface TranscodePlan {
   /** Absolute output directory; renditions go to `<outDir>/<rung.name>/`. */
   outDir: string;
   preset: X264Preset;
+  /** The H.264 encoder (encoders.ts); absent means x264 at `preset`. */
+  encoder?: VideoEncoder;
   segmentSeconds: number;
   /** `0:<index>` selectors for the streams to read, null when absent. */
   videoInput: string | null;
@@ -62,6 +65,8 @@ export interface PlanOptions {
   input: string;
   outDir: string;
   preset?: X264Preset;
+  /** A hardware encoder chosen at start-up; x264 at `preset` when absent. */
+  encoder?: VideoEncoder;
   segmentSeconds?: number;
   /** Add the poster and storyboard outputs (default true). */
   images?: boolean;
@@ -85,6 +90,7 @@ export function planTranscode(probe: ProbeResult, opts: PlanOptions): TranscodeP
     input: opts.input,
     outDir: opts.outDir,
     preset: opts.preset ?? DEFAULT_PRESET,
+    ...(opts.encoder && opts.encoder.kind !== 'x264' ? { encoder: opts.encoder } : {}),
     segmentSeconds: opts.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS,
     videoInput: video ? (video.index === undefined ? '0:v:0' : `0:${video.index}`) : null,
     audioInput: audio ? (audio.index === undefined ? '0:a:0' : `0:${audio.index}`) : null,

@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HLS_FILES, PREVIEW_RENDITION } from '../../../protocol/media.js';
 import { isWebCompatible } from './compat.js';
+import type { VideoEncoder } from './encoders.js';
 import { explainFfmpegFailure, MediaRejectedError } from './errors.js';
 import { buildLadderArgs, buildRemuxArgs, buildThumbnailArgs } from './ffmpeg-args.js';
 import { argsFor } from './ffmpeg-compat.js';
@@ -31,6 +32,8 @@ export interface TranscodeOptions {
   probe?: ProbeResult;
   /** x264 preset, one of X264_PRESETS; tests pass `ultrafast`, production keeps the default. */
   preset?: string;
+  /** The encoder chosen at start-up (encoders.ts); x264 at `preset` when absent. */
+  encoder?: VideoEncoder;
   segmentSeconds?: number;
   /** Kill FFmpeg after this long; no limit by default (the runner's signal decides). */
   timeoutMs?: number;
@@ -51,6 +54,7 @@ export async function transcodeToHls(opts: TranscodeOptions): Promise<TranscodeR
     input,
     outDir,
     ...(opts.preset ? { preset: parsePreset(opts.preset) } : {}),
+    ...(opts.encoder ? { encoder: opts.encoder } : {}),
     ...(opts.segmentSeconds ? { segmentSeconds: opts.segmentSeconds } : {}),
   });
   if (plan.rungs.length === 0) throw new MediaRejectedError('no-streams');
