@@ -46,6 +46,8 @@ export interface FederationSettings {
   signatureWindowSeconds: number;
   /** Queue workers of this origin (fedify's inbox and outbox). */
   queueWorkers: number;
+  /** Set when remote media reach viewers through the edge's proxy (`FEDERATION_MEDIA_PROXY`). */
+  mediaProxySecret?: string | undefined;
 }
 
 export type VidraFederation = Federation<void>;
