@@ -1,12 +1,14 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { KeySetUnavailableError } from '../../protocol/access-token-verifier.js';
+import { MEDIA_PROXY_PATH } from '../../protocol/federation/media-proxy.js';
 import { hlsKey } from '../../protocol/media.js';
 import { verifyAccessToken } from './auth/middleware.js';
 import { chatUpgrade } from './chat/upgrade.js';
 import { clientIp, type EdgeEnv } from './context.js';
 import { loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
+import { serveFederatedMedia } from './federation/media-proxy.js';
 import { activityPubNegotiation } from './federation/negotiate.js';
 import { OriginAnswerError } from './origin-answer.js';
 import { issuePlayback } from './playback/issue.js';
@@ -105,6 +107,7 @@ export function createApp(): Hono<EdgeEnv> {
   }
 
   app.on(['GET', 'HEAD'], '/play/*', servePlayback);
+  app.on(['GET', 'HEAD'], `${MEDIA_PROXY_PATH}/:signature/:url`, serveFederatedMedia);
   app.route('/', webrtcRoutes());
   // bench/edge compares signed serving with this unverified twin; it exists only when the
   // BENCH_UNVERIFIED_ROUTES binding is "true", which no deployed environment sets.

@@ -59,6 +59,15 @@ export type EdgeBindings = {
    * `header:x-real-ip`) or `none` (the default: nothing a client sends is believed).
    */
   CLIENT_IP_SOURCE?: unknown;
+  /**
+   * `on` to serve remote thumbnails and HLS of federated peers through this edge
+   * (`/federation/media/...`, edge/src/federation/media-proxy.ts), so viewers never contact them.
+   */
+  FEDERATION_MEDIA_PROXY?: unknown;
+  /** Secret shared with the origins: it signs proxied media URLs (at least 32 characters). */
+  FEDERATION_MEDIA_PROXY_SECRET?: unknown;
+  /** `true` lets the proxy reach loopback and private addresses (tests, closed networks). */
+  FEDERATION_MEDIA_PROXY_PRIVATE?: unknown;
   /** "true" only in bench/edge: enables the unverified `/bench-raw/` twin of `/play/`. */
   BENCH_UNVERIFIED_ROUTES?: unknown;
   /** Optional R2 bucket binding holding published files. */
@@ -172,11 +181,22 @@ export const EdgeVarsSchema = z.object({
   S3_ACCESS_KEY_ID: z.optional(z.string()),
   S3_SECRET_ACCESS_KEY: z.optional(z.string()),
   CLIENT_IP_SOURCE: ClientIpSourceSchema,
+  FEDERATION_MEDIA_PROXY: z.optional(z.enum(['on', 'off'])),
+  FEDERATION_MEDIA_PROXY_SECRET: z.optional(z.string().check(z.minLength(32))),
+  FEDERATION_MEDIA_PROXY_PRIVATE: z.optional(z.enum(['true', 'false'])),
 });
 
 /** Zod schema for the edge bindings; its output is the typed, normalised `EdgeConfig`. */
 export const EdgeEnvSchema = z.pipe(
-  EdgeVarsSchema,
+  EdgeVarsSchema.check(
+    z.refine(
+      (env) => env.FEDERATION_MEDIA_PROXY !== 'on' || env.FEDERATION_MEDIA_PROXY_SECRET !== undefined,
+      {
+        message: 'FEDERATION_MEDIA_PROXY=on needs FEDERATION_MEDIA_PROXY_SECRET',
+        path: ['FEDERATION_MEDIA_PROXY_SECRET'],
+      },
+    ),
+  ),
   z.transform((env) => ({
     origins: env.ORIGINS,
     internalApiToken: env.INTERNAL_API_TOKEN,
@@ -210,6 +230,13 @@ export const EdgeEnvSchema = z.pipe(
       playback: env.RATE_LIMIT_PLAYBACK,
       upload: env.RATE_LIMIT_UPLOAD,
     },
+    mediaProxy:
+      env.FEDERATION_MEDIA_PROXY === 'on' && env.FEDERATION_MEDIA_PROXY_SECRET
+        ? {
+            secret: env.FEDERATION_MEDIA_PROXY_SECRET,
+            allowPrivate: env.FEDERATION_MEDIA_PROXY_PRIVATE === 'true',
+          }
+        : undefined,
     s3:
       env.S3_ENDPOINT && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
         ? {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import type { TestProject } from 'vitest/node';
-import { jobs, notifications, videos } from '../../db/schema/index.js';
+import { federationDeliveries, jobs, notifications, videos } from '../../db/schema/index.js';
 import { createTestApp, TEST_CONFIG } from '../../origin/test/harness.js';
 import { videoObjectKey } from '../../protocol/media.js';
 import { JOB_KINDS } from '../../protocol/runner.js';
@@ -101,6 +101,24 @@ export default async function setup(project: TestProject) {
     email: false,
     dedupeKey: 'web-origin-seed',
   });
+
+  // Federation deliveries, for the admins' federation page: one host fine, one failing.
+  const delivery = (host: string, n: number) => ({
+    activityId: `https://web.example/activities/${n}`,
+    inbox: `https://${host}/inbox`,
+    host,
+    senderActor: 'video-channels/web',
+    activity: { id: `https://web.example/activities/${n}` },
+  });
+  await t.database.db.insert(federationDeliveries).values([
+    { ...delivery('peer-fine.example', 1), state: 'delivered', attempts: 1 },
+    {
+      ...delivery('peer-down.example', 2),
+      attempts: 6,
+      lastError: 'HTTP 503',
+      nextAttemptAt: new Date(Date.now() + 3_600_000),
+    },
+  ]);
 
   project.provide('webOrigin', {
     url,

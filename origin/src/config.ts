@@ -7,6 +7,15 @@ import { srtSecretFromInternalToken } from './services/live/srt-passphrase.js';
 /** Seals federation keys when nothing else is configured: fine for a laptop, never for production. */
 const DEV_FEDERATION_KEY_SECRET = 'vidra-development-federation-key';
 
+/** The media proxy's signing secret when the proxy is on; on without a secret is a startup error. */
+function mediaProxySecret(env: OriginEnv): string | undefined {
+  if (env.FEDERATION_MEDIA_PROXY === 'off') return undefined;
+  if (!env.FEDERATION_MEDIA_PROXY_SECRET) {
+    throw new Error('FEDERATION_MEDIA_PROXY=on needs FEDERATION_MEDIA_PROXY_SECRET (the edge has the same)');
+  }
+  return env.FEDERATION_MEDIA_PROXY_SECRET;
+}
+
 /** Map the parsed environment onto the app's settings. Throttle policies are fixed on purpose. */
 export function configFromEnv(env: OriginEnv): AppOptions['config'] {
   // Without a configured token, only an edge started alongside (npm start) that was handed this one gets in.
@@ -22,6 +31,7 @@ export function configFromEnv(env: OriginEnv): AppOptions['config'] {
       allowPrivateAddress: env.FEDERATION_ALLOW_PRIVATE_ADDRESSES,
       signatureWindowSeconds: env.FEDERATION_SIGNATURE_WINDOW_SECONDS,
       queueWorkers: env.FEDERATION_QUEUE_WORKERS,
+      mediaProxySecret: mediaProxySecret(env),
     },
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,

@@ -107,6 +107,15 @@ export const OriginEnvObject = z.object({
     .describe('Let federation fetch loopback and private addresses (tests, closed networks only)'),
   FEDERATION_SIGNATURE_WINDOW_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   FEDERATION_QUEUE_WORKERS: z.coerce.number().int().min(1).max(64).default(8),
+  FEDERATION_MEDIA_PROXY: z
+    .enum(['on', 'off'])
+    .default('off')
+    .describe("Remote peers' thumbnails and HLS reach viewers through the edge (/federation/media/...)"),
+  FEDERATION_MEDIA_PROXY_SECRET: z
+    .string()
+    .min(32, 'use at least 32 characters')
+    .optional()
+    .describe("Signs proxied media URLs; the same value as the edge's (required when the proxy is on)"),
   RUNNER_REGISTRATION_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   JOB_LEASE_SECONDS: z.coerce
     .number()

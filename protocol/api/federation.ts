@@ -1,9 +1,19 @@
 import { z } from 'zod';
 
+/** How one remote host is doing, as admins see it. */
+export const HOST_STATUSES = ['ok', 'retrying', 'failing'] as const;
+
 /** Deliveries to one remote host, by state, for the admins' federation health view. */
 export const FederationHostHealthSchema = z.object({
   host: z.string(),
+  /**
+   * `failing`: a pending delivery has failed as often as it takes to open the host's breaker
+   * (5 in a row); `retrying`: some pending delivery failed at least once; `ok` otherwise.
+   */
+  status: z.enum(HOST_STATUSES),
   pending: z.number().int(),
+  /** Pending deliveries that have already failed at least once. */
+  retrying: z.number().int(),
   delivered: z.number().int(),
   failed: z.number().int(),
   gone: z.number().int(),
@@ -11,6 +21,8 @@ export const FederationHostHealthSchema = z.object({
   lastError: z.string().nullable(),
   /** When the next pending delivery to this host is due. */
   nextAttemptAt: z.string().nullable(),
+  /** When the oldest delivery still pending for this host was queued: how far behind it is. */
+  oldestPendingAt: z.string().nullable(),
 });
 
 export const FederationHealthSchema = z.object({
@@ -21,3 +33,4 @@ export const FederationHealthSchema = z.object({
   hosts: z.array(FederationHostHealthSchema),
 });
 export type FederationHealth = z.infer<typeof FederationHealthSchema>;
+export type HostStatus = (typeof HOST_STATUSES)[number];

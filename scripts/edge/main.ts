@@ -29,6 +29,7 @@ import {
   FRONT_WORKER,
   networkAllow,
   type WorkerModule,
+  withMediaProxy,
   workerdConfig,
 } from './workerd-config.js';
 
@@ -123,10 +124,13 @@ writeFileSync(
     host: env.EDGE_HOST,
     port: env.EDGE_PORT,
     assets: { directory: assetsDir, files: listAssets(assetsDir) },
-    outboundAllow: networkAllow(
-      [...checked.config.origins, checked.config.upstash?.url, checked.config.s3?.endpoint].filter(
-        (url): url is string => url !== undefined,
+    outboundAllow: withMediaProxy(
+      networkAllow(
+        [...checked.config.origins, checked.config.upstash?.url, checked.config.s3?.endpoint].filter(
+          (url): url is string => url !== undefined,
+        ),
       ),
+      checked.config.mediaProxy,
     ),
   }),
   { mode: 0o600 },

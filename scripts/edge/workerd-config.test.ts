@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assetManifest, capnpString, networkAllow, workerdConfig } from './workerd-config.js';
+import { assetManifest, capnpString, networkAllow, withMediaProxy, workerdConfig } from './workerd-config.js';
 
 describe('workerdConfig', () => {
   it('renders the edge, its front worker, the assets disk, the outbound network and the socket', () => {
@@ -88,6 +88,10 @@ describe('networkAllow', () => {
     expect(networkAllow(['https://8.8.8.8', 'http://[::1]:80'])).toEqual(['public', 'local']);
     // A DNS name may resolve to a private address (compose, k8s services).
     expect(networkAllow(['http://nginx:8080', 'https://eu1.upstash.io'])).toEqual(['public', 'private']);
+    // The federation media proxy reaches public peers; private ones only when allowed.
+    expect(withMediaProxy(['local'], { allowPrivate: false })).toEqual(['public', 'local']);
+    expect(withMediaProxy(['local'], { allowPrivate: true })).toEqual(['public', 'private', 'local']);
+    expect(withMediaProxy(['private'], undefined)).toEqual(['private']);
   });
 });
 

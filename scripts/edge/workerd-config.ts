@@ -62,6 +62,16 @@ function ipv4Class(host: string): 'local' | 'private' | 'public' {
  * A DNS name may resolve to a private address (compose and k8s service names do), so a name
  * allows both `public` and `private`; only loopback names and literals open `local`.
  */
+/**
+ * The network classes once the federation media proxy is on: peers are public hosts, and private
+ * or loopback ones only where the operator allowed them (FEDERATION_MEDIA_PROXY_PRIVATE).
+ */
+export function withMediaProxy(allow: string[], proxy: { allowPrivate: boolean } | undefined): string[] {
+  if (!proxy) return allow;
+  const classes = new Set([...allow, 'public', ...(proxy.allowPrivate ? ['private', 'local'] : [])]);
+  return ['public', 'private', 'local'].filter((kind) => classes.has(kind));
+}
+
 export function networkAllow(urls: string[]): string[] {
   const allow = new Set<string>();
   for (const raw of urls) {

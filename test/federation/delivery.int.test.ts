@@ -144,10 +144,12 @@ describe('delivery', () => {
     const health = await origin.call('GET', '/api/v1/admin/federation', { token: admin.token });
     expect(health.status).toBe(200);
     const deadHost = health.body.hosts.find((h: { host: string }) => h.host === '127.0.0.1:9');
-    expect(deadHost).toMatchObject({ pending: 2, delivered: 0 });
+    expect(deadHost).toMatchObject({ status: 'failing', pending: 2, delivered: 0 });
+    expect(deadHost.retrying).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(deadHost.oldestPendingAt)).toBeLessThanOrEqual(Date.now());
     expect(deadHost.lastError).toBeTruthy();
     const sinkHost = health.body.hosts.find((h: { host: string }) => h.host === new URL(sinkBase).host);
-    expect(sinkHost).toMatchObject({ pending: 0, gone: 1 });
+    expect(sinkHost).toMatchObject({ status: 'ok', pending: 0, gone: 1, oldestPendingAt: null });
     const user = await origin.signUp('nosy');
     expect((await origin.call('GET', '/api/v1/admin/federation', { token: user.token })).status).toBe(403);
   }, 30_000);

@@ -75,9 +75,13 @@ export function rsaKey() {
 
 /**
  * A minimal remote instance in TypeScript: serves the actors it is given (`/users/<name>`, with
- * their keys) and records what reaches their inboxes. Used to sign requests that must be refused.
+ * their keys) and records what reaches their inboxes (answered 202, or what `answer` says). Used
+ * to sign requests that must be refused, and to capture our signed deliveries.
  */
-export async function startFakePeer(names: string[]) {
+export async function startFakePeer(
+  names: string[],
+  options: { answer?: (request: RecordedRequest) => number } = {},
+) {
   const keys = Object.fromEntries(names.map((name) => [name, rsaKey()]));
   const received: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -93,8 +97,9 @@ export async function startFakePeer(names: string[]) {
         return;
       }
       if (req.method === 'POST' && path.endsWith('/inbox')) {
-        received.push({ method: req.method, path, headers: req.headers, body });
-        res.writeHead(202).end();
+        const recorded = { method: req.method, path, headers: req.headers, body };
+        received.push(recorded);
+        res.writeHead(options.answer?.(recorded) ?? 202).end();
         return;
       }
       res.writeHead(404).end();

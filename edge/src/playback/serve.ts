@@ -88,7 +88,7 @@ export async function checkRevocation(c: Context<EdgeEnv>): Promise<'known' | 'u
 }
 
 /** Run `promise` past the response when there is an execution context (unit tests have none). */
-function background(c: Context<EdgeEnv>, promise: Promise<unknown>): void {
+export function background(c: Context<EdgeEnv>, promise: Promise<unknown>): void {
   try {
     c.executionCtx.waitUntil(promise);
   } catch {

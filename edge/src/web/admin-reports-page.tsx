@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import { type AbuseMini, AbusePageMiniSchema } from '../../../protocol/api/comments-mini.js';
 import type { EdgeEnv } from '../context.js';
+import { adminApiRefusal } from './admin-refusal.js';
 import { callApi, NO_CONTENT } from './api.js';
 import { crossSiteRefusal } from './auth-pages.js';
 import { isSameOrigin } from './bridge.js';
@@ -99,19 +100,8 @@ export async function adminReportsPage(c: Context<EdgeEnv>) {
   const cursor = c.req.query('cursor');
   if (cursor) query.set('cursor', cursor);
   const res = await callApi(c, `/api/v1/abuses?${query}`, AbusePageMiniSchema, { token: session.token });
-  if (!res.ok) {
-    const forbidden = res.status === 403;
-    const page = (
-      <MessagePage
-        title={forbidden ? 'Admins only' : 'Something went wrong'}
-        viewer={session.viewer}
-        path={PATH}
-        heading={forbidden ? 'Only admins can see reports' : 'The reports cannot be shown right now'}
-        message={forbidden ? 'This page is for the instance moderators.' : 'Try again in a moment.'}
-      />
-    );
-    return sendPage(c, page, forbidden ? 403 : 502);
-  }
+  const refusal = { viewer: session.viewer, path: PATH, what: 'reports', audience: 'moderators' };
+  if (!res.ok) return adminApiRefusal(c, res.status, refusal);
   return sendPage(
     c,
     <Layout title="Reports" viewer={session.viewer} path={PATH}>

@@ -77,9 +77,14 @@ export function Layout(props: PropsWithChildren<LayoutProps>) {
                     <a href="/channels/new">New channel</a>
                   </li>
                   {props.viewer.role === 'admin' ? (
-                    <li>
-                      <a href="/admin/reports">Reports</a>
-                    </li>
+                    <>
+                      <li>
+                        <a href="/admin/reports">Reports</a>
+                      </li>
+                      <li>
+                        <a href="/admin/federation">Federation</a>
+                      </li>
+                    </>
                   ) : null}
                   <li>
                     <form method="post" action="/logout" class="inline-form">

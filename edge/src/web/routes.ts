@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { EdgeEnv } from '../context.js';
+import { adminFederationPage } from './admin-federation-page.js';
 import { adminReportSubmit, adminReportsPage } from './admin-reports-page.js';
 import { authPage, authSubmit, logoutPage, logoutSubmit } from './auth-pages.js';
 import { cookieAuthBridge } from './bridge.js';
@@ -38,6 +39,7 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.post('/w/:id/report', commentSubmit('report-video'));
   web.post('/w/:id/comments/:commentId/:action', commentSubmit());
   web.get('/admin/reports', adminReportsPage);
+  web.get('/admin/federation', adminFederationPage);
   web.post('/admin/reports/:id', adminReportSubmit);
   web.get('/c/:handle', channelPage);
   web.post('/w/:id/rate', rateSubmit);

@@ -1,10 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { NODEINFO_PATH, nodeInfo, nodeInfoLinks } from '../../../protocol/activitypub/nodeinfo.js';
 import { acceptsActivityJson } from '../../../protocol/activitypub/paths.js';
 import { FederationHealthSchema } from '../../../protocol/api/federation.js';
 import { requireViewer } from '../auth/middleware.js';
 import { type AppEnv, bearerSecurity, createRouter, errorBody, errorResponses } from '../lib/http.js';
+import { type ActorCollection, actorCollection } from '../services/federation/collections.js';
 import type { VidraFederation } from '../services/federation/federation.js';
 import { federationHealth } from '../services/federation/health.js';
 import { nodeInfoCounts } from '../services/federation/stats.js';
@@ -53,6 +54,7 @@ export function federationMiddleware(
   };
 }
 
+const CollectionQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).optional() });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const AP_JSON = { 'Content-Type': 'application/activity+json' };
 
@@ -78,21 +80,22 @@ export function federationRoutes(publicUrl: string) {
       'Content-Type': 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"',
     });
   });
-  // The actors' outboxes: listed but not yet filled (remote instances backfill from the videos' ids).
-  for (const prefix of ['/accounts/:name/outbox', '/video-channels/:name/outbox']) {
-    app.get(prefix, (c) =>
-      c.json(
-        {
-          '@context': 'https://www.w3.org/ns/activitystreams',
-          id: new URL(c.req.path, publicUrl).href,
-          type: 'OrderedCollection',
-          totalItems: 0,
-          orderedItems: [],
-        },
-        200,
-        AP_JSON,
-      ),
-    );
+  // The actors' collections, PeerTube's paging (`?page=N`). fedify's own collection routes are
+  // not registered (they refuse `{+identifier}` for outboxes, and re-serialise our JSON).
+  for (const kind of ['accounts', 'video-channels'] as const) {
+    app.get(`/${kind}/:name/:collection{outbox|followers|following}`, async (c) => {
+      const query = CollectionQuerySchema.safeParse(c.req.query());
+      if (!query.success) return c.json(errorBody(c, 'validation_failed', 'Bad page number'), 400);
+      const collection = await actorCollection(
+        c.get('services').db,
+        publicUrl,
+        `${kind}/${c.req.param('name')}`,
+        c.req.param('collection') as ActorCollection,
+        query.data.page,
+      );
+      if (!collection) return c.json(errorBody(c, 'not_found', 'No such actor'), 404);
+      return c.json(collection, 200, AP_JSON);
+    });
   }
   return app;
 }

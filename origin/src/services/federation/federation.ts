@@ -46,6 +46,8 @@ export interface FederationSettings {
   signatureWindowSeconds: number;
   /** Queue workers of this origin (fedify's inbox and outbox). */
   queueWorkers: number;
+  /** Set when remote media reach viewers through the edge's proxy (`FEDERATION_MEDIA_PROXY`). */
+  mediaProxySecret?: string | undefined;
 }
 
 export type VidraFederation = Federation<void>;
@@ -92,10 +94,10 @@ function buildActor(actor: LocalActor, ctx: Context<void>, keys: ActorKeyPair[])
     id: ctx.getActorUri(actor.identifier),
     preferredUsername: actor.name,
     inbox: ctx.getInboxUri(actor.identifier),
-    // fedify's outbox route takes no `{+identifier}`, so our own route serves it (routes/federation.ts).
+    // Our own routes serve the collections, paged like PeerTube's (routes/federation.ts).
     outbox: new URL(`${ctx.getActorUri(actor.identifier).href}/outbox`),
-    followers: ctx.getFollowersUri(actor.identifier),
-    following: ctx.getFollowingUri(actor.identifier),
+    followers: new URL(`${ctx.getActorUri(actor.identifier).href}/followers`),
+    following: new URL(`${ctx.getActorUri(actor.identifier).href}/following`),
     endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
     url: ctx.getActorUri(actor.identifier),
     publicKey: keys[0]?.cryptographicKey,
@@ -162,25 +164,7 @@ export function createVidraFederation(
       return resource.origin === new URL(settings.publicUrl).origin && path ? { identifier: path } : null;
     });
 
-  federation.setFollowersDispatcher(`${ACTOR_PATH}/followers`, async (_ctx, identifier) => {
-    const actor = await findLocalActor(db, identifier);
-    if (!actor) return null;
-    const rows = await db
-      .select()
-      .from(federationFollowers)
-      .where(eq(federationFollowers.localActor, actor.key));
-    return {
-      items: rows
-        .filter((row) => !row.goneAt)
-        .map((row) => ({
-          id: new URL(row.followerId),
-          inboxId: new URL(row.inbox),
-          endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null,
-        })),
-    };
-  });
-  // We follow nobody yet: the collection is empty, but it exists.
-  federation.setFollowingDispatcher(`${ACTOR_PATH}/following`, async () => ({ items: [] }));
+  // Outbox, followers and following are our routes (routes/federation.ts, services/.../collections.ts).
 
   const accepted = async (ctx: InboxContext<void>, activity: Activity) => {
     if (!(await admit(db, activity, logger))) return false;

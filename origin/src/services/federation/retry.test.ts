@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStatus, DELIVERY_RETRY, HostBreakers, retryDelayMs } from './retry.js';
+import { classifyStatus, DELIVERY_RETRY, HostBreakers, hostStatus, retryDelayMs } from './retry.js';
 
 describe('delivery retries', () => {
   it('back off exponentially with jitter, capped, for more than 24 hours in all', () => {
@@ -32,5 +32,11 @@ describe('delivery retries', () => {
     expect(breakers.isOpen('dead.example', 61_001)).toBe(false);
     breakers.record('dead.example', true);
     expect(breakers.snapshot()).toEqual({});
+  });
+
+  it('show a host as ok, retrying, or failing once a delivery failed as often as opens its breaker', () => {
+    expect(hostStatus({ retrying: 0, maxAttempts: 0 })).toBe('ok');
+    expect(hostStatus({ retrying: 2, maxAttempts: 4 })).toBe('retrying');
+    expect(hostStatus({ retrying: 1, maxAttempts: 5 })).toBe('failing');
   });
 });

@@ -1,3 +1,4 @@
+import type { HostStatus } from '../../../../protocol/api/federation.js';
 /**
  * Retry timing of our deliveries: exponential from 2 s (a blip costs seconds, not minutes),
  * capped at 6 h, with ±20 % jitter so a host that came back is not hit by every delivery at
@@ -19,6 +20,18 @@ export function classifyStatus(status: number): 'delivered' | 'gone' | 'retry' |
   return 'failed';
 }
 
+/** Failures in a row that open a host's breaker. */
+export const BREAKER_FAILURES = 5;
+
+/**
+ * How a host looks to admins, from its pending deliveries: `failing` once one of them has failed
+ * as often as it takes to open the breaker, `retrying` while some failed at least once.
+ */
+export function hostStatus(pending: { retrying: number; maxAttempts: number }): HostStatus {
+  if (pending.maxAttempts >= BREAKER_FAILURES) return 'failing';
+  return pending.retrying > 0 ? 'retrying' : 'ok';
+}
+
 /**
  * A per-host circuit breaker: `threshold` failures in a row open it for `openMs`, during which
  * that host's deliveries wait instead of tying up workers; one success closes it.
@@ -27,7 +40,7 @@ export class HostBreakers {
   private readonly hosts = new Map<string, { failures: number; openUntil: number }>();
 
   constructor(
-    private readonly threshold = 5,
+    private readonly threshold = BREAKER_FAILURES,
     private readonly openMs = 60_000,
   ) {}
 
