@@ -28,14 +28,17 @@ export const VideoProcessingMiniSchema = z
   })
   .check(z.meta({ id: 'VideoProcessing' }));
 
-/** Twin of `VideoSchema`: what `GET /api/v1/videos/:id` answers. */
+/** Twin of `VideoCoreSchema`: what the edge reads of `GET /api/v1/videos/:id`. */
 export const VideoMiniSchema = z
   .object({
     id: z.uuid(),
     channel: z.object({ id: z.uuid(), handle: z.string(), displayName: z.string() }),
     title: z.string(),
     description: z.string(),
-    privacy: z.enum(PRIVACY_LEVELS),
+    privacy: z
+      .object({ id: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), label: z.string() })
+      .check(z.describe('PeerTube numbers: 1 public, 2 unlisted (or password), 3 private, 4 internal')),
+    privacyName: z.enum(PRIVACY_LEVELS).check(z.describe("Vidra's own privacy level")),
     commentsPolicy: z
       .object({ id: z.union([z.literal(1), z.literal(2), z.literal(3)]), label: z.string() })
       .check(z.describe('1 enabled, 2 disabled, 3 requires approval')),
@@ -76,10 +79,11 @@ export const VideoMiniSchema = z
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
-  .check(z.meta({ id: 'Video' }));
+  .check(z.meta({ id: 'VideoCore' }));
 
-/** Twin of `VideoPageSchema`: what `GET /api/v1/videos` answers. */
+/** Twin of `VideoCorePageSchema`: what the edge reads of `GET /api/v1/videos`. */
 export const VideoPageMiniSchema = z.object({
-  items: z.array(VideoMiniSchema),
+  total: z.int().check(z.minimum(0), z.describe('How many items the caller may see in the whole list')),
+  data: z.array(VideoMiniSchema),
   nextCursor: z.nullable(z.string()).check(z.describe('Pass as `cursor` for the next page; null at the end')),
 });

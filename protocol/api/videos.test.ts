@@ -2,20 +2,21 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { toJSONSchema } from 'zod';
 import type * as z from 'zod/mini';
 import {
-  type VideoDto,
-  type VideoPage,
-  VideoPageSchema,
+  type VideoCoreDto,
+  type VideoCorePage,
+  VideoCorePageSchema as VideoPageSchema,
+  VideoCoreSchema as VideoSchema,
   VideoProcessingSchema,
-  VideoSchema,
 } from './videos.js';
 import { VideoMiniSchema, VideoPageMiniSchema, VideoProcessingMiniSchema } from './videos-mini.js';
 
-const video: VideoDto = {
+const video: VideoCoreDto = {
   id: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
   channel: { id: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6b', handle: 'studio', displayName: 'Studio' },
   title: 'A title',
   description: '',
-  privacy: 'public',
+  privacy: { id: 1, label: 'Public' },
+  privacyName: 'public',
   commentsPolicy: { id: 1, label: 'Enabled' },
   state: 'ready',
   progress: 100,
@@ -35,8 +36,8 @@ describe('video API contracts', () => {
     expect(toJSONSchema(VideoMiniSchema)).toEqual(toJSONSchema(VideoSchema));
     expect(toJSONSchema(VideoPageMiniSchema)).toEqual(toJSONSchema(VideoPageSchema));
     expect(toJSONSchema(VideoProcessingMiniSchema)).toEqual(toJSONSchema(VideoProcessingSchema));
-    expectTypeOf<z.output<typeof VideoMiniSchema>>().toEqualTypeOf<VideoDto>();
-    expectTypeOf<z.output<typeof VideoPageMiniSchema>>().toEqualTypeOf<VideoPage>();
+    expectTypeOf<z.output<typeof VideoMiniSchema>>().toEqualTypeOf<VideoCoreDto>();
+    expectTypeOf<z.output<typeof VideoPageMiniSchema>>().toEqualTypeOf<VideoCorePage>();
   });
 
   it('both accept what the origin sends and refuse what breaks the contract', () => {
@@ -50,7 +51,7 @@ describe('video API contracts', () => {
       expect(schema.safeParse(bare).data).toEqual(bare);
       for (const state of ['live', 'ended'] as const)
         expect(schema.safeParse({ ...bare, state }).data).toEqual({ ...bare, state });
-      expect(page.safeParse({ items: [video, bare], nextCursor: null }).success).toBe(true);
+      expect(page.safeParse({ total: 2, data: [video, bare], nextCursor: null }).success).toBe(true);
       for (const broken of [
         { ...video, state: 'playing' },
         { ...video, progress: 101 },

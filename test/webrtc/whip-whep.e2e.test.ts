@@ -163,7 +163,7 @@ describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
 
   it('refuses a revoked playback token (the video turned private)', async () => {
     const patched = await owner.call('PATCH', `/api/v1/videos/${videoId}`, { privacy: 'private' });
-    expect(patched).toMatchObject({ privacy: 'private' });
+    expect(patched).toMatchObject({ privacyName: 'private' });
     const refused = await waitFor(
       async () => {
         const viewer = await playWhep(whep);

@@ -1,8 +1,16 @@
 import type { Context } from 'hono';
-import { contentTypeOf, isPlaylist, playbackObjectKey, videoObjectKey } from '../../../protocol/media.js';
+import {
+  contentTypeOf,
+  isPlaylist,
+  peertubeHlsFile,
+  playbackObjectKey,
+  videoObjectKey,
+} from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { cachedLoad, purgeGroup, sliceRange } from './cache.js';
+import type { MediaSource } from './media.js';
+import { servePeertubeHls } from '../peertube/hls.js';
 import { liveFile, serveLivePlaylist } from './live.js';
 import { isRevoked, isTrusted, syncRevocations } from './revocations.js';
 import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
@@ -54,6 +62,8 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
     return res;
   }
   if (isRevoked(state.revocations, claims)) return forbidden('token revoked', requestId);
+  const peertube = claims.audience === 'hls' && !claims.live ? peertubeHlsFile(claims.videoId, requested) : undefined;
+  if (peertube) return servePeertubeHls(c, claims, peertube);
   const key = playbackObjectKey(claims.audience, requested);
   if (!key) return forbidden("path outside this video's files", requestId);
 
@@ -125,6 +135,28 @@ export async function verifyCached(
 }
 
 /**
+ * One published file (`key`, relative to the video) of one video version, buffered, from the edge
+ * cache or loaded once on a miss. Callers must have authorized the request already.
+ */
+export function loadPublished(
+  c: Context<EdgeEnv>,
+  media: MediaSource,
+  videoId: string,
+  version: number,
+  key: string,
+  source?: { cacheKey: string; load: () => Promise<Response> },
+) {
+  return cachedLoad(
+    c.var.state.cache,
+    source?.cacheKey ?? `${CACHE_ORIGIN}/${videoId}/${version}/${key}`,
+    isPlaylist(key) ? PLAYLIST_TTL : IMMUTABLE_TTL,
+    source?.load ?? (() => media.get(videoObjectKey(videoId, key))),
+    (promise) => background(c, promise),
+    videoId,
+  );
+}
+
+/**
  * Serve one published file (`key`, relative to the video) of one video version from the edge
  * cache, loading it once on a miss. Callers must have authorized the request already. `source`
  * replaces storage (and the cache key) for files that are not in storage yet: a live stream's.
@@ -141,15 +173,7 @@ export async function serveObject(
   const media = state.media;
   if (!media) return errorResponse('unavailable', 'Playback is not configured on this edge', requestId);
   const playlist = isPlaylist(key);
-  const cacheKey = source?.cacheKey ?? `${CACHE_ORIGIN}/${videoId}/${version}/${key}`;
-  const { object, hit } = await cachedLoad(
-    state.cache,
-    cacheKey,
-    playlist ? PLAYLIST_TTL : IMMUTABLE_TTL,
-    source?.load ?? (() => media.get(videoObjectKey(videoId, key))),
-    (promise) => background(c, promise),
-    videoId,
-  );
+  const { object, hit } = await loadPublished(c, media, videoId, version, key, source);
   if (object.status === 404) return errorResponse('not_found', 'No such file for this video', requestId);
   if (object.status !== 200)
     return errorResponse('bad_gateway', 'Storage did not deliver the file', requestId);
