@@ -238,5 +238,7 @@ export function peertubeHlsFile(videoId: string, file: string): PeertubeHlsFile 
   if (match[2]) return { kind: 'master' };
   const height = Number(match[3]);
   if (height < 1) return undefined;
-  return match[4] === PEERTUBE_HLS_SUFFIXES.fragmented ? { kind: 'fragmented', height } : { kind: 'variant', height };
+  return match[4] === PEERTUBE_HLS_SUFFIXES.fragmented
+    ? { kind: 'fragmented', height }
+    : { kind: 'variant', height };
 }

@@ -1,5 +1,5 @@
 // No zod here: the edge bundles this module (docs/adr/0007-zod-mini-twins.md).
-import { peertubeFragmentedName, peertubeMasterName, peertubeVariantName } from './media.js';
+import { peertubeFragmentedName, peertubeMasterName } from './media.js';
 import type { PRIVACY_LEVELS } from './video-enums.js';
 
 /**
@@ -113,7 +113,10 @@ export function peertubeStreamingPlaylists(
  * `.m3u8` when the master ends in `-master.m3u8`, else `master` with the resolution id.
  */
 export function newPipeStreamUrls(video: {
-  streamingPlaylists: ReadonlyArray<{ playlistUrl: string; files: ReadonlyArray<{ fileUrl: string; resolution: { id: number } }> }>;
+  streamingPlaylists: ReadonlyArray<{
+    playlistUrl: string;
+    files: ReadonlyArray<{ fileUrl: string; resolution: { id: number } }>;
+  }>;
 }): { master: string; progressive: string[]; hls: string[] }[] {
   return video.streamingPlaylists.map((playlist) => {
     const randomNames = playlist.playlistUrl.endsWith('-master.m3u8');
@@ -128,10 +131,6 @@ export function newPipeStreamUrls(video: {
     };
   });
 }
-
-/** Keep `peertubeVariantName` reachable for callers that build one variant URL. */
-export const peertubeVariantUrl = (base: string, videoId: string, height: number): string =>
-  `${base}/${peertubeVariantName(videoId, height)}`;
 
 /** The URI of the multivariant playlist's variant of `height` (the first such), or undefined. */
 export function variantUriForHeight(master: string, height: number): string | undefined {
@@ -159,7 +158,9 @@ export function rebaseMediaPlaylist(playlist: string, prefix: string): string {
     .split('\n')
     .map((line) => {
       if (line.startsWith('#')) {
-        return line.replace(URI_ATTRIBUTE, (whole, uri: string) => (isRelative(uri) ? `URI="${prefix}${uri}"` : whole));
+        return line.replace(URI_ATTRIBUTE, (whole, uri: string) =>
+          isRelative(uri) ? `URI="${prefix}${uri}"` : whole,
+        );
       }
       const trimmed = line.trim();
       return trimmed !== '' && isRelative(trimmed) ? `${prefix}${trimmed}` : line;

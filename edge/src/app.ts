@@ -127,7 +127,10 @@ export function createApp(): Hono<EdgeEnv> {
   app.use('/api/*', rateLimit());
   app.post('/api/v1/videos/:id/playback', issuePlayback);
   app.get('/api/v1/videos/:id/chat', chatUpgrade);
-  app.get('/api/v1/videos/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}', peertubeVideoJson);
+  app.get(
+    '/api/v1/videos/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}',
+    peertubeVideoJson,
+  );
 
   app.all('*', (c) =>
     fetchWithFailover(c.var.state.pool, c.req.method, (origin) =>

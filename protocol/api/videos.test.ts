@@ -5,8 +5,8 @@ import {
   type VideoCoreDto,
   type VideoCorePage,
   VideoCorePageSchema as VideoPageSchema,
-  VideoCoreSchema as VideoSchema,
   VideoProcessingSchema,
+  VideoCoreSchema as VideoSchema,
 } from './videos.js';
 import { VideoMiniSchema, VideoPageMiniSchema, VideoProcessingMiniSchema } from './videos-mini.js';
 

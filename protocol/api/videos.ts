@@ -52,7 +52,18 @@ export const UpdateVideoInputSchema = z
 export type UpdateVideoInput = z.infer<typeof UpdateVideoInputSchema>;
 
 /** PeerTube's sorts of video lists (`-trending` is views in the last days; Vidra counts all views). */
-export const VIDEO_SORTS = ['-publishedAt', 'publishedAt', '-createdAt', 'createdAt', '-views', '-likes', '-trending', '-hot', 'name', '-name'] as const;
+export const VIDEO_SORTS = [
+  '-publishedAt',
+  'publishedAt',
+  '-createdAt',
+  'createdAt',
+  '-views',
+  '-likes',
+  '-trending',
+  '-hot',
+  'name',
+  '-name',
+] as const;
 
 export const ListVideosQuerySchema = PageQuerySchema.extend({
   channelId: z.string().uuid().optional(),
@@ -60,7 +71,9 @@ export const ListVideosQuerySchema = PageQuerySchema.extend({
   isLocal: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .optional()
-    .describe('true: this instance only (every video is local until federation fetches remote ones); false: remote only'),
+    .describe(
+      'true: this instance only (every video is local until federation fetches remote ones); false: remote only',
+    ),
   limit: z.coerce.number().int().min(1).max(100).optional().describe('Alias of count, for Vidra clients'),
 });
 export type ListVideosQuery = z.input<typeof ListVideosQuerySchema>;
@@ -137,7 +150,11 @@ const LabelledUnknownSchema = z.object({ id: z.null(), label: z.string() });
  */
 export const VideoSchema = VideoCoreSchema.extend({
   uuid: z.string().uuid(),
-  shortUUID: z.string().describe('The UUID again: Vidra has no short ids, and clients accept the UUID wherever PeerTube takes one'),
+  shortUUID: z
+    .string()
+    .describe(
+      'The UUID again: Vidra has no short ids, and clients accept the UUID wherever PeerTube takes one',
+    ),
   url: z.string().describe('The watch page, /videos/watch/<uuid>'),
   name: z.string().describe('PeerTube name of title'),
   category: LabelledUnknownSchema,

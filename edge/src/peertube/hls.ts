@@ -4,7 +4,7 @@ import { fragmentedParts, rebaseMediaPlaylist, variantUriForHeight } from '../..
 import type { EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { sliceRange } from '../playback/cache.js';
-import { loadPublished, serveObject } from '../playback/serve.js';
+import { loadPublished, serveObject } from '../playback/objects.js';
 
 /** The body of one published file of the video, through the edge cache (undefined when absent). */
 async function load(c: Context<EdgeEnv>, videoId: string, version: number, key: string) {
@@ -14,7 +14,8 @@ async function load(c: Context<EdgeEnv>, videoId: string, version: number, key: 
   return object.status === 200 ? object.body : undefined;
 }
 
-const notFound = (c: Context<EdgeEnv>) => errorResponse('not_found', 'No such file for this video', c.var.requestId);
+const notFound = (c: Context<EdgeEnv>) =>
+  errorResponse('not_found', 'No such file for this video', c.var.requestId);
 
 /** The rendition folder (`<rendition>/`) of the variant of `height`, from the master playlist. */
 async function renditionOf(c: Context<EdgeEnv>, videoId: string, version: number, height: number) {
@@ -55,7 +56,9 @@ export async function servePeertubeHls(
   }
   const parts = fragmentedParts(text);
   if (!parts) return notFound(c);
-  const bodies = await Promise.all(parts.map((part) => load(c, videoId, version, hlsKey(`${rendition.folder}${part}`))));
+  const bodies = await Promise.all(
+    parts.map((part) => load(c, videoId, version, hlsKey(`${rendition.folder}${part}`))),
+  );
   if (bodies.some((b) => b === undefined))
     return errorResponse('bad_gateway', 'Storage did not deliver a segment', c.var.requestId);
   const whole = join(bodies as ArrayBuffer[]);

@@ -14,9 +14,7 @@ const SignableVideoMiniSchema = z.object({
   id: z.uuid(),
   privacyName: z.enum(PRIVACY_LEVELS),
   state: z.enum(VIDEO_STATES),
-  renditions: z.optional(
-    z.array(z.object({ width: z.int(), height: z.int(), bitrate: z.int() })),
-  ),
+  renditions: z.optional(z.array(z.object({ width: z.int(), height: z.int(), bitrate: z.int() }))),
 });
 
 /** Only these get streams in their JSON: PeerTube clients cannot send a password or a session. */

@@ -16,7 +16,10 @@ import { mintPlaybackToken } from '../playback/token.js';
  * leave the token out. Anything missing (playback not configured, no thumbnail, origin hiccup)
  * just means no image.
  */
-export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoCoreDto[]): Promise<Map<string, string>> {
+export async function thumbnailUrls(
+  c: Context<EdgeEnv>,
+  videos: VideoCoreDto[],
+): Promise<Map<string, string>> {
   const state = c.var.state;
   const ring = await state.playbackKeys?.catch(() => undefined);
   const urls = new Map<string, string>();

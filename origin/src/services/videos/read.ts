@@ -150,17 +150,19 @@ export async function listVideos(
   ctx: ServiceContext,
   viewer: Viewer | undefined,
   rawQuery: ListVideosQuery,
+  scope: { ownerId?: string } = {},
 ): Promise<Page<VideoDto>> {
   const query = ListVideosQuerySchema.parse(rawQuery);
   const limit = query.limit ?? query.count;
   const conditions: SQL[] = listableConditions(viewer);
   if (query.channelId) conditions.push(eq(videos.channelId, query.channelId));
+  // An account's videos (PeerTube's `/accounts/{name}/videos`): those of every channel it owns.
+  if (scope.ownerId) conditions.push(eq(channels.ownerId, scope.ownerId));
   // Every video is local until federation brings remote ones in.
   if (query.isLocal === false) conditions.push(sql`false`);
   const keyset = query.sort === '-publishedAt' || query.sort === '-createdAt';
   const where = and(...conditions);
-  const pageWhere =
-    keyset && query.cursor ? and(where, lt(videos.seq, decodeCursor(query.cursor))) : where;
+  const pageWhere = keyset && query.cursor ? and(where, lt(videos.seq, decodeCursor(query.cursor))) : where;
   const offset = keyset ? (query.cursor ? 0 : query.start) : pageOffset(query);
 
   // A signed-in caller listing one channel may be its owner looking for the upload they just made.
@@ -174,7 +176,11 @@ export async function listVideos(
       .orderBy(...sortOrder(query.sort))
       .limit(limit + 1)
       .offset(offset),
-    db.select({ n: count() }).from(videos).innerJoin(channels, eq(channels.id, videos.channelId)).where(where),
+    db
+      .select({ n: count() })
+      .from(videos)
+      .innerJoin(channels, eq(channels.id, videos.channelId))
+      .where(where),
   ]);
   const total = totalRow?.n ?? 0;
   if (keyset) {

@@ -38,7 +38,10 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       rows.map((r) => r.video.id),
     ),
     ownerIds.length
-      ? ctx.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ownerIds))
+      ? ctx.db
+          .select({ id: users.id, username: users.username })
+          .from(users)
+          .where(inArray(users.id, ownerIds))
       : [],
   ]);
   const usernames = new Map(owners.map((o) => [o.id, o.username]));
