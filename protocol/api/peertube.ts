@@ -7,7 +7,8 @@ import { pageOf } from './list.js';
  * PeerTube's fields, Vidra's beside them (supersets, ADR 15). `id`s stay UUIDs.
  */
 
-const AvatarSchema = z.object({
+/** PeerTube's ActorImage (avatars, banners). Vidra has none yet: lists are empty. */
+export const AvatarSchema = z.object({
   width: z.number().int(),
   path: z.string(),
   fileUrl: z.string(),

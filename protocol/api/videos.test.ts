@@ -2,17 +2,25 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { toJSONSchema } from 'zod';
 import type * as z from 'zod/mini';
 import {
-  type VideoCoreDto,
-  type VideoCorePage,
-  VideoCorePageSchema as VideoPageSchema,
+  type VideoDto,
+  type VideoPage,
+  VideoPageSchema,
   VideoProcessingSchema,
-  VideoCoreSchema as VideoSchema,
+  VideoSchema,
 } from './videos.js';
 import { VideoMiniSchema, VideoPageMiniSchema, VideoProcessingMiniSchema } from './videos-mini.js';
 
-const video: VideoCoreDto = {
+const video: VideoDto = {
   id: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
-  channel: { id: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6b', handle: 'studio', displayName: 'Studio' },
+  channel: {
+    id: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6b',
+    handle: 'studio',
+    displayName: 'Studio',
+    name: 'studio',
+    host: 'vidra.example',
+    url: 'https://vidra.example/video-channels/studio',
+    avatars: [],
+  },
   title: 'A title',
   description: '',
   privacy: { id: 1, label: 'Public' },
@@ -27,6 +35,41 @@ const video: VideoCoreDto = {
   dislikes: 0,
   tags: ['etude'],
   views: 3,
+  uuid: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
+  shortUUID: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
+  url: 'https://vidra.example/videos/watch/0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
+  name: 'A title',
+  category: { id: null, label: 'Unknown' },
+  licence: { id: null, label: 'Unknown' },
+  language: { id: null, label: 'Unknown' },
+  nsfw: false,
+  truncatedDescription: '',
+  isLocal: true,
+  duration: 65,
+  aspectRatio: 1.7778,
+  viewers: 0,
+  thumbnailPath: '/lazy-static/thumbnails/0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90.jpg',
+  previewPath: '/lazy-static/previews/0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90.jpg',
+  embedPath: '/videos/embed/0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
+  publishedAt: '2025-01-02T03:04:05.678Z',
+  originallyPublishedAt: null,
+  isLive: false,
+  account: {
+    id: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6c',
+    name: 'maker',
+    host: 'vidra.example',
+    displayName: 'maker',
+    url: 'https://vidra.example/accounts/maker',
+    avatars: [],
+  },
+  support: null,
+  commentsEnabled: true,
+  downloadEnabled: false,
+  waitTranscoding: true,
+  blacklisted: false,
+  trackerUrls: [],
+  files: [],
+  streamingPlaylists: [],
   createdAt: '2025-01-02T03:04:05.678Z',
   updatedAt: '2025-01-02T03:04:06Z',
 };
@@ -36,8 +79,8 @@ describe('video API contracts', () => {
     expect(toJSONSchema(VideoMiniSchema)).toEqual(toJSONSchema(VideoSchema));
     expect(toJSONSchema(VideoPageMiniSchema)).toEqual(toJSONSchema(VideoPageSchema));
     expect(toJSONSchema(VideoProcessingMiniSchema)).toEqual(toJSONSchema(VideoProcessingSchema));
-    expectTypeOf<z.output<typeof VideoMiniSchema>>().toEqualTypeOf<VideoCoreDto>();
-    expectTypeOf<z.output<typeof VideoPageMiniSchema>>().toEqualTypeOf<VideoCorePage>();
+    expectTypeOf<z.output<typeof VideoMiniSchema>>().toEqualTypeOf<VideoDto>();
+    expectTypeOf<z.output<typeof VideoPageMiniSchema>>().toEqualTypeOf<VideoPage>();
   });
 
   it('both accept what the origin sends and refuse what breaks the contract', () => {

@@ -4,6 +4,7 @@ import { isBlankLooking } from '../text.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
 import { CommentsPolicyInputSchema, CommentsPolicySchema } from './comments.js';
 import { PageQuerySchema, pageOf } from './list.js';
+import { AvatarSchema } from './peertube.js';
 
 const TitleSchema = z
   .string()
@@ -93,54 +94,44 @@ export const VideoProcessingSchema = z
   .meta({ id: 'VideoProcessing' });
 export type VideoProcessing = z.infer<typeof VideoProcessingSchema>;
 
-/** The part of the video JSON the edge's pages read (held to its zod/mini twin, ADR 7). */
-export const VideoCoreSchema = z
-  .object({
-    id: z.string().uuid(),
-    channel: z.object({ id: z.string().uuid(), handle: z.string(), displayName: z.string() }),
-    title: z.string(),
-    description: z.string(),
-    privacy: z
-      .object({ id: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), label: z.string() })
-      .describe('PeerTube numbers: 1 public, 2 unlisted (or password), 3 private, 4 internal'),
-    privacyName: PrivacySchema.describe("Vidra's own privacy level"),
-    commentsPolicy: CommentsPolicySchema.describe('1 enabled, 2 disabled, 3 requires approval'),
-    state: VideoStateSchema.describe(
-      'live: on air now; ended: a live that stopped (its recording, if any, queues it as a replay)',
-    ),
-    progress: z.number().int().min(0).max(100),
-    error: z.string().optional().describe('Why the video failed; present when state is failed'),
-    durationSeconds: z.number().nullable(),
-    renditions: z.array(RenditionSchema).optional().describe('Present when state is ready'),
-    live: z
-      .object({
-        viewers: z.number().int().min(0).describe('Viewers whose player sent a heartbeat in the last 30 s'),
-        health: LiveStreamHealthSchema.nullable().describe(
-          'null until the live transcoder measured the source',
-        ),
-      })
-      .optional()
-      .describe('Present while state is live'),
-    processing: VideoProcessingSchema.optional().describe(
-      'Present while a ready video still encodes more renditions; absent once the ladder landed',
-    ),
-    likes: z.number().int().min(0),
-    dislikes: z.number().int().min(0),
-    tags: z.array(z.string()),
-    views: z.number().int().min(0).describe('Views counted so far (flushed every few seconds)'),
-    createdAt: z.string().datetime(),
-    updatedAt: z.string().datetime(),
-  })
-  .meta({ id: 'VideoCore' });
-export type VideoCoreDto = z.infer<typeof VideoCoreSchema>;
-
-const AvatarSchema = z.object({
-  width: z.number().int(),
-  path: z.string(),
-  fileUrl: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+/** Vidra's own fields of the video JSON (wave 1, with PeerTube's privacy). */
+const VideoCoreSchema = z.object({
+  id: z.string().uuid(),
+  channel: z.object({ id: z.string().uuid(), handle: z.string(), displayName: z.string() }),
+  title: z.string(),
+  description: z.string(),
+  privacy: z
+    .object({ id: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), label: z.string() })
+    .describe('PeerTube numbers: 1 public, 2 unlisted (or password), 3 private, 4 internal'),
+  privacyName: PrivacySchema.describe("Vidra's own privacy level"),
+  commentsPolicy: CommentsPolicySchema.describe('1 enabled, 2 disabled, 3 requires approval'),
+  state: VideoStateSchema.describe(
+    'live: on air now; ended: a live that stopped (its recording, if any, queues it as a replay)',
+  ),
+  progress: z.number().int().min(0).max(100),
+  error: z.string().optional().describe('Why the video failed; present when state is failed'),
+  durationSeconds: z.number().nullable(),
+  renditions: z.array(RenditionSchema).optional().describe('Present when state is ready'),
+  live: z
+    .object({
+      viewers: z.number().int().min(0).describe('Viewers whose player sent a heartbeat in the last 30 s'),
+      health: LiveStreamHealthSchema.nullable().describe(
+        'null until the live transcoder measured the source',
+      ),
+    })
+    .optional()
+    .describe('Present while state is live'),
+  processing: VideoProcessingSchema.optional().describe(
+    'Present while a ready video still encodes more renditions; absent once the ladder landed',
+  ),
+  likes: z.number().int().min(0),
+  dislikes: z.number().int().min(0),
+  tags: z.array(z.string()),
+  views: z.number().int().min(0).describe('Views counted so far (flushed every few seconds)'),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
 });
+
 const LabelledUnknownSchema = z.object({ id: z.null(), label: z.string() });
 
 /**
@@ -237,6 +228,3 @@ export const CreatedVideoSchema = z.object({ video: VideoSchema, upload: UploadT
 /** `{ total, data, nextCursor }` of videos (ADR 15's list envelope). */
 export const VideoPageSchema = pageOf(VideoSchema);
 export type VideoPage = z.infer<typeof VideoPageSchema>;
-/** The same page as the edge's pages read it (held to its zod/mini twin). */
-export const VideoCorePageSchema = pageOf(VideoCoreSchema);
-export type VideoCorePage = z.infer<typeof VideoCorePageSchema>;

@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPipeStreamUrls } from '../../protocol/peertube.js';
 import { launchChromium } from '../support/browser.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
-import { generateClip, waitFor } from '../support/stack.js';
+import { ffprobeJson, generateClip, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
 import { CLIENT_FIELDS, contractMismatches, fixtureBody } from './fixtures.js';
 
 const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
-const run = promisify(execFile);
 
 /**
  * Issue 15: a PeerTube client (NewPipe, Grayjay) browses and plays Vidra through the edge, with no
@@ -132,16 +129,7 @@ describe('a PeerTube client against Vidra', () => {
     );
     expect((await fetch(file, { headers: { range: `bytes=${size}-` } })).status).toBe(416);
     for (const url of [file, streams?.hls[0] as string]) {
-      const { stdout } = await run('ffprobe', [
-        '-v',
-        'error',
-        '-print_format',
-        'json',
-        '-show_streams',
-        '-show_format',
-        url,
-      ]);
-      const probe = JSON.parse(stdout);
+      const probe = await ffprobeJson(url);
       const video = probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video');
       expect(video, url).toMatchObject({ codec_name: 'h264', height: 360 });
       expect(Number(probe.format.duration)).toBeGreaterThan(5);

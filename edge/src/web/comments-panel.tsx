@@ -5,7 +5,7 @@ import {
   type CommentTreeMini,
   CommentTreeMiniSchema,
 } from '../../../protocol/api/comments-mini.js';
-import type { VideoCoreDto } from '../../../protocol/api/videos.js';
+import type { VideoDto } from '../../../protocol/api/videos.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import { CommentsPanel } from './comments-views.js';
@@ -15,7 +15,7 @@ const SORTS = new Set(['-createdAt', '-likes', '-totalReplies']);
 const PAGE_SIZE = 20;
 
 /** Whether the viewer owns the video's channel or is an admin (moderation controls). */
-async function managesVideo(c: Context<EdgeEnv>, video: VideoCoreDto, session: Session): Promise<boolean> {
+async function managesVideo(c: Context<EdgeEnv>, video: VideoDto, session: Session): Promise<boolean> {
   if (!session.viewer) return false;
   if (session.viewer.role === 'admin') return true;
   const mine = await callApi(c, '/api/v1/users/me/channels', ChannelListMiniSchema, { token: session.token });
@@ -26,7 +26,7 @@ async function managesVideo(c: Context<EdgeEnv>, video: VideoCoreDto, session: S
  * The watch page's comment section for `video`: one page of threads (`?sort=`, `?comments=` cursor)
  * with the replies of those that have any. A failure to load them leaves the page usable.
  */
-export async function CommentsSection(props: { c: Context<EdgeEnv>; video: VideoCoreDto; session: Session }) {
+export async function CommentsSection(props: { c: Context<EdgeEnv>; video: VideoDto; session: Session }) {
   const { c, video, session } = props;
   const sortQuery = c.req.query('sort') ?? '-createdAt';
   const sort = SORTS.has(sortQuery) ? sortQuery : '-createdAt';

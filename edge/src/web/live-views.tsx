@@ -1,4 +1,4 @@
-import type { VideoCoreDto } from '../../../protocol/api/videos.js';
+import type { VideoDto } from '../../../protocol/api/videos.js';
 import type { LiveEndpoint, LiveIngestAnswer } from '../../../protocol/live.js';
 import { LIVE_LADDERS } from '../../../protocol/live-enums.js';
 import { type ApiError, fieldErrors } from './api.js';
@@ -65,7 +65,7 @@ export function FreshKey(props: { ingest: LiveIngestAnswer['ingest'] }) {
 
 /** Where to publish, the key's rotation, and the settings form, for a channel with a live endpoint. */
 /** Viewers and the source's health while on air, as the live video's JSON reports them. */
-function StreamHealthPanel(props: { live: NonNullable<VideoCoreDto['live']> }) {
+function StreamHealthPanel(props: { live: NonNullable<VideoDto['live']> }) {
   const { viewers, health } = props.live;
   const keyframe = health?.keyframeIntervalSeconds ?? null;
   return (
@@ -100,7 +100,7 @@ export function LiveDashboard(props: {
   handle: string;
   endpoint: LiveEndpoint;
   /** The live video's viewers and health, while on air. */
-  live?: VideoCoreDto['live'];
+  live?: VideoDto['live'];
   settingsError?: ApiError | undefined;
   saved?: boolean;
   rotateError?: ApiError | undefined;

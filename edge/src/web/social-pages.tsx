@@ -7,7 +7,7 @@ import {
   SubscriptionFeedPageMiniSchema,
   VideoRatingMiniSchema,
 } from '../../../protocol/api/social-mini.js';
-import type { VideoCoreDto } from '../../../protocol/api/videos.js';
+import type { VideoDto } from '../../../protocol/api/videos.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi, NO_CONTENT } from './api.js';
 import { crossSiteRefusal } from './auth-pages.js';
@@ -57,7 +57,7 @@ export async function loadChannelSubscribe(
  * Load what the watch page's social panel shows: the viewer's rating, and the channel's follower
  * count and subscribe button. A failed call leaves its part out rather than failing the page.
  */
-export async function loadWatchSocial(c: Context<EdgeEnv>, video: VideoCoreDto) {
+export async function loadWatchSocial(c: Context<EdgeEnv>, video: VideoDto) {
   const session = await getSession(c);
   const path = `/w/${video.id}`;
   const [ratingRes, channelRes] = await Promise.all([

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { VideoCoreDto } from '../../../protocol/api/videos.js';
+import type { VideoDto } from '../../../protocol/api/videos.js';
 import { playbackPath } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { playbackClaims } from '../playback/claims.js';
@@ -16,10 +16,7 @@ import { mintPlaybackToken } from '../playback/token.js';
  * leave the token out. Anything missing (playback not configured, no thumbnail, origin hiccup)
  * just means no image.
  */
-export async function thumbnailUrls(
-  c: Context<EdgeEnv>,
-  videos: VideoCoreDto[],
-): Promise<Map<string, string>> {
+export async function thumbnailUrls(c: Context<EdgeEnv>, videos: VideoDto[]): Promise<Map<string, string>> {
   const state = c.var.state;
   const ring = await state.playbackKeys?.catch(() => undefined);
   const urls = new Map<string, string>();

@@ -1,4 +1,4 @@
-import type { VideoCoreDto } from '../../../protocol/api/videos.js';
+import type { VideoDto } from '../../../protocol/api/videos.js';
 
 /** `65` -> `1:05`, `3725` -> `1:02:05`: how players show durations. */
 export function formatDuration(totalSeconds: number): string {
@@ -16,7 +16,7 @@ export function isoDuration(totalSeconds: number): string {
 }
 
 /** What a card says instead of a duration while a video is not watchable yet. */
-const STATE_LABELS: Partial<Record<VideoCoreDto['state'], string>> = {
+const STATE_LABELS: Partial<Record<VideoDto['state'], string>> = {
   created: 'Waiting for upload',
   uploading: 'Uploading',
   queued: 'Processing',
@@ -26,10 +26,10 @@ const STATE_LABELS: Partial<Record<VideoCoreDto['state'], string>> = {
 };
 
 /** What every visitor may find in a list: videos that play now, on demand or live. */
-export const isWatchable = (video: VideoCoreDto) => video.state === 'ready' || video.state === 'live';
+export const isWatchable = (video: VideoDto) => video.state === 'ready' || video.state === 'live';
 
 /** One video in a grid: thumbnail (when there is one), title, channel, and its duration or live badge. */
-function VideoCard(props: { video: VideoCoreDto; thumbnail: string | undefined; showChannel: boolean }) {
+function VideoCard(props: { video: VideoDto; thumbnail: string | undefined; showChannel: boolean }) {
   const { video } = props;
   const status = STATE_LABELS[video.state];
   return (
@@ -70,7 +70,7 @@ function VideoCard(props: { video: VideoCoreDto; thumbnail: string | undefined; 
 
 /** A responsive grid of video cards, or `empty` when there is nothing to show. */
 export function VideoGrid(props: {
-  videos: VideoCoreDto[];
+  videos: VideoDto[];
   thumbnails: Map<string, string>;
   empty: string;
   showChannel?: boolean;

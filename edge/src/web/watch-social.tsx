@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { PlaylistPageMiniSchema, VideosExistMiniSchema } from '../../../protocol/api/discover-mini.js';
 import type { PlaylistDto } from '../../../protocol/api/playlists.js';
-import type { VideoCoreDto } from '../../../protocol/api/videos.js';
+import type { VideoDto } from '../../../protocol/api/videos.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
 import type { Session } from './session.js';
@@ -45,7 +45,7 @@ const formatViews = (views: number) => (views === 1 ? '1 view' : `${views.toLoca
  * Under the player: the view count, and a "Save to playlist" menu (watch later first) whose entries
  * are plain forms, so it works without JavaScript. `views.js` reports the view once playback starts.
  */
-export function WatchDiscoveryStrip(props: { video: VideoCoreDto; discovery: WatchDiscovery; path: string }) {
+export function WatchDiscoveryStrip(props: { video: VideoDto; discovery: WatchDiscovery; path: string }) {
   const { video, discovery } = props;
   return (
     <section class="watch-discovery" aria-label="Views and playlists">

@@ -1,10 +1,10 @@
-import type { VideoCoreDto } from '../../../protocol/api/videos.js';
+import type { VideoDto } from '../../../protocol/api/videos.js';
 import { Field } from './forms.js';
 import { RealtimeToggle } from './realtime-toggle.js';
 import { formatDuration } from './video-list.js';
 
 /** Title, channel, date and description under the player. */
-function VideoDetails(props: { video: VideoCoreDto }) {
+function VideoDetails(props: { video: VideoDto }) {
   const { video } = props;
   const date = new Date(video.createdAt);
   return (
@@ -102,7 +102,7 @@ export const ladderStatusText = (progress: number) =>
   `Higher qualities are still being prepared (${progress}%)`;
 
 /** A ready video: the player, what is still encoding behind it, and its details. */
-export function ReadyView(props: { video: VideoCoreDto }) {
+export function ReadyView(props: { video: VideoDto }) {
   const { processing } = props.video;
   return (
     <article class="watch" aria-labelledby="video-title">
@@ -126,7 +126,7 @@ export function ReadyView(props: { video: VideoCoreDto }) {
  * A video on air: the same player in low-latency live mode (player.js reads `data-live`), with the
  * current latency and a "back to live" button instead of a duration.
  */
-export function LiveView(props: { video: VideoCoreDto }) {
+export function LiveView(props: { video: VideoDto }) {
   return (
     <article class="watch" aria-labelledby="video-title">
       <Player id={props.video.id} title={props.video.title} locked={false} live />
@@ -142,7 +142,7 @@ export function LiveView(props: { video: VideoCoreDto }) {
 }
 
 /** A live that stopped: nothing plays until its recording (if any) becomes a replay. */
-export function EndedView(props: { video: VideoCoreDto }) {
+export function EndedView(props: { video: VideoDto }) {
   return (
     <section class="message" aria-labelledby="video-title">
       <h1 id="video-title">{props.video.title}</h1>
@@ -179,7 +179,7 @@ export function PasswordView(props: { id: string }) {
 }
 
 /** A video whose processing failed, with the reason the pipeline recorded. */
-export function FailedView(props: { video: VideoCoreDto }) {
+export function FailedView(props: { video: VideoDto }) {
   return (
     <section class="message" aria-labelledby="video-title">
       <h1 id="video-title">{props.video.title}</h1>
@@ -199,7 +199,7 @@ const STATE_TEXT: Record<string, string> = {
 };
 
 /** A video still on its way: live progress over SSE (`watch.js`), and a reload once it is ready. */
-export function ProcessingView(props: { video: VideoCoreDto }) {
+export function ProcessingView(props: { video: VideoDto }) {
   const { video } = props;
   return (
     <section class="message" aria-labelledby="video-title" data-processing data-video-id={video.id}>
