@@ -53,7 +53,7 @@ export interface PeertubeStreamingPlaylist {
   type: 1;
   playlistUrl: string;
   segmentsSha256Url: string | null;
-  redundancies: never[];
+  redundancies: { baseUrl: string }[];
   files: PeertubeVideoFile[];
 }
 

@@ -71,7 +71,8 @@ describe.each(DRIVERS)('videos on %s', (driver) => {
     expect(res.body.video).toMatchObject({
       state: 'created',
       progress: 0,
-      privacy: 'public',
+      privacy: { id: 1, label: 'Public' },
+      privacyName: 'public',
       title: 'Fresh',
     });
     expect(res.body.video.channel).toMatchObject({ id: channelId });
@@ -119,7 +120,7 @@ describe.each(DRIVERS)('videos on %s', (driver) => {
         const res = await t.call('GET', `/api/v1/videos/${ids[privacy]}`, token ? { token } : {});
         expect(res.status).toBe(BY_ID[privacy][caller]);
         if (res.status === 200)
-          expect(res.body).toMatchObject({ id: ids[privacy], privacy, state: 'created' });
+          expect(res.body).toMatchObject({ id: ids[privacy], privacyName: privacy, state: 'created' });
         else expect(JSON.stringify(res.body)).not.toContain(`${privacy} video`);
 
         const list = await t.call(

@@ -145,7 +145,7 @@ export const VideoMiniSchema = z
           type: z.literal(1),
           playlistUrl: z.string(),
           segmentsSha256Url: z.nullable(z.string()),
-          redundancies: z.array(z.never()),
+          redundancies: z.array(z.object({ baseUrl: z.string() })),
           files: z.array(
             z.object({
               id: z.int(),

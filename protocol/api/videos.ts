@@ -194,7 +194,7 @@ export const VideoSchema = VideoCoreSchema.extend({
         type: z.literal(1),
         playlistUrl: z.string(),
         segmentsSha256Url: z.string().nullable(),
-        redundancies: z.array(z.never()),
+        redundancies: z.array(z.object({ baseUrl: z.string() })),
         files: z.array(
           z.object({
             id: z.number().int(),

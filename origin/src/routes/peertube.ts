@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { PageQuerySchema, pageOf } from '../../../protocol/api/list.js';
+import { PageQuerySchema } from '../../../protocol/api/list.js';
 import {
   PeerTubeAccountSchema,
   PeerTubeChannelPageSchema,
@@ -54,17 +54,37 @@ const videoExtra = <P extends string, T extends z.ZodType>(path: P, summary: str
 const captionsRoute = videoExtra(
   '/api/v1/videos/{id}/captions',
   'Captions (none yet)',
-  pageOf(z.never()).omit({ nextCursor: true }),
+  z.object({
+    total: z.number().int(),
+    data: z.array(
+      z.object({
+        language: z.object({ id: z.string(), label: z.string() }),
+        captionPath: z.string(),
+        updatedAt: z.string().datetime(),
+      }),
+    ),
+  }),
 );
 const chaptersRoute = videoExtra(
   '/api/v1/videos/{id}/chapters',
   'Chapters (none yet)',
-  z.object({ chapters: z.array(z.never()) }),
+  z.object({ chapters: z.array(z.object({ timecode: z.number(), title: z.string() })) }),
 );
 const storyboardsRoute = videoExtra(
   '/api/v1/videos/{id}/storyboards',
   'Storyboards in PeerTube form (none: ours are signed, see playback)',
-  z.object({ storyboards: z.array(z.never()) }),
+  z.object({
+    storyboards: z.array(
+      z.object({
+        storyboardPath: z.string(),
+        totalHeight: z.number().int(),
+        totalWidth: z.number().int(),
+        spriteHeight: z.number().int(),
+        spriteWidth: z.number().int(),
+        spriteDuration: z.number(),
+      }),
+    ),
+  }),
 );
 const descriptionRoute = videoExtra(
   '/api/v1/videos/{id}/description',
