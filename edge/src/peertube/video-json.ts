@@ -17,6 +17,13 @@ const SignableVideoMiniSchema = z.object({
   renditions: z.optional(z.array(z.object({ width: z.int(), height: z.int(), bitrate: z.int() }))),
 });
 
+/**
+ * How long an anonymous answer is reused in this isolate: the access policy it was signed from is
+ * cached as long (playback/policy.ts), and revocations reach its token on their own (ADR 4).
+ */
+const SHARED_TTL_MS = 10_000;
+const SHARED_ANSWERS = 10_000;
+
 /** Only these get streams in their JSON: PeerTube clients cannot send a password or a session. */
 const SIGNED_PRIVACIES = new Set(['public', 'unlisted']);
 
@@ -26,9 +33,29 @@ const SIGNED_PRIVACIES = new Set(['public', 'unlisted']);
  * an `hls` playback token in the path, minted from the cached access policy (the way list
  * thumbnails are), and use the PeerTube-style names NewPipe's derivation keeps intact. Anything
  * else (errors, private videos, videos still processing) is the origin's answer unchanged.
+ * Anonymous 200s are reused for 10 s per isolate ("cached by the edge"): a PeerTube client's every
+ * open of a video is this request, and its tokens outlive the reuse by far.
  */
 export async function peertubeVideoJson(c: Context<EdgeEnv>): Promise<Response> {
   const state = c.var.state;
+  const id = c.req.param('id') ?? '';
+  // Anonymous answers are the same for everyone unless tokens are bound to the client's address.
+  const shareable = !c.var.viewer && !c.req.header('x-video-password') && !state.config.playback.bindIp;
+  const cached = shareable ? state.peertubeVideos.get(id) : undefined;
+  if (cached && cached.until > Date.now())
+    return c.body(cached.body, 200, {
+      'content-type': 'application/json',
+      'cache-control': 'public, max-age=10',
+    });
+  const answer = (json: Record<string, unknown>) => {
+    const body = JSON.stringify(json);
+    if (!shareable)
+      return c.body(body, 200, { 'content-type': 'application/json', 'cache-control': 'private, no-store' });
+    if (state.peertubeVideos.size >= SHARED_ANSWERS)
+      state.peertubeVideos.delete(state.peertubeVideos.keys().next().value as string);
+    state.peertubeVideos.set(id, { body, until: Date.now() + SHARED_TTL_MS });
+    return c.body(body, 200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=10' });
+  };
   const res = await fetchWithFailover(state.pool, 'GET', (origin) =>
     proxyToOrigin(c.req.raw, {
       origin,
@@ -39,8 +66,6 @@ export async function peertubeVideoJson(c: Context<EdgeEnv>): Promise<Response> 
   );
   if (res.status !== 200) return res;
   const body = (await res.json()) as Record<string, unknown>;
-  const answer = (json: Record<string, unknown>) =>
-    c.json(json, 200, { 'cache-control': 'private, no-store' });
   const video = SignableVideoMiniSchema.safeParse(body);
   if (!video.success || !SIGNED_PRIVACIES.has(video.data.privacyName) || video.data.state !== 'ready')
     return answer(body);
