@@ -82,6 +82,21 @@ export const CLIENT_FIELDS = {
     'ownerAccount.host',
   ],
   account: ['name', 'displayName', 'description', 'url', 'host', 'avatars', 'followersCount'],
+  comment: [
+    'id',
+    'text',
+    'threadId',
+    'inReplyToCommentId',
+    'createdAt',
+    'isDeleted',
+    'totalReplies',
+    'totalRepliesFromVideoAuthor',
+    'account.name',
+    'account.host',
+    'account.displayName',
+    'account.url',
+    'account.avatars',
+  ],
 } as const;
 
 /** The value at a dotted path (`a.b`, `a[].b` for the first item of `a`), undefined when absent. */

@@ -237,6 +237,31 @@ describe('a PeerTube client against Vidra', () => {
     expect((await anonymous('/api/v1/accounts/pt_client@elsewhere.example')).status).toBe(404);
   });
 
+  it('answers comment threads and counts views as PeerTube does', async () => {
+    const user = await apiUser(platform.edgeUrl, 'pt_commenter');
+    const root = await user.call('POST', `/api/v1/videos/${videoId}/comment-threads`, { text: 'First!' });
+    await user.call('POST', `/api/v1/videos/${videoId}/comments/${root.comment.id}`, { text: 'A reply' });
+    const threads = await (
+      await anonymous(`/api/v1/videos/${videoId}/comment-threads?start=0&count=12`)
+    ).json();
+    const recorded = fixtureBody('peertubecommentsextractor__default_0');
+    expect(threads.total).toBe(1);
+    expect(contractMismatches(threads.data[0], recorded.data[0], CLIENT_FIELDS.comment)).toEqual([]);
+    const thread = await (
+      await anonymous(`/api/v1/videos/${videoId}/comment-threads/${root.comment.id}`)
+    ).json();
+    const nested = fixtureBody('peertubecommentsextractor__nestedcomments_1');
+    expect(
+      contractMismatches(thread.children[0].comment, nested.children[0].comment, CLIENT_FIELDS.comment),
+    ).toEqual([]);
+    const view = await anonymous(`/api/v1/videos/${videoId}/views`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ currentTime: 1 }),
+    });
+    expect(view.status).toBe(204);
+  });
+
   it("opens PeerTube's watch URLs", async () => {
     const res = await anonymous(`/videos/watch/${videoId}`, { redirect: 'manual' });
     // The federation's content negotiation sends browsers on (peers asking for JSON-LD get the Video).
