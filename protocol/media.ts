@@ -200,3 +200,45 @@ export function contentTypeOf(key: string): string {
 export function isPlaylist(path: string): boolean {
   return path.endsWith('.m3u8') || path.endsWith('.vtt');
 }
+
+/**
+ * PeerTube-style HLS names (docs/adr/0022-peertube-read-api.md), served by the edge next to the
+ * token like every playback file: `<uuid>-master.m3u8`, `<uuid>-<height>.m3u8` and
+ * `<uuid>-<height>-fragmented.mp4`. NewPipe derives each variant's playlist from `fileUrl` by
+ * replacing `-fragmented.mp4` with `.m3u8`, once it sees a `playlistUrl` ending in `-master.m3u8`;
+ * these names survive that replacement, and the token stays in the path.
+ */
+export const PEERTUBE_HLS_SUFFIXES = {
+  master: '-master.m3u8',
+  variant: '.m3u8',
+  fragmented: '-fragmented.mp4',
+} as const;
+
+/** `<uuid>-master.m3u8`: the multivariant playlist under its PeerTube-style name. */
+export const peertubeMasterName = (videoId: string): string => `${videoId}${PEERTUBE_HLS_SUFFIXES.master}`;
+/** `<uuid>-<height>.m3u8`: one variant's media playlist. */
+export const peertubeVariantName = (videoId: string, height: number): string =>
+  `${videoId}-${height}${PEERTUBE_HLS_SUFFIXES.variant}`;
+/** `<uuid>-<height>-fragmented.mp4`: one variant as a single fMP4 file (init + every segment). */
+export const peertubeFragmentedName = (videoId: string, height: number): string =>
+  `${videoId}-${height}${PEERTUBE_HLS_SUFFIXES.fragmented}`;
+
+/** What a PeerTube-style name asks for, or undefined when `file` is none of them for `videoId`. */
+export type PeertubeHlsFile =
+  | { kind: 'master' }
+  | { kind: 'variant'; height: number }
+  | { kind: 'fragmented'; height: number };
+
+const PEERTUBE_NAME = new RegExp(`^(${UUID})-(?:(master)\\.m3u8|(\\d{1,5})(-fragmented\\.mp4|\\.m3u8))$`);
+
+/** Parse a PeerTube-style name of `videoId`'s files (another video's uuid is no match). */
+export function peertubeHlsFile(videoId: string, file: string): PeertubeHlsFile | undefined {
+  const match = PEERTUBE_NAME.exec(file);
+  if (!match || match[1] !== videoId) return undefined;
+  if (match[2]) return { kind: 'master' };
+  const height = Number(match[3]);
+  if (height < 1) return undefined;
+  return match[4] === PEERTUBE_HLS_SUFFIXES.fragmented
+    ? { kind: 'fragmented', height }
+    : { kind: 'variant', height };
+}

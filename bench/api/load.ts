@@ -4,6 +4,7 @@ export interface LatencySummary {
   sent: number;
   errors: number;
   p50: number;
+  p95: number;
   p99: number;
   max: number;
   /** Requests answered per second over the run. */
@@ -69,6 +70,7 @@ export async function fixedRate(
     sent: total,
     errors,
     p50: quantile(latencies, 0.5),
+    p95: quantile(latencies, 0.95),
     p99: quantile(latencies, 0.99),
     max: latencies.at(-1) ?? Number.NaN,
     achievedRps: latencies.length / elapsed,

@@ -11,6 +11,7 @@ import { errorResponse } from './errors.js';
 import { serveFederatedMedia } from './federation/media-proxy.js';
 import { activityPubNegotiation } from './federation/negotiate.js';
 import { OriginAnswerError } from './origin-answer.js';
+import { peertubeVideoJson } from './peertube/video-json.js';
 import { issuePlayback } from './playback/issue.js';
 import { serveObject, servePlayback } from './playback/serve.js';
 import { proxyToOrigin } from './proxy.js';
@@ -129,6 +130,10 @@ export function createApp(): Hono<EdgeEnv> {
   app.use('/api/*', rateLimit());
   app.post('/api/v1/videos/:id/playback', issuePlayback);
   app.get('/api/v1/videos/:id/chat', chatUpgrade);
+  app.get(
+    '/api/v1/videos/:id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}',
+    peertubeVideoJson,
+  );
 
   app.all('*', (c) =>
     fetchWithFailover(c.var.state.pool, c.req.method, (origin) =>

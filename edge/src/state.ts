@@ -34,6 +34,8 @@ export interface EdgeState {
   policies: Map<string, { policy: VideoAccessPolicy | 'missing'; until: number }>;
   /** Tokens whose signature already checked out: a player sends one token per segment. */
   verifiedTokens: Map<string, PlaybackClaims>;
+  /** Anonymous PeerTube video JSON, signed streams included, per video id (peertube/video-json.ts). */
+  peertubeVideos: Map<string, { body: string; until: number }>;
   /** Per-video revocation epochs synced from the origins (playback/revocations.ts). */
   revocations: RevocationList;
   /** Live playlist requests in flight, per video, path and `_HLS_*` directives (playback/live.ts). */
@@ -72,6 +74,7 @@ export function createEdgeState(config: EdgeConfig, bindings: EdgeBindings): Edg
       : undefined,
     policies: new Map(),
     verifiedTokens: new Map(),
+    peertubeVideos: new Map(),
     revocations: createRevocationList(),
     livePlaylists: new Map(),
   };

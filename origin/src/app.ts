@@ -34,6 +34,7 @@ import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { peertubeRoutes } from './routes/peertube.js';
 import { playlistElementRoutes } from './routes/playlist-elements.js';
 import { playlistRoutes } from './routes/playlists.js';
 import { reactionRoutes } from './routes/reactions.js';
@@ -252,6 +253,7 @@ export function createApp(options: AppOptions) {
   app.route('/', commentRoutes());
   app.route('/', moderationRoutes());
   app.route('/', searchRoutes());
+  app.route('/', peertubeRoutes());
   app.route('/', viewRoutes());
   app.route('/', playlistRoutes());
   app.route('/', playlistElementRoutes());

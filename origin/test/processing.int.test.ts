@@ -65,7 +65,7 @@ describe.each(DRIVERS)('a ready video still encoding its ladder, on %s', (driver
     expect((await video()).processing).toEqual({ stage: 'ladder', progress: 20 });
     expect((await r.post(`${jobId}/progress`, { progress: 60 })).status).toBe(204);
     const listed = await t.call('GET', `/api/v1/videos?channelId=${channelId}`, { token: owner.token });
-    expect(listed.body.items[0]).toMatchObject({
+    expect(listed.body.data[0]).toMatchObject({
       id: videoId,
       processing: { stage: 'ladder', progress: 60 },
     });

@@ -41,7 +41,7 @@ describe.each(DRIVERS)('video reactions on %s', (driver) => {
     expect(theirs.body).toEqual({ videoId: id, rating: 'none' });
     // The list items carry the same counts.
     const list = await t.call('GET', `/api/v1/videos?channelId=${channelId}`);
-    expect(list.body.items.find((v: { id: string }) => v.id === id)).toMatchObject({ likes: 1, dislikes: 0 });
+    expect(list.body.data.find((v: { id: string }) => v.id === id)).toMatchObject({ likes: 1, dislikes: 0 });
     expect(await eventsOf(id)).toEqual(['like.created']);
   });
 

@@ -71,7 +71,8 @@ describe.each(DRIVERS)('videos on %s', (driver) => {
     expect(res.body.video).toMatchObject({
       state: 'created',
       progress: 0,
-      privacy: 'public',
+      privacy: { id: 1, label: 'Public' },
+      privacyName: 'public',
       title: 'Fresh',
     });
     expect(res.body.video.channel).toMatchObject({ id: channelId });
@@ -119,7 +120,7 @@ describe.each(DRIVERS)('videos on %s', (driver) => {
         const res = await t.call('GET', `/api/v1/videos/${ids[privacy]}`, token ? { token } : {});
         expect(res.status).toBe(BY_ID[privacy][caller]);
         if (res.status === 200)
-          expect(res.body).toMatchObject({ id: ids[privacy], privacy, state: 'created' });
+          expect(res.body).toMatchObject({ id: ids[privacy], privacyName: privacy, state: 'created' });
         else expect(JSON.stringify(res.body)).not.toContain(`${privacy} video`);
 
         const list = await t.call(
@@ -128,7 +129,7 @@ describe.each(DRIVERS)('videos on %s', (driver) => {
           token ? { token } : {},
         );
         expect(list.status).toBe(200);
-        const listed = list.body.items.some((v: { id: string }) => v.id === ids[privacy]);
+        const listed = list.body.data.some((v: { id: string }) => v.id === ids[privacy]);
         expect(listed).toBe(IN_LIST[privacy][caller]);
       });
     }
@@ -173,7 +174,7 @@ describe.each(DRIVERS)('videos on %s', (driver) => {
       token: admin.token,
       body: { privacy: 'private' },
     });
-    expect(byAdmin.body.privacy).toBe('private');
+    expect(byAdmin.body.privacyName).toBe('private');
     const toPassword = await t.call('PATCH', `/api/v1/videos/${id}`, {
       token: owner.token,
       body: { privacy: 'password' },
@@ -263,7 +264,7 @@ describe.each(DRIVERS)('video pagination on %s', (driver) => {
       const query: string = `/api/v1/videos?channelId=${channel.body.id}&limit=3${cursor ? `&cursor=${cursor}` : ''}`;
       const page = await t.call('GET', query);
       expect(page.status).toBe(200);
-      seen.push(...page.body.items.map((v: { id: string }) => v.id));
+      seen.push(...page.body.data.map((v: { id: string }) => v.id));
       cursor = page.body.nextCursor;
       // Insert between page fetches: the new rows are newer, so they must not shift later pages.
       if (round++ < 2) await create(`inserted-${round}`);
@@ -289,7 +290,7 @@ describe.each(DRIVERS)('video pagination on %s', (driver) => {
     await t.call('POST', '/api/v1/videos', { token: a.token, body: { channelId: chanA.id, title: 'in A' } });
     await t.call('POST', '/api/v1/videos', { token: a.token, body: { channelId: chanB.id, title: 'in B' } });
     const onlyA = await t.call('GET', `/api/v1/videos?channelId=${chanA.id}`);
-    expect(onlyA.body.items.map((v: { title: string }) => v.title)).toEqual(['in A']);
+    expect(onlyA.body.data.map((v: { title: string }) => v.title)).toEqual(['in A']);
     expect(onlyA.body.nextCursor).toBeNull();
     const forged = await t.call('GET', '/api/v1/videos?cursor=bm9wZQ');
     expect(forged.status).toBe(400);

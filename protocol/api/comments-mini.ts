@@ -21,7 +21,7 @@ export const AccountSummaryMiniSchema = z
     name: z.string().check(z.describe('The username')),
     host: z
       .nullable(z.string())
-      .check(z.describe('null for accounts of this instance (until federation lands)')),
+      .check(z.describe('The host of this instance for its accounts; null in moderation lists')),
     displayName: z.string(),
     url: z.string().check(z.describe('Path of the account page on this instance')),
     avatars: z.array(z.object({ path: z.string(), width: z.nullable(z.number()) })),

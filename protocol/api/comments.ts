@@ -6,7 +6,10 @@ import { labelledOf, PageQuerySchema, pageOf } from './list.js';
 export const AccountSummarySchema = z
   .object({
     name: z.string().describe('The username'),
-    host: z.string().nullable().describe('null for accounts of this instance (until federation lands)'),
+    host: z
+      .string()
+      .nullable()
+      .describe('The host of this instance for its accounts; null in moderation lists'),
     displayName: z.string(),
     url: z.string().describe('Path of the account page on this instance'),
     avatars: z.array(z.object({ path: z.string(), width: z.number().nullable() })),

@@ -3,7 +3,7 @@
 // original (docs/adr/0007-zod-mini-twins.md).
 import * as z from 'zod/mini';
 import { PLAYLIST_PRIVACY_LEVELS } from '../playlist-enums.js';
-import { ChannelMiniSchema } from './channels-mini.js';
+import { PeerTubeChannelMiniSchema } from './peertube-mini.js';
 import { VideoMiniSchema } from './videos-mini.js';
 
 /** Twin of `pageOf` (`list.ts`). */
@@ -19,7 +19,7 @@ export const pageOfMini = <T extends z.ZodMiniType>(item: T) =>
 /** Twin of `VideoSearchPageSchema`. */
 export const VideoSearchPageMiniSchema = pageOfMini(VideoMiniSchema);
 /** Twin of `ChannelSearchPageSchema`. */
-export const ChannelSearchPageMiniSchema = pageOfMini(ChannelMiniSchema);
+export const ChannelSearchPageMiniSchema = pageOfMini(PeerTubeChannelMiniSchema);
 
 const labelled = z.object({ id: z.int(), label: z.string() });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ChannelSchema } from './channels.js';
 import { PageQuerySchema, pageOf } from './list.js';
+import { PeerTubeChannelPageSchema } from './peertube.js';
 import { VideoSchema } from './videos.js';
 
 /** Words of a search: letters and digits only, so nothing the user types reaches tsquery syntax. */
@@ -21,4 +21,4 @@ export const SearchQuerySchema = PageQuerySchema.extend({
 export type SearchQuery = z.input<typeof SearchQuerySchema>;
 
 export const VideoSearchPageSchema = pageOf(VideoSchema);
-export const ChannelSearchPageSchema = pageOf(ChannelSchema);
+export const ChannelSearchPageSchema = PeerTubeChannelPageSchema;

@@ -12,10 +12,19 @@ import { VideoMiniSchema, VideoPageMiniSchema, VideoProcessingMiniSchema } from 
 
 const video: VideoDto = {
   id: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
-  channel: { id: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6b', handle: 'studio', displayName: 'Studio' },
+  channel: {
+    id: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6b',
+    handle: 'studio',
+    displayName: 'Studio',
+    name: 'studio',
+    host: 'vidra.example',
+    url: 'https://vidra.example/video-channels/studio',
+    avatars: [],
+  },
   title: 'A title',
   description: '',
-  privacy: 'public',
+  privacy: { id: 1, label: 'Public' },
+  privacyName: 'public',
   commentsPolicy: { id: 1, label: 'Enabled' },
   state: 'ready',
   progress: 100,
@@ -26,6 +35,41 @@ const video: VideoDto = {
   dislikes: 0,
   tags: ['etude'],
   views: 3,
+  uuid: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
+  shortUUID: '0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
+  url: 'https://vidra.example/videos/watch/0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
+  name: 'A title',
+  category: { id: null, label: 'Unknown' },
+  licence: { id: null, label: 'Unknown' },
+  language: { id: null, label: 'Unknown' },
+  nsfw: false,
+  truncatedDescription: '',
+  isLocal: true,
+  duration: 65,
+  aspectRatio: 1.7778,
+  viewers: 0,
+  thumbnailPath: '/lazy-static/thumbnails/0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90.jpg',
+  previewPath: '/lazy-static/previews/0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90.jpg',
+  embedPath: '/videos/embed/0b6f1c5e-8a4d-4c3b-9e2f-7a1d5c6b8e90',
+  publishedAt: '2025-01-02T03:04:05.678Z',
+  originallyPublishedAt: null,
+  isLive: false,
+  account: {
+    id: '4f1c2b7e-3d5a-4e8f-9a6b-1c2d3e4f5a6c',
+    name: 'maker',
+    host: 'vidra.example',
+    displayName: 'maker',
+    url: 'https://vidra.example/accounts/maker',
+    avatars: [],
+  },
+  support: null,
+  commentsEnabled: true,
+  downloadEnabled: false,
+  waitTranscoding: true,
+  blacklisted: false,
+  trackerUrls: [],
+  files: [],
+  streamingPlaylists: [],
   createdAt: '2025-01-02T03:04:05.678Z',
   updatedAt: '2025-01-02T03:04:06Z',
 };
@@ -50,7 +94,7 @@ describe('video API contracts', () => {
       expect(schema.safeParse(bare).data).toEqual(bare);
       for (const state of ['live', 'ended'] as const)
         expect(schema.safeParse({ ...bare, state }).data).toEqual({ ...bare, state });
-      expect(page.safeParse({ items: [video, bare], nextCursor: null }).success).toBe(true);
+      expect(page.safeParse({ total: 2, data: [video, bare], nextCursor: null }).success).toBe(true);
       for (const broken of [
         { ...video, state: 'playing' },
         { ...video, progress: 101 },

@@ -3,6 +3,8 @@ import { LiveStreamHealthSchema } from '../live.js';
 import { isBlankLooking } from '../text.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
 import { CommentsPolicyInputSchema, CommentsPolicySchema } from './comments.js';
+import { PageQuerySchema, pageOf } from './list.js';
+import { AvatarSchema } from './peertube.js';
 
 const TitleSchema = z
   .string()
@@ -50,12 +52,33 @@ export const UpdateVideoInputSchema = z
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change');
 export type UpdateVideoInput = z.infer<typeof UpdateVideoInputSchema>;
 
-export const ListVideosQuerySchema = z.object({
+/** PeerTube's sorts of video lists (`-trending` is views in the last days; Vidra counts all views). */
+export const VIDEO_SORTS = [
+  '-publishedAt',
+  'publishedAt',
+  '-createdAt',
+  'createdAt',
+  '-views',
+  '-likes',
+  '-trending',
+  '-hot',
+  'name',
+  '-name',
+] as const;
+
+export const ListVideosQuerySchema = PageQuerySchema.extend({
   channelId: z.string().uuid().optional(),
-  cursor: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  sort: z.enum(VIDEO_SORTS).default('-publishedAt'),
+  isLocal: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .optional()
+    .describe(
+      'true: this instance only (every video is local until federation fetches remote ones); false: remote only',
+    ),
+  limit: z.coerce.number().int().min(1).max(100).optional().describe('Alias of count, for Vidra clients'),
 });
 export type ListVideosQuery = z.input<typeof ListVideosQuerySchema>;
+export type ListVideosQueryOutput = z.output<typeof ListVideosQuerySchema>;
 
 /** What a `ready` video is still doing in the background. */
 export const VideoProcessingSchema = z
@@ -71,41 +94,127 @@ export const VideoProcessingSchema = z
   .meta({ id: 'VideoProcessing' });
 export type VideoProcessing = z.infer<typeof VideoProcessingSchema>;
 
-export const VideoSchema = z
-  .object({
+/** Vidra's own fields of the video JSON (wave 1, with PeerTube's privacy). */
+const VideoCoreSchema = z.object({
+  id: z.string().uuid(),
+  channel: z.object({ id: z.string().uuid(), handle: z.string(), displayName: z.string() }),
+  title: z.string(),
+  description: z.string(),
+  privacy: z
+    .object({ id: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), label: z.string() })
+    .describe('PeerTube numbers: 1 public, 2 unlisted (or password), 3 private, 4 internal'),
+  privacyName: PrivacySchema.describe("Vidra's own privacy level"),
+  commentsPolicy: CommentsPolicySchema.describe('1 enabled, 2 disabled, 3 requires approval'),
+  state: VideoStateSchema.describe(
+    'live: on air now; ended: a live that stopped (its recording, if any, queues it as a replay)',
+  ),
+  progress: z.number().int().min(0).max(100),
+  error: z.string().optional().describe('Why the video failed; present when state is failed'),
+  durationSeconds: z.number().nullable(),
+  renditions: z.array(RenditionSchema).optional().describe('Present when state is ready'),
+  live: z
+    .object({
+      viewers: z.number().int().min(0).describe('Viewers whose player sent a heartbeat in the last 30 s'),
+      health: LiveStreamHealthSchema.nullable().describe(
+        'null until the live transcoder measured the source',
+      ),
+    })
+    .optional()
+    .describe('Present while state is live'),
+  processing: VideoProcessingSchema.optional().describe(
+    'Present while a ready video still encodes more renditions; absent once the ladder landed',
+  ),
+  likes: z.number().int().min(0),
+  dislikes: z.number().int().min(0),
+  tags: z.array(z.string()),
+  views: z.number().int().min(0).describe('Views counted so far (flushed every few seconds)'),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+});
+
+const LabelledUnknownSchema = z.object({ id: z.null(), label: z.string() });
+
+/**
+ * The video JSON: Vidra's fields plus PeerTube's (`packages/models` Video and VideoDetails, the
+ * fields NewPipe and Grayjay read), docs/adr/0022-peertube-read-api.md. `id` stays the UUID
+ * (also `uuid`) and `state` stays Vidra's name; both are the ADR's recorded exceptions.
+ */
+export const VideoSchema = VideoCoreSchema.extend({
+  uuid: z.string().uuid(),
+  shortUUID: z
+    .string()
+    .describe(
+      'The UUID again: Vidra has no short ids, and clients accept the UUID wherever PeerTube takes one',
+    ),
+  url: z.string().describe('The watch page, /videos/watch/<uuid>'),
+  name: z.string().describe('PeerTube name of title'),
+  category: LabelledUnknownSchema,
+  licence: LabelledUnknownSchema,
+  language: LabelledUnknownSchema,
+  nsfw: z.boolean(),
+  truncatedDescription: z.string(),
+  isLocal: z.boolean(),
+  duration: z.number().int().min(0).describe('Whole seconds (0 until known)'),
+  aspectRatio: z.number().nullable(),
+  viewers: z.number().int().min(0),
+  thumbnailPath: z.string(),
+  previewPath: z.string(),
+  embedPath: z.string(),
+  publishedAt: z.string().datetime(),
+  originallyPublishedAt: z.string().datetime().nullable(),
+  isLive: z.boolean(),
+  account: z.object({
     id: z.string().uuid(),
-    channel: z.object({ id: z.string().uuid(), handle: z.string(), displayName: z.string() }),
-    title: z.string(),
-    description: z.string(),
-    privacy: PrivacySchema,
-    commentsPolicy: CommentsPolicySchema.describe('1 enabled, 2 disabled, 3 requires approval'),
-    state: VideoStateSchema.describe(
-      'live: on air now; ended: a live that stopped (its recording, if any, queues it as a replay)',
-    ),
-    progress: z.number().int().min(0).max(100),
-    error: z.string().optional().describe('Why the video failed; present when state is failed'),
-    durationSeconds: z.number().nullable(),
-    renditions: z.array(RenditionSchema).optional().describe('Present when state is ready'),
-    live: z
-      .object({
-        viewers: z.number().int().min(0).describe('Viewers whose player sent a heartbeat in the last 30 s'),
-        health: LiveStreamHealthSchema.nullable().describe(
-          'null until the live transcoder measured the source',
+    name: z.string(),
+    host: z.string(),
+    displayName: z.string(),
+    url: z.string(),
+    avatars: z.array(AvatarSchema),
+  }),
+  channel: z.object({
+    id: z.string().uuid(),
+    handle: z.string(),
+    displayName: z.string(),
+    name: z.string(),
+    host: z.string(),
+    url: z.string(),
+    avatars: z.array(AvatarSchema),
+  }),
+  support: z.string().nullable(),
+  commentsEnabled: z.boolean(),
+  downloadEnabled: z.boolean(),
+  waitTranscoding: z.boolean(),
+  blacklisted: z.boolean(),
+  trackerUrls: z.array(z.string()),
+  files: z.array(z.unknown()).describe('Web videos: none, Vidra publishes HLS only'),
+  streamingPlaylists: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        type: z.literal(1),
+        playlistUrl: z.string(),
+        segmentsSha256Url: z.string().nullable(),
+        redundancies: z.array(z.object({ baseUrl: z.string() })),
+        files: z.array(
+          z.object({
+            id: z.number().int(),
+            resolution: z.object({ id: z.number().int(), label: z.string() }),
+            width: z.number().int(),
+            height: z.number().int(),
+            size: z.number().int(),
+            fps: z.number(),
+            fileUrl: z.string(),
+            fileDownloadUrl: z.string(),
+            torrentUrl: z.string(),
+            torrentDownloadUrl: z.string(),
+            magnetUri: z.string(),
+            metadataUrl: z.string(),
+          }),
         ),
-      })
-      .optional()
-      .describe('Present while state is live'),
-    processing: VideoProcessingSchema.optional().describe(
-      'Present while a ready video still encodes more renditions; absent once the ladder landed',
-    ),
-    likes: z.number().int().min(0),
-    dislikes: z.number().int().min(0),
-    tags: z.array(z.string()),
-    views: z.number().int().min(0).describe('Views counted so far (flushed every few seconds)'),
-    createdAt: z.string().datetime(),
-    updatedAt: z.string().datetime(),
-  })
-  .meta({ id: 'Video' });
+      }),
+    )
+    .describe('Filled in by the edge, with signed URLs, for public and unlisted videos that are ready'),
+}).meta({ id: 'Video' });
 export type VideoDto = z.infer<typeof VideoSchema>;
 
 export const UploadTargetSchema = z.object({
@@ -116,8 +225,6 @@ export const UploadTargetSchema = z.object({
 
 export const CreatedVideoSchema = z.object({ video: VideoSchema, upload: UploadTargetSchema });
 
-export const VideoPageSchema = z.object({
-  items: z.array(VideoSchema),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null at the end'),
-});
+/** `{ total, data, nextCursor }` of videos (ADR 15's list envelope). */
+export const VideoPageSchema = pageOf(VideoSchema);
 export type VideoPage = z.infer<typeof VideoPageSchema>;

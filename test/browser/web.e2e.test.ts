@@ -137,7 +137,7 @@ describe('web app in a browser', () => {
     expect(videoId).toMatch(/^[0-9a-f-]{36}$/);
     await screenshot(page, '05-upload-done');
     const listed = await page.evaluate(
-      async () => (await (await fetch('/api/v1/videos')).json()).items.length,
+      async () => (await (await fetch('/api/v1/videos')).json()).data.length,
     );
     expect(listed).toBe(1);
   }, 90_000);

@@ -112,9 +112,7 @@ describe('live: stream keys through npm start', () => {
     expect(refused.code).not.toBe(0);
     expect(await live()).toMatchObject({ state: 'idle', videoId: null });
     const after = await owner.call('GET', `/api/v1/videos?channelId=${channelId}&limit=50`);
-    expect(after.items.map((v: { id: string }) => v.id)).toEqual(
-      before.items.map((v: { id: string }) => v.id),
-    );
+    expect(after.data.map((v: { id: string }) => v.id)).toEqual(before.data.map((v: { id: string }) => v.id));
     expect((await video(videoId)).state).toBe('ended');
   }, 30_000);
 });

@@ -45,7 +45,7 @@ describe('reads from a streaming replica (DATABASE_REPLICA_URL)', () => {
     return id;
   };
   const anonymousTitles = async () =>
-    ((await t.call('GET', '/api/v1/videos')).body.items as Array<{ title: string }>).map((v) => v.title);
+    ((await t.call('GET', '/api/v1/videos')).body.data as Array<{ title: string }>).map((v) => v.title);
   const threadTexts = async (token?: string) => {
     const res = await t.call('GET', `/api/v1/videos/${videoId}/comment-threads`, token ? { token } : {});
     expect(res.status).toBe(200);
@@ -124,7 +124,7 @@ describe('reads from a streaming replica (DATABASE_REPLICA_URL)', () => {
       await t.database.db.update(videos).set({ state: 'ready' }).where(eq(videos.id, upload.body.video.id));
       expect(await threadsSeenBy(owner.token)).toContain('Seen by me at once');
       const own = await t.call('GET', `/api/v1/videos?channelId=${channelId}`, { token: owner.token });
-      expect(own.body.items.map((v: { title: string }) => v.title)).toContain('Just uploaded');
+      expect(own.body.data.map((v: { title: string }) => v.title)).toContain('Just uploaded');
       // Still on the (paused) replica: anonymous pages do not have the new rows yet.
       expect(reads.usingReplica()).toBe(true);
       expect(await threadTexts()).not.toContain('Seen by me at once');

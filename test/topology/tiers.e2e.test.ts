@@ -98,7 +98,7 @@ describe('each tier starts alone from env (npm run origin | transcoder | edge)',
     expect(await (await fetch(`${edgeUrl}/static/`)).text()).not.toContain('"type":"file"');
     const list = await fetch(`${edgeUrl}/api/v1/videos`);
     expect(list.status).toBe(200);
-    expect(await list.json()).toEqual({ items: [], nextCursor: null });
+    expect(await list.json()).toEqual({ total: 0, data: [], nextCursor: null });
   }, 90_000);
   // A transcoder killed with kill -9 mid-job (its FFmpeg going with it, another taking the job
   // over) is tested in the origin/edge split, split.e2e.test.ts, with a short lease.

@@ -176,7 +176,7 @@ describe('webrtc: WHIP ingest, WHEP and HLS playback', () => {
     );
     const patchedAt = Date.now();
     const patched = await owner.call('PATCH', `/api/v1/videos/${videoId}`, { privacy: 'private' });
-    expect(patched).toMatchObject({ privacy: 'private' });
+    expect(patched).toMatchObject({ privacyName: 'private' });
     // The session makes no more requests once ICE is up: ingest follows the revocation feed and
     // cuts it (INGEST_REVOCATION_POLL_MS, 1 s here): its packets stop.
     const cutAt = await waitFor(

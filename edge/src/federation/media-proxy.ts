@@ -9,7 +9,7 @@ import { isPlaylist } from '../../../protocol/media.js';
 import type { EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
 import { cachedLoad } from '../playback/cache.js';
-import { background } from '../playback/serve.js';
+import { background } from '../playback/objects.js';
 
 const CACHE_ORIGIN = 'https://federation-media.vidra.invalid';
 /** Playlists may be live: kept briefly. Thumbnails and segments do not change under one URL. */

@@ -1,14 +1,14 @@
 import type { Context } from 'hono';
-import { contentTypeOf, isPlaylist, playbackObjectKey, videoObjectKey } from '../../../protocol/media.js';
+import { isPlaylist, peertubeHlsFile, playbackObjectKey } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
-import { cachedLoad, purgeGroup, sliceRange } from './cache.js';
+import { servePeertubeHls } from '../peertube/hls.js';
+import { purgeGroup } from './cache.js';
 import { liveFile, serveLivePlaylist } from './live.js';
+import { background, serveObject } from './objects.js';
 import { isRevoked, isTrusted, syncRevocations } from './revocations.js';
 import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
 
-const PLAYLIST_TTL = 86_400;
-const IMMUTABLE_TTL = 31_536_000;
 /** Cache keys are URLs on a name that never resolves; the token is never part of them. */
 const CACHE_ORIGIN = 'https://playback-cache.vidra.invalid';
 
@@ -54,6 +54,9 @@ export async function servePlayback(c: Context<EdgeEnv>): Promise<Response> {
     return res;
   }
   if (isRevoked(state.revocations, claims)) return forbidden('token revoked', requestId);
+  const peertube =
+    claims.audience === 'hls' && !claims.live ? peertubeHlsFile(claims.videoId, requested) : undefined;
+  if (peertube) return servePeertubeHls(c, claims, peertube);
   const key = playbackObjectKey(claims.audience, requested);
   if (!key) return forbidden("path outside this video's files", requestId);
 
@@ -87,15 +90,6 @@ export async function checkRevocation(c: Context<EdgeEnv>): Promise<'known' | 'u
   return isTrusted(state.revocations, Date.now(), timing) ? 'known' : 'unknown';
 }
 
-/** Run `promise` past the response when there is an execution context (unit tests have none). */
-export function background(c: Context<EdgeEnv>, promise: Promise<unknown>): void {
-  try {
-    c.executionCtx.waitUntil(promise);
-  } catch {
-    void promise.catch(() => {});
-  }
-}
-
 const VERIFIED_CACHE_SIZE = 10_000;
 
 /**
@@ -124,54 +118,4 @@ export async function verifyCached(
   return verdict;
 }
 
-/**
- * Serve one published file (`key`, relative to the video) of one video version from the edge
- * cache, loading it once on a miss. Callers must have authorized the request already. `source`
- * replaces storage (and the cache key) for files that are not in storage yet: a live stream's.
- */
-export async function serveObject(
-  c: Context<EdgeEnv>,
-  videoId: string,
-  version: number,
-  key: string,
-  source?: { cacheKey: string; load: () => Promise<Response> },
-): Promise<Response> {
-  const state = c.var.state;
-  const requestId = c.var.requestId;
-  const media = state.media;
-  if (!media) return errorResponse('unavailable', 'Playback is not configured on this edge', requestId);
-  const playlist = isPlaylist(key);
-  const cacheKey = source?.cacheKey ?? `${CACHE_ORIGIN}/${videoId}/${version}/${key}`;
-  const { object, hit } = await cachedLoad(
-    state.cache,
-    cacheKey,
-    playlist ? PLAYLIST_TTL : IMMUTABLE_TTL,
-    source?.load ?? (() => media.get(videoObjectKey(videoId, key))),
-    (promise) => background(c, promise),
-    videoId,
-  );
-  if (object.status === 404) return errorResponse('not_found', 'No such file for this video', requestId);
-  if (object.status !== 200)
-    return errorResponse('bad_gateway', 'Storage did not deliver the file', requestId);
-
-  const headers = new Headers({
-    'content-type': contentTypeOf(key),
-    'cache-control': playlist
-      ? `public, max-age=${PLAYLIST_TTL}`
-      : `public, max-age=${IMMUTABLE_TTL}, immutable`,
-    'accept-ranges': 'bytes',
-    'access-control-allow-origin': '*',
-    'access-control-expose-headers': 'content-length, content-range, x-vidra-cache',
-    'x-vidra-cache': hit ? 'HIT' : 'MISS',
-  });
-  const size = object.body.byteLength;
-  const range = sliceRange(c.req.header('range') ?? null, size);
-  if (range === 'unsatisfiable') {
-    headers.set('content-range', `bytes */${size}`);
-    return new Response(null, { status: 416, headers });
-  }
-  const body = range ? object.body.slice(range.start, range.end + 1) : object.body;
-  headers.set('content-length', String(body.byteLength));
-  if (range) headers.set('content-range', `bytes ${range.start}-${range.end}/${size}`);
-  return new Response(c.req.method === 'HEAD' ? null : body, { status: range ? 206 : 200, headers });
-}
+export { serveObject } from './objects.js';

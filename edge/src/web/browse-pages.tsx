@@ -45,7 +45,7 @@ export async function homePage(c: Context<EdgeEnv>) {
   const session = await getSession(c);
   const res = await callApi(c, `/api/v1/videos?${listQuery(c)}`, VideoPageMiniSchema);
   if (!res.ok) return apiTrouble(c, res.status, session.viewer);
-  const videos = res.data.items.filter(isWatchable);
+  const videos = res.data.data.filter(isWatchable);
   const thumbnails = await thumbnailUrls(c, videos);
   return sendPage(
     c,
@@ -99,7 +99,7 @@ export async function channelPage(c: Context<EdgeEnv>) {
     },
   );
   if (!list.ok) return apiTrouble(c, list.status, session.viewer);
-  const videos = isOwner ? list.data.items : list.data.items.filter(isWatchable);
+  const videos = isOwner ? list.data.data : list.data.data.filter(isWatchable);
   const thumbnails = await thumbnailUrls(c, videos);
   const subscribe = await loadChannelSubscribe(c, channel.data, path);
   return sendPage(

@@ -62,7 +62,7 @@ function VideoCard(props: { video: VideoDto; thumbnail: string | undefined; show
         ) : null}
         {video.state === 'live' ? <span class="badge badge-live">Live now</span> : null}
         {status ? <span class="badge">{status}</span> : null}
-        {video.privacy !== 'public' ? <span class="badge">{video.privacy}</span> : null}
+        {video.privacyName !== 'public' ? <span class="badge">{video.privacyName}</span> : null}
       </p>
     </li>
   );

@@ -12,6 +12,7 @@ import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { readDb } from '../read-db.js';
 import type { VideoViewRequest } from '../videos/read.js';
+import { instanceBase } from '../videos/serialize.js';
 import { openCommentScope } from './context.js';
 import { type CommentRecord, selectComments, toRecord, visibleTo } from './query.js';
 import { toCommentDto } from './serialize.js';
@@ -92,7 +93,7 @@ export async function listCommentThreads(
   const last = page.at(-1);
   return {
     total: counted?.total ?? 0,
-    data: page.map((record) => toCommentDto(record, scope.video.video)),
+    data: page.map((record) => toCommentDto(record, scope.video.video, instanceBase(ctx).host)),
     nextCursor:
       records.length > query.count && last ? encodeCommentCursor(sortValue(query.sort, last), last.id) : null,
   };
@@ -119,7 +120,10 @@ export async function getCommentThread(
     .orderBy(asc(videoComments.id));
   const nodes = new Map<number, CommentTreeDto>();
   for (const record of rows.map(toRecord)) {
-    nodes.set(record.id, { comment: toCommentDto(record, scope.video.video), children: [] });
+    nodes.set(record.id, {
+      comment: toCommentDto(record, scope.video.video, instanceBase(ctx).host),
+      children: [],
+    });
   }
   const root = nodes.get(threadId);
   if (!root) throw new NotFoundError('Comment thread');

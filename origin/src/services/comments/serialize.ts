@@ -1,11 +1,17 @@
 import type { AccountSummaryDto, CommentDto } from '../../../../protocol/api/comments.js';
 import type { CommentRecord } from './query.js';
 
-/** PeerTube's account summary for a local user (no host until federation lands). */
-export function accountSummary(user: { id: string; username: string }): AccountSummaryDto {
+/**
+ * PeerTube's account summary for a local user. `host` is this instance's (PeerTube clients build
+ * `name@host` from it and drop a comment without one, ADR 22); lists that pass none keep null.
+ */
+export function accountSummary(
+  user: { id: string; username: string },
+  host: string | null = null,
+): AccountSummaryDto {
   return {
     name: user.username,
-    host: null,
+    host,
     displayName: user.username,
     url: `/accounts/${encodeURIComponent(user.username)}`,
     avatars: [],
@@ -14,7 +20,11 @@ export function accountSummary(user: { id: string; username: string }): AccountS
 }
 
 /** A comment as the API shows it; a deleted one is a tombstone: no text, no author. */
-export function toCommentDto(record: CommentRecord, video: { id: string; seq: number }): CommentDto {
+export function toCommentDto(
+  record: CommentRecord,
+  video: { id: string; seq: number },
+  host: string | null = null,
+): CommentDto {
   const deleted = record.deletedAt !== null;
   return {
     id: record.id,
@@ -34,6 +44,6 @@ export function toCommentDto(record: CommentRecord, video: { id: string; seq: nu
     totalReplies: record.replyCount,
     likes: record.likeCount,
     likedByMe: record.likedByMe,
-    account: deleted ? null : accountSummary({ id: record.authorId, username: record.authorName }),
+    account: deleted ? null : accountSummary({ id: record.authorId, username: record.authorName }, host),
   };
 }

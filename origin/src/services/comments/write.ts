@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
 import type { VideoViewRequest } from '../videos/read.js';
+import { instanceBase } from '../videos/serialize.js';
 import {
   type CommentScope,
   commentCreated,
@@ -90,7 +91,7 @@ export async function createComment(
     likedByMe: false,
     repliesFromVideoAuthor: 0,
   };
-  return toCommentDto(record, video);
+  return toCommentDto(record, video, instanceBase(ctx).host);
 }
 
 /** Change the text of one's own comment (only the author may; a deleted comment is gone). */
@@ -110,7 +111,7 @@ export async function editComment(
     .set({ text: input.text, html: renderCommentHtml(input.text), updatedAt: new Date() })
     .where(eq(videoComments.id, comment.id))
     .returning();
-  return toCommentDto({ ...comment, ...(row as typeof comment) }, scope.video.video);
+  return toCommentDto({ ...comment, ...(row as typeof comment) }, scope.video.video, instanceBase(ctx).host);
 }
 
 /**

@@ -1,13 +1,13 @@
 import { and, count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { channels, videos } from '../../../../db/schema/index.js';
-import type { ChannelDto } from '../../../../protocol/api/channels.js';
 import type { Page } from '../../../../protocol/api/list.js';
+import type { PeerTubeChannelDto } from '../../../../protocol/api/peertube.js';
 import { type SearchQuery, SearchQuerySchema } from '../../../../protocol/api/search.js';
 import type { VideoDto } from '../../../../protocol/api/videos.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { offsetPage, pageOffset } from '../../lib/offset-cursor.js';
-import { toChannelDto } from '../channels.js';
 import type { ServiceContext } from '../context.js';
+import { toPeerTubeChannels } from '../peertube/accounts.js';
 import { readDb } from '../read-db.js';
 import { listableConditions } from '../videos/read.js';
 import { toVideoDtos } from '../videos/serialize.js';
@@ -73,7 +73,10 @@ const channelVector = sql`(setweight(to_tsvector('simple'::regconfig, public.vid
   || setweight(to_tsvector('simple'::regconfig, public.vidra_fold(${channels.description})), 'B'))`;
 
 /** Channels whose name, handle or description match every word as a prefix, best first. */
-export async function searchChannels(ctx: ServiceContext, raw: SearchQuery): Promise<Page<ChannelDto>> {
+export async function searchChannels(
+  ctx: ServiceContext,
+  raw: SearchQuery,
+): Promise<Page<PeerTubeChannelDto>> {
   const { terms, offset, count: limit } = parseSearch(raw);
   const where = terms ? sql`${channelVector} @@ ${tsquery(terms)}` : undefined;
   const order = [desc(channels.createdAt)];
@@ -88,5 +91,5 @@ export async function searchChannels(ctx: ServiceContext, raw: SearchQuery): Pro
       .offset(offset),
     readDb(ctx).select({ n: count() }).from(channels).where(where),
   ]);
-  return offsetPage(rows.map(toChannelDto), totalRow?.n ?? 0, offset);
+  return offsetPage(await toPeerTubeChannels(ctx, rows), totalRow?.n ?? 0, offset);
 }

@@ -1,13 +1,16 @@
-import { and, desc, eq, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
-import { channels, videos } from '../../../../db/schema/index.js';
+import { and, asc, count, desc, eq, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { channels, videoRatingCounts, videos } from '../../../../db/schema/index.js';
+import type { Page } from '../../../../protocol/api/list.js';
 import {
   type ListVideosQuery,
+  type ListVideosQueryOutput,
   ListVideosQuerySchema,
   type VideoDto,
 } from '../../../../protocol/api/videos.js';
 import type { Privacy } from '../../../../protocol/video.js';
 import type { Viewer } from '../../auth/access-tokens.js';
 import { NotFoundError, ServiceError, UnauthorizedError, ValidationError } from '../../lib/errors.js';
+import { offsetPage, pageOffset } from '../../lib/offset-cursor.js';
 import { canManageChannel } from '../channels.js';
 import type { ServiceContext } from '../context.js';
 import { readDb } from '../read-db.js';
@@ -115,29 +118,74 @@ export function listableConditions(
   return conditions;
 }
 
+/** The ORDER BY of each PeerTube sort; `seq` breaks ties so pages are stable. */
+function sortOrder(sort: ListVideosQueryOutput['sort']): SQL[] {
+  const likes = sql`coalesce((select ${videoRatingCounts.likes} from ${videoRatingCounts} where ${videoRatingCounts.videoId} = ${videos.id}), 0)`;
+  switch (sort) {
+    case 'publishedAt':
+    case 'createdAt':
+      return [asc(videos.seq)];
+    case '-views':
+    case '-trending':
+    case '-hot':
+      return [desc(videos.views), desc(videos.seq)];
+    case '-likes':
+      return [desc(likes), desc(videos.seq)];
+    case 'name':
+      return [asc(videos.title), desc(videos.seq)];
+    case '-name':
+      return [desc(videos.title), desc(videos.seq)];
+    default:
+      return [desc(videos.seq)];
+  }
+}
+
 /**
- * Newest first, keyset-paginated on the insertion sequence, so pages neither repeat nor skip
- * items while new videos are added.
+ * The catalogue, PeerTube's `GET /api/v1/videos`: `{ total, data, nextCursor }`, `start`/`count`
+ * (or our `limit`), PeerTube's sorts. Newest first by default, keyset-paginated on the insertion
+ * sequence when the caller pages with `cursor`, so pages neither repeat nor skip items while new
+ * videos are added; other sorts page by offset.
  */
 export async function listVideos(
   ctx: ServiceContext,
   viewer: Viewer | undefined,
   rawQuery: ListVideosQuery,
-): Promise<{ items: VideoDto[]; nextCursor: string | null }> {
+  scope: { ownerId?: string } = {},
+): Promise<Page<VideoDto>> {
   const query = ListVideosQuerySchema.parse(rawQuery);
+  const limit = query.limit ?? query.count;
   const conditions: SQL[] = listableConditions(viewer);
   if (query.channelId) conditions.push(eq(videos.channelId, query.channelId));
-  if (query.cursor) conditions.push(lt(videos.seq, decodeCursor(query.cursor)));
+  // An account's videos (PeerTube's `/accounts/{name}/videos`): those of every channel it owns.
+  if (scope.ownerId) conditions.push(eq(channels.ownerId, scope.ownerId));
+  // Every video is local until federation brings remote ones in.
+  if (query.isLocal === false) conditions.push(sql`false`);
+  const keyset = query.sort === '-publishedAt' || query.sort === '-createdAt';
+  const where = and(...conditions);
+  const pageWhere = keyset && query.cursor ? and(where, lt(videos.seq, decodeCursor(query.cursor))) : where;
+  const offset = keyset ? (query.cursor ? 0 : query.start) : pageOffset(query);
 
   // A signed-in caller listing one channel may be its owner looking for the upload they just made.
   const db = viewer && query.channelId ? ctx.db : readDb(ctx);
-  const rows = await db
-    .select({ video: videos, channel: channels })
-    .from(videos)
-    .innerJoin(channels, eq(channels.id, videos.channelId))
-    .where(and(...conditions))
-    .orderBy(desc(videos.seq))
-    .limit(query.limit + 1);
-  const { page, nextCursor } = seqPage(rows, query.limit, (row) => row.video.seq);
-  return { items: await toVideoDtos(ctx, page), nextCursor };
+  const [rows, [totalRow]] = await Promise.all([
+    db
+      .select({ video: videos, channel: channels })
+      .from(videos)
+      .innerJoin(channels, eq(channels.id, videos.channelId))
+      .where(pageWhere)
+      .orderBy(...sortOrder(query.sort))
+      .limit(limit + 1)
+      .offset(offset),
+    db
+      .select({ n: count() })
+      .from(videos)
+      .innerJoin(channels, eq(channels.id, videos.channelId))
+      .where(where),
+  ]);
+  const total = totalRow?.n ?? 0;
+  if (keyset) {
+    const { page, nextCursor } = seqPage(rows, limit, (row) => row.video.seq);
+    return { total, data: await toVideoDtos(ctx, page), nextCursor };
+  }
+  return offsetPage(await toVideoDtos(ctx, rows.slice(0, limit)), total, offset);
 }

@@ -1,7 +1,8 @@
 import { asc, inArray } from 'drizzle-orm';
-import { type channels, renditions, type videos } from '../../../../db/schema/index.js';
+import { type channels, renditions, users, type videos } from '../../../../db/schema/index.js';
 import type { VideoDto } from '../../../../protocol/api/videos.js';
 import { COMMENTS_POLICY_IDS } from '../../../../protocol/comment-enums.js';
+import { PEERTUBE_PRIVACY, PEERTUBE_UNKNOWN } from '../../../../protocol/peertube.js';
 import type { ServiceContext } from '../context.js';
 import { ratingCounts } from '../reactions/counts.js';
 import { backgroundProcessing } from './processing.js';
@@ -9,10 +10,21 @@ import { backgroundProcessing } from './processing.js';
 export type VideoRow = typeof videos.$inferSelect;
 export type VideoWithChannel = { video: VideoRow; channel: typeof channels.$inferSelect };
 
-/** Serialize videos, loading renditions and background work of the ready ones in one query each. */
+/** Where this instance is reached, for PeerTube's absolute `url`s and `host`s. */
+export function instanceBase(ctx: ServiceContext): { base: string; host: string } {
+  const url = new URL(ctx.config.publicUrl ?? 'http://localhost');
+  return { base: url.origin, host: url.host };
+}
+
+const TRUNCATED = 250;
+/** PeerTube's `truncatedDescription`: 250 characters, the last three `...` when cut. */
+const truncate = (text: string) => (text.length > TRUNCATED ? `${text.slice(0, TRUNCATED - 3)}...` : text);
+
+/** Serialize videos, loading renditions, owners and background work in one query each. */
 export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[]): Promise<VideoDto[]> {
   const readyIds = rows.filter((r) => r.video.state === 'ready').map((r) => r.video.id);
-  const [ladder, processing, counts] = await Promise.all([
+  const ownerIds = [...new Set(rows.map((r) => r.channel.ownerId))];
+  const [ladder, processing, counts, owners] = await Promise.all([
     readyIds.length
       ? ctx.db
           .select()
@@ -25,37 +37,96 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       ctx.db,
       rows.map((r) => r.video.id),
     ),
+    ownerIds.length
+      ? ctx.db
+          .select({ id: users.id, username: users.username })
+          .from(users)
+          .where(inArray(users.id, ownerIds))
+      : [],
   ]);
+  const usernames = new Map(owners.map((o) => [o.id, o.username]));
+  const { base, host } = instanceBase(ctx);
   return rows.map(({ video, channel }) => {
+    const owner = usernames.get(channel.ownerId) ?? 'unknown';
+    const published = video.createdAt.toISOString();
     const dto: VideoDto = {
       id: video.id,
-      channel: { id: channel.id, handle: channel.handle, displayName: channel.displayName },
+      uuid: video.id,
+      shortUUID: video.id,
+      url: `${base}/videos/watch/${video.id}`,
+      name: video.title,
+      channel: {
+        id: channel.id,
+        handle: channel.handle,
+        displayName: channel.displayName,
+        name: channel.handle,
+        host,
+        url: `${base}/video-channels/${channel.handle}`,
+        avatars: [],
+      },
+      account: {
+        id: channel.ownerId,
+        name: owner,
+        host,
+        displayName: owner,
+        url: `${base}/accounts/${owner}`,
+        avatars: [],
+      },
       title: video.title,
       description: video.description,
-      privacy: video.privacy,
+      truncatedDescription: truncate(video.description),
+      privacy: { ...PEERTUBE_PRIVACY[video.privacy] },
+      privacyName: video.privacy,
+      category: { ...PEERTUBE_UNKNOWN },
+      licence: { ...PEERTUBE_UNKNOWN },
+      language: { ...PEERTUBE_UNKNOWN },
+      nsfw: false,
+      isLocal: true,
       commentsPolicy: { ...COMMENTS_POLICY_IDS[video.commentsPolicy] },
+      commentsEnabled: video.commentsPolicy !== 'disabled',
+      downloadEnabled: false,
+      waitTranscoding: true,
+      blacklisted: false,
+      support: null,
       state: video.state,
       progress: video.progress,
       durationSeconds: video.durationSeconds,
+      duration: Math.round(video.durationSeconds ?? 0),
+      aspectRatio: null,
+      isLive: video.state === 'live',
       likes: counts.get(video.id)?.likes ?? 0,
       dislikes: counts.get(video.id)?.dislikes ?? 0,
       tags: video.tags,
       views: video.views,
-      createdAt: video.createdAt.toISOString(),
+      viewers: 0,
+      thumbnailPath: `/lazy-static/thumbnails/${video.id}.jpg`,
+      previewPath: `/lazy-static/previews/${video.id}.jpg`,
+      embedPath: `/videos/embed/${video.id}`,
+      publishedAt: published,
+      originallyPublishedAt: null,
+      trackerUrls: [],
+      files: [],
+      // Signed URLs are the edge's to mint (docs/adr/0022-peertube-read-api.md).
+      streamingPlaylists: [],
+      createdAt: published,
       updatedAt: video.updatedAt.toISOString(),
     };
     // The hub is this origin's memory: another origin answers without health (docs/adr/0012-live-hub.md).
-    if (video.state === 'live') dto.live = ctx.liveHub.facts(video.id) ?? { viewers: 0, health: null };
+    if (video.state === 'live') {
+      dto.live = ctx.liveHub.facts(video.id) ?? { viewers: 0, health: null };
+      dto.viewers = dto.live.viewers;
+    }
     if (video.state === 'failed') dto.error = video.error ?? 'Processing failed for an unknown reason';
     if (video.state === 'ready') {
-      dto.renditions = ladder
-        .filter((r) => r.videoId === video.id)
-        .map((r) => ({
-          width: r.width,
-          height: r.height,
-          bitrate: r.bitrate,
-          ...(r.codecs ? { codecs: r.codecs } : {}),
-        }));
+      const mine = ladder.filter((r) => r.videoId === video.id);
+      dto.renditions = mine.map((r) => ({
+        width: r.width,
+        height: r.height,
+        bitrate: r.bitrate,
+        ...(r.codecs ? { codecs: r.codecs } : {}),
+      }));
+      const tallest = mine.at(-1);
+      if (tallest) dto.aspectRatio = Math.round((tallest.width / tallest.height) * 10_000) / 10_000;
       const background = processing.get(video.id);
       if (background) dto.processing = background;
     }

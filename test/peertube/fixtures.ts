@@ -1,0 +1,136 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../support/stack.js';
+
+/**
+ * The recorded PeerTube responses (NewPipeExtractor's mocks): `../shared/fixtures/peertube/` beside
+ * the checkout (one level further up from a worktree under `wt/`), or `PEERTUBE_FIXTURES`.
+ */
+export const FIXTURES =
+  [process.env.PEERTUBE_FIXTURES, '../shared/fixtures/peertube', '../../shared/fixtures/peertube']
+    .filter((dir): dir is string => Boolean(dir))
+    .map((dir) => path.resolve(ROOT, dir))
+    .find((dir) => existsSync(path.join(dir, 'INDEX.md'))) ??
+  path.resolve(ROOT, '../shared/fixtures/peertube');
+
+// biome-ignore lint/suspicious/noExplicitAny: recorded JSON is compared loosely, by shape
+export function fixtureBody(name: string): any {
+  return JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')).body;
+}
+
+/** JSON type of a value, as the contract compares it (`null` is its own type). */
+export const jsonType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+
+/**
+ * The fields each client reads (NewPipeExtractor's `services/peertube/**`, the Grayjay plugin's
+ * PeerTube source), as dotted paths; `[]` reads the first item of an array.
+ */
+export const CLIENT_FIELDS = {
+  videoItem: [
+    'uuid',
+    'name',
+    'duration',
+    'views',
+    'isLive',
+    'publishedAt',
+    'thumbnailPath',
+    'previewPath',
+    'nsfw',
+    'url',
+    'description',
+    'account.name',
+    'account.host',
+    'account.displayName',
+    'account.avatars',
+    'channel.name',
+    'channel.displayName',
+    'channel.url',
+    'channel.avatars',
+  ],
+  videoDetail: [
+    'likes',
+    'dislikes',
+    'tags',
+    'privacy.id',
+    'privacy.label',
+    'category.label',
+    'licence.label',
+    'language.id',
+    'support',
+    'files',
+    'streamingPlaylists',
+    'streamingPlaylists[].playlistUrl',
+    'streamingPlaylists[].files[].fileUrl',
+    'streamingPlaylists[].files[].fileDownloadUrl',
+    'streamingPlaylists[].files[].torrentUrl',
+    'streamingPlaylists[].files[].resolution.id',
+    'streamingPlaylists[].files[].resolution.label',
+    'streamingPlaylists[].files[].width',
+    'streamingPlaylists[].files[].height',
+  ],
+  channel: [
+    'name',
+    'displayName',
+    'description',
+    'url',
+    'host',
+    'avatars',
+    'banners',
+    'followersCount',
+    'ownerAccount.name',
+    'ownerAccount.host',
+  ],
+  account: ['name', 'displayName', 'description', 'url', 'host', 'avatars', 'followersCount'],
+  comment: [
+    'id',
+    'text',
+    'threadId',
+    'inReplyToCommentId',
+    'createdAt',
+    'isDeleted',
+    'totalReplies',
+    'totalRepliesFromVideoAuthor',
+    'account.name',
+    'account.host',
+    'account.displayName',
+    'account.url',
+    'account.avatars',
+  ],
+} as const;
+
+/** The value at a dotted path (`a.b`, `a[].b` for the first item of `a`), undefined when absent. */
+export function at(value: unknown, dotted: string): unknown {
+  let current: unknown = value;
+  for (const part of dotted.split('.')) {
+    const array = part.endsWith('[]');
+    const key = array ? part.slice(0, -2) : part;
+    if (current === null || typeof current !== 'object' || !(key in current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+    if (array) current = Array.isArray(current) ? current[0] : undefined;
+  }
+  return current;
+}
+
+/**
+ * The contract: every field a client reads is present in ours with the JSON type PeerTube's
+ * recording has (`nullable` fields may be null on either side). Answers the mismatches.
+ */
+export function contractMismatches(
+  ours: unknown,
+  recorded: unknown,
+  fields: readonly string[],
+  nullable: readonly string[] = [],
+) {
+  const problems: string[] = [];
+  for (const field of fields) {
+    const mine = at(ours, field);
+    const theirs = at(recorded, field);
+    if (mine === undefined) problems.push(`${field}: missing`);
+    else if (theirs !== undefined && jsonType(mine) !== jsonType(theirs)) {
+      const nulls = nullable.includes(field) && (mine === null || theirs === null);
+      if (!nulls) problems.push(`${field}: ${jsonType(mine)}, PeerTube sends ${jsonType(theirs)}`);
+    }
+  }
+  return problems;
+}
