@@ -9,6 +9,7 @@ import { loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
 import { activityPubNegotiation } from './federation/negotiate.js';
 import { OriginAnswerError } from './origin-answer.js';
+import { serveFederatedMedia } from './playback/federated.js';
 import { issuePlayback } from './playback/issue.js';
 import { serveObject, servePlayback } from './playback/serve.js';
 import { proxyToOrigin } from './proxy.js';
@@ -105,6 +106,7 @@ export function createApp(): Hono<EdgeEnv> {
   }
 
   app.on(['GET', 'HEAD'], '/play/*', servePlayback);
+  app.on(['GET', 'HEAD'], '/videos/watch/:uuid/media/:file{.+}', serveFederatedMedia);
   app.route('/', webrtcRoutes());
   // bench/edge compares signed serving with this unverified twin; it exists only when the
   // BENCH_UNVERIFIED_ROUTES binding is "true", which no deployed environment sets.
