@@ -18,7 +18,12 @@ export const SAMPLE_VIDEO: VideoObjectInput = {
   channelHandle: 'alice_channel',
   commentsEnabled: true,
   isLive: false,
-  thumbnail: { url: `${BASE}/videos/watch/${UUID}/media/thumbnail.jpg`, width: 320, height: 180, mediaType: 'image/jpeg' },
+  thumbnail: {
+    url: `${BASE}/videos/watch/${UUID}/media/thumbnail.jpg`,
+    width: 320,
+    height: 180,
+    mediaType: 'image/jpeg',
+  },
   hls: {
     masterUrl: `${BASE}/videos/watch/${UUID}/media/master.m3u8`,
     renditions: [

@@ -47,6 +47,25 @@ export async function queueToFollowers(
   return inboxes.length;
 }
 
+/** One activity from a local actor to one inbox (a remote video's channel, say). */
+export async function queueToInbox(
+  db: Database,
+  sender: { identifier: string },
+  activity: { id: string } & Record<string, unknown>,
+  inbox: string,
+): Promise<void> {
+  await db
+    .insert(federationDeliveries)
+    .values({
+      activityId: activity.id,
+      inbox,
+      host: new URL(inbox).host,
+      senderActor: sender.identifier,
+      activity,
+    })
+    .onConflictDoNothing();
+}
+
 type Row = typeof federationDeliveries.$inferSelect;
 
 /**

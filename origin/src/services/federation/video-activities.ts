@@ -35,7 +35,9 @@ export async function videoObjectOf(db: Database, publicUrl: string, videoId: st
     const name = file.split('/')[0] ?? file;
     return [{ name, href: media(file), width: r.width, height: r.height, bandwidth: r.bitrate }];
   });
-  const master = video.assets?.master.startsWith(HLS_DIR) ? video.assets.master.slice(HLS_DIR.length) : undefined;
+  const master = video.assets?.master.startsWith(HLS_DIR)
+    ? video.assets.master.slice(HLS_DIR.length)
+    : undefined;
   const thumbnail = video.assets?.thumbnail?.startsWith(HLS_DIR)
     ? video.assets.thumbnail.slice(HLS_DIR.length)
     : undefined;
