@@ -102,3 +102,14 @@ export const authThrottle = pgTable('auth_throttle', {
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull().defaultNow(),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
 });
+
+/**
+ * The one namespace of local actor names (PeerTube's rule): every local username and channel
+ * handle, lower-cased, holds one row, claimed and freed by triggers on `users` and `channels`
+ * (migration `federation_names`), so an account and a channel can never share a name, even when
+ * created at the same moment. WebFinger's `acct:name@host` thus names one actor. Remote accounts'
+ * stand-ins and remote channels' mirrors (`name@host`) are outside it. `vidra-instance` is taken.
+ */
+export const actorNames = pgTable('actor_names', {
+  name: text('name').primaryKey(),
+});

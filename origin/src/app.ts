@@ -52,6 +52,7 @@ import { ChatHub } from './services/chat/hub.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { createVidraFederation, startFederationQueue } from './services/federation/federation.js';
 import { remoteContentHooks } from './services/federation/remote-content.js';
+import { queueViewUpdates } from './services/federation/view-updates.js';
 import { JobSignals } from './services/jobs/signals.js';
 import { jobStats } from './services/jobs/stats.js';
 import { LiveHub } from './services/live/hub.js';
@@ -213,6 +214,9 @@ export function createApp(options: AppOptions) {
       remoteContentHooks(options.db, options.config.federation, federationLogger),
     );
     services.federation = federation;
+    const publicUrl = options.config.federation.publicUrl;
+    // Views reach followers as one Update(Video) per video per 5 minutes, never one per viewer.
+    services.views.onFlushed = (videoIds) => queueViewUpdates(options.db, publicUrl, videoIds);
     services.stopFederationQueue = startFederationQueue(federation, options.logger);
     app.use(federationMiddleware(federation, options.config.federation.publicUrl));
     app.route('/', federationRoutes(options.config.federation.publicUrl));

@@ -30,8 +30,8 @@ function federationOf(ctx: ServiceContext) {
   const settings = ctx.config.federation;
   if (!ctx.federation || !settings) {
     throw new ValidationError(
-      [{ path: 'uri', message: 'Federation is off on this instance' }],
-      'Federation is off',
+      [{ path: 'uri', message: 'Federation is off on this instance: remote channels cannot be followed' }],
+      'Federation is off on this instance: remote channels cannot be followed',
     );
   }
   return {

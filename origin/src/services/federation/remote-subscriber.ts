@@ -10,7 +10,7 @@ import {
 import type { Logger } from '../../lib/logger.js';
 import type { OutboxSubscriber } from '../outbox/dispatcher.js';
 import { userIdentifier } from './actors.js';
-import { queueToInbox } from './deliver.js';
+import { queueDeliveries } from './deliver.js';
 
 /**
  * What local users do to remote videos reaches the video's instance (issue 14): a comment is a
@@ -79,7 +79,7 @@ export function remoteInteractionsSubscriber(
           ? buildUndo({ id: `${rating.id}/undo`, sender, object: rating })
           : rating;
       }
-      await queueToInbox(db, { identifier }, activity, row.inbox);
+      await queueDeliveries(db, { identifier }, activity, [row.inbox]);
       logger.debug({ activity: activity.id, inbox: row.inbox }, 'federation: queued to a remote video');
     },
   };
