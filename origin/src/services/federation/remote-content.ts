@@ -19,8 +19,7 @@ import { channels, videoComments, videos } from '../../../../db/schema/index.js'
 import { readRemoteVideo } from '../../../../protocol/activitypub/remote-video.js';
 import type { Logger } from '../../lib/logger.js';
 import { sanitizeRemoteComment } from '../comments/render.js';
-import { countReply } from '../comments/write.js';
-import { recordEvent } from '../outbox/record.js';
+import { countReply, insertComment } from '../comments/write.js';
 import { setRating } from '../reactions/rate.js';
 import type { InboundHooks } from './federation.js';
 import { actorFacts, remoteUserId } from './remote-actors.js';
@@ -180,38 +179,14 @@ export function remoteContentHooks(
     const { html, text } = sanitizeRemoteComment(note.content?.toString() ?? '');
     if (!text) return;
     const authorId = await remoteUserId(db, checked.facts);
-    const threadId = parent ? (parent.threadId ?? parent.id) : null;
-    const held = video.commentsPolicy === 'approval';
-    await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(videoComments)
-        .values({
-          videoId: video.id,
-          threadId,
-          inReplyToId: parent?.id ?? null,
-          authorId,
-          text: text.slice(0, 10_000),
-          html,
-          heldForReview: held,
-          remoteId: note.id?.href,
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (!row) return;
-      if (threadId !== null && !held) await countReply(tx, threadId, 1);
-      await recordEvent(tx, {
-        type: 'comment.created',
-        payload: {
-          videoId: video.id,
-          channelId: video.channelId,
-          commentId: row.id,
-          threadId: row.threadId ?? row.id,
-          authorId,
-          inReplyToAuthorId: parent?.authorId ?? null,
-          videoOwnerId: channel.ownerId,
-          visible: !held,
-        },
-      });
+    await insertComment(db, {
+      video: { id: video.id, channelId: video.channelId, ownerId: channel.ownerId },
+      parent,
+      authorId,
+      text: text.slice(0, 10_000),
+      html,
+      held: video.commentsPolicy === 'approval',
+      remoteId: note.id.href,
     });
   }
 
