@@ -108,6 +108,28 @@ describe('two origins federating remote content', () => {
     expect(followers.map((f) => f.followerId)).toContain(`${a.publicUrl}/accounts/${fan.username}`);
   });
 
+  it("follows by the channel's URL too, and lists it the same way", async () => {
+    const other = await a.signUp('byurl');
+    const url = `${b.publicUrl}/video-channels/${handle}`;
+    const res = await a.call('POST', '/api/v1/users/me/subscriptions', {
+      token: other.token,
+      body: { uri: url },
+    });
+    expect(res.status).toBe(204);
+    await poll(
+      async () =>
+        (await a.call('GET', '/api/v1/users/me/subscriptions/remote', { token: other.token })).body.data,
+    ).toMatchObject([{ handle: `${handle}@${hostB}`, actorId: url, state: 'accepted' }]);
+    // Unfollowed by URL as well: B forgets this follower, and only this one.
+    const gone = await a.call('DELETE', `/api/v1/users/me/subscriptions/${encodeURIComponent(url)}`, {
+      token: other.token,
+    });
+    expect(gone.status).toBe(204);
+    await poll(async () =>
+      (await b.database.db.select().from(federationFollowers)).map((f) => f.followerId).sort(),
+    ).toEqual([`${a.publicUrl}/accounts/${fan.username}`]);
+  });
+
   it('refuses a uri that names no channel, saying so', async () => {
     const res = await a.call('POST', '/api/v1/users/me/subscriptions', {
       token: fan.token,

@@ -79,7 +79,7 @@ describe('two Vidra instances federating, driven from the web UI', () => {
       username: 'fan',
       password: 'a long enough password',
     });
-  }, 150_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -7,12 +7,7 @@ import { ConflictError, ForbiddenError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
 import type { VideoViewRequest } from '../videos/read.js';
-import {
-  type CommentScope,
-  loadVisibleComment,
-  openCommentScope,
-  videoRef,
-} from './context.js';
+import { type CommentScope, loadVisibleComment, openCommentScope, videoRef } from './context.js';
 import { renderCommentHtml } from './render.js';
 import { toCommentDto } from './serialize.js';
 
