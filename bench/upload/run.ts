@@ -96,7 +96,11 @@ try {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(json),
     }).then((res) => res.json());
-  const credentials = { email: 'bench@example.com', username: 'bench', password: 'bench-password-long' };
+  const credentials = {
+    email: 'bench@example.com',
+    username: 'bench_owner',
+    password: 'bench-password-long',
+  };
   await post('/api/v1/auth/register', credentials);
   const token = (await post('/api/v1/auth/login', credentials)).accessToken as string;
   const channel = await post('/api/v1/channels', { handle: 'bench', displayName: 'Bench' }, token);

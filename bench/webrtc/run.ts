@@ -226,7 +226,7 @@ window.bench = { samples: [], unread: 0, firstFrameMs: 0, record: false, error: 
 
 async function main() {
   platform = await startPlatform({ LOG_LEVEL: 'error', X264_PRESET: 'ultrafast' });
-  const owner = await apiUser(platform.edgeUrl, 'rtcbench');
+  const owner = await apiUser(platform.edgeUrl, 'rtcbench_owner');
   await owner.call('POST', '/api/v1/channels', { handle: 'rtcbench', displayName: 'RTC bench' });
   const key = (await owner.call('POST', '/api/v1/channels/rtcbench/live')).ingest.streamKey;
   const baseline = clockReader();

@@ -30,9 +30,16 @@ export const users = pgTable(
     videoQuotaBytes: integer('video_quota_bytes'),
     /** Set while an admin has suspended the account: no sign-in, no refresh, no writes, no playback. */
     suspendedAt: timestamp('suspended_at', { withTimezone: true }),
+    /**
+     * Set on the stand-in of a remote account (a federated comment's or like's author, a remote
+     * channel's owner): its ActivityPub id. Such a row never signs in (its email is not an address)
+     * and is no local actor; its username is `name@host`, which no local name can be.
+     */
+    remoteActorId: text('remote_actor_id'),
     ...timestamps,
   },
   (t) => [
+    uniqueIndex('users_remote_actor_key').on(t.remoteActorId),
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
   ],
@@ -94,4 +101,15 @@ export const authThrottle = pgTable('auth_throttle', {
   failures: integer('failures').notNull().default(0),
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull().defaultNow(),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+});
+
+/**
+ * The one namespace of local actor names (PeerTube's rule): every local username and channel
+ * handle, lower-cased, holds one row, claimed and freed by triggers on `users` and `channels`
+ * (migration `federation_names`), so an account and a channel can never share a name, even when
+ * created at the same moment. WebFinger's `acct:name@host` thus names one actor. Remote accounts'
+ * stand-ins and remote channels' mirrors (`name@host`) are outside it. `vidra-instance` is taken.
+ */
+export const actorNames = pgTable('actor_names', {
+  name: text('name').primaryKey(),
 });

@@ -8,6 +8,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from './accounts.js';
@@ -45,8 +46,11 @@ export const videoComments = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** Set on a comment that came by federation (a `Note`): its ActivityPub id. */
+    remoteId: text('remote_id'),
   },
   (t) => [
+    uniqueIndex('video_comments_remote_id_key').on(t.remoteId),
     index('video_comments_roots_idx').on(t.videoId, t.id).where(sql`${t.threadId} is null`),
     index('video_comments_thread_idx').on(t.threadId, t.id),
   ],

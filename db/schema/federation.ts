@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from './accounts.js';
+import { channels } from './channels.js';
 
 /**
  * Key pairs of our actors: RSA (draft-cavage signatures) and Ed25519 (Object Integrity Proofs).
@@ -100,3 +113,28 @@ export const federationBlocks = pgTable('federation_blocks', {
   reason: text('reason').notNull().default(''),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Remote channels our users follow (issue 14): `pending` until the remote Accept arrives, then
+ * `accepted` (the user is subscribed to the channel's local mirror); `rejected` when refused.
+ * `follow_activity_id` is what the Accept names and what an Undo takes back.
+ */
+export const federationFollowing = pgTable(
+  'federation_following',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    followActivityId: text('follow_activity_id').notNull(),
+    state: text('state').notNull().default('pending'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.channelId] }),
+    uniqueIndex('federation_following_activity_key').on(t.followActivityId),
+  ],
+);

@@ -9,6 +9,7 @@ import {
   real,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { COMMENTS_POLICIES } from '../../protocol/comment-enums.js';
@@ -26,6 +27,12 @@ export interface VideoAssets {
   thumbnail?: string;
   /** The storyboard's WebVTT; the sprite it points at sits next to it. */
   storyboardVtt?: string;
+}
+
+/** The remote instance's media of a mirrored video: played from there, never copied. */
+export interface RemoteVideoMedia {
+  hls: string;
+  thumbnail?: string;
 }
 
 export const privacyEnum = pgEnum('video_privacy', PRIVACY_LEVELS);
@@ -66,9 +73,14 @@ export const videos = pgTable(
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     /** Views counted so far; the view counter adds to it in batches (services/views). */
     views: bigint('views', { mode: 'number' }).notNull().default(0),
+    /** Set on the mirror of a remote video: its ActivityPub id (`https://peer/videos/watch/<uuid>`). */
+    remoteUrl: text('remote_url'),
+    /** Where a remote video plays from (its instance's HLS master) and its thumbnail. */
+    remoteMedia: jsonb('remote_media').$type<RemoteVideoMedia>(),
   },
   (t) => [
     index('videos_seq_idx').on(t.seq),
+    uniqueIndex('videos_remote_url_key').on(t.remoteUrl),
     index('videos_channel_seq_idx').on(t.channelId, t.seq),
     index('videos_listable_idx').on(t.privacy, t.seq).where(sql`${t.state} <> 'deleted'`),
   ],

@@ -8,10 +8,11 @@ import { chatUpgrade } from './chat/upgrade.js';
 import { clientIp, type EdgeEnv } from './context.js';
 import { loadConfig } from './env.js';
 import { errorResponse } from './errors.js';
-import { serveFederatedMedia } from './federation/media-proxy.js';
+import { serveMediaProxy } from './federation/media-proxy.js';
 import { activityPubNegotiation } from './federation/negotiate.js';
 import { OriginAnswerError } from './origin-answer.js';
 import { peertubeVideoJson } from './peertube/video-json.js';
+import { serveFederatedMedia } from './playback/federated.js';
 import { issuePlayback } from './playback/issue.js';
 import { serveObject, servePlayback } from './playback/serve.js';
 import { proxyToOrigin } from './proxy.js';
@@ -108,7 +109,8 @@ export function createApp(): Hono<EdgeEnv> {
   }
 
   app.on(['GET', 'HEAD'], '/play/*', servePlayback);
-  app.on(['GET', 'HEAD'], `${MEDIA_PROXY_PATH}/:signature/:url`, serveFederatedMedia);
+  app.on(['GET', 'HEAD'], `${MEDIA_PROXY_PATH}/:signature/:url`, serveMediaProxy);
+  app.on(['GET', 'HEAD'], '/videos/watch/:uuid/media/:file{.+}', serveFederatedMedia);
   app.route('/', webrtcRoutes());
   // bench/edge compares signed serving with this unverified twin; it exists only when the
   // BENCH_UNVERIFIED_ROUTES binding is "true", which no deployed environment sets.

@@ -29,6 +29,7 @@ import { channelRoutes } from './routes/channels.js';
 import { chatRoutes } from './routes/chat.js';
 import { commentRoutes } from './routes/comments.js';
 import { federationAdminRoutes, federationMiddleware, federationRoutes } from './routes/federation.js';
+import { federationRemoteRoutes } from './routes/federation-remote.js';
 import { internalRoutes } from './routes/internal.js';
 import { liveRoutes } from './routes/live.js';
 import { liveRunnerRoutes } from './routes/live-hub.js';
@@ -51,6 +52,8 @@ import { chatBus } from './services/chat/bus-factory.js';
 import { ChatHub } from './services/chat/hub.js';
 import type { ServiceConfig, ServiceContext } from './services/context.js';
 import { createVidraFederation, startFederationQueue } from './services/federation/federation.js';
+import { remoteContentHooks } from './services/federation/remote-content.js';
+import { queueViewUpdates } from './services/federation/view-updates.js';
 import { JobSignals } from './services/jobs/signals.js';
 import { jobStats } from './services/jobs/stats.js';
 import { LiveHub } from './services/live/hub.js';
@@ -204,12 +207,17 @@ export function createApp(options: AppOptions) {
 
   for (const path of OPERATOR_PATHS) app.use(path, operatorOnly(operatorPolicy));
   if (options.config.federation) {
+    const federationLogger = options.logger.child({ component: 'federation' });
     const federation = createVidraFederation(
       options.db,
       options.config.federation,
-      options.logger.child({ component: 'federation' }),
+      federationLogger,
+      remoteContentHooks(options.db, options.config.federation, federationLogger),
     );
     services.federation = federation;
+    const publicUrl = options.config.federation.publicUrl;
+    // Views reach followers as one Update(Video) per video per 5 minutes, never one per viewer.
+    services.views.onFlushed = (videoIds) => queueViewUpdates(options.db, publicUrl, videoIds);
     services.stopFederationQueue = startFederationQueue(federation, options.logger);
     app.use(federationMiddleware(federation, options.config.federation.publicUrl));
     app.route('/', federationRoutes(options.config.federation.publicUrl));
@@ -248,6 +256,8 @@ export function createApp(options: AppOptions) {
   app.route('/', videoRoutes());
   app.route('/', videoEventRoutes());
   app.route('/', reactionRoutes());
+  // Before the subscription routes, whose `{uri}` would otherwise take `remote`.
+  app.route('/', federationRemoteRoutes());
   app.route('/', subscriptionRoutes());
   app.route('/', notificationRoutes());
   app.route('/', commentRoutes());

@@ -64,11 +64,13 @@ describe.each(DRIVERS)('subscriptions on %s', (driver) => {
     expect(await followEvents(channel.id)).toEqual(['follow.created', 'follow.removed']);
   });
 
-  it('refuses unknown channels (404), remote ones (400), and anonymous callers (401)', async () => {
+  it('refuses unknown channels (404), remote ones while federation is off (400), and anonymous callers (401)', async () => {
     expect((await subscribe(fan, 'no_such_channel')).status).toBe(404);
     const remote = await subscribe(fan, 'lqdn_channel@video.lqdn.fr');
     expect(remote.status).toBe(400);
-    expect(remote.body.error.message).toBe('Remote channels arrive with federation');
+    expect(remote.body.error.message).toBe(
+      'Federation is off on this instance: remote channels cannot be followed',
+    );
     expect((await subscribe(fan, '')).status).toBe(400);
     const anonymous = await t.call('POST', '/api/v1/users/me/subscriptions', { body: { uri: 'x' } });
     expect(anonymous.status).toBe(401);

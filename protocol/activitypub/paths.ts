@@ -10,6 +10,12 @@ export const AP_PATHS = {
   instance: () => '/accounts/vidra-instance',
   video: (uuid: string) => `/videos/watch/${uuid}`,
   comment: (videoUuid: string, commentId: number) => `/videos/watch/${videoUuid}/comments/${commentId}`,
+  /**
+   * A federated video's files (`master.m3u8`, `<rendition>/index.m3u8`, `thumbnail.jpg`): stable
+   * URLs remote players open, which the edge answers with a redirect to a freshly signed playback
+   * URL (edge/src/playback/federated.ts), public and unlisted videos only.
+   */
+  videoMedia: (uuid: string, file: string) => `/videos/watch/${uuid}/media/${file}`,
   videoCollection: (uuid: string, name: 'likes' | 'dislikes' | 'shares' | 'comments') =>
     `/videos/watch/${uuid}/${name}`,
   sharedInbox: () => '/inbox',

@@ -18,13 +18,18 @@ export const SAMPLE_VIDEO: VideoObjectInput = {
   channelHandle: 'alice_channel',
   commentsEnabled: true,
   isLive: false,
-  thumbnail: { url: `${BASE}/static/thumbs/${UUID}.jpg`, width: 320, height: 180, mediaType: 'image/jpeg' },
+  thumbnail: {
+    url: `${BASE}/videos/watch/${UUID}/media/thumbnail.jpg`,
+    width: 320,
+    height: 180,
+    mediaType: 'image/jpeg',
+  },
   hls: {
-    masterUrl: `${BASE}/federation/hls/${UUID}/master.m3u8`,
+    masterUrl: `${BASE}/videos/watch/${UUID}/media/master.m3u8`,
     renditions: [
       {
         name: '180p',
-        href: `${BASE}/federation/hls/${UUID}/180p/index.m3u8`,
+        href: `${BASE}/videos/watch/${UUID}/media/180p/index.m3u8`,
         width: 320,
         height: 180,
         bandwidth: 400000,

@@ -34,7 +34,7 @@ describe('buildVideoObject', () => {
       icon: [
         {
           type: 'Image',
-          url: `${BASE}/static/thumbs/${UUID}.jpg`,
+          url: `${BASE}/videos/watch/${UUID}/media/thumbnail.jpg`,
           width: 320,
           height: 180,
           mediaType: 'image/jpeg',
@@ -45,13 +45,13 @@ describe('buildVideoObject', () => {
         {
           type: 'Link',
           mediaType: 'application/x-mpegURL',
-          href: `${BASE}/federation/hls/${UUID}/master.m3u8`,
+          href: `${BASE}/videos/watch/${UUID}/media/master.m3u8`,
           tag: [
             {
               type: 'Link',
               name: '180p',
               mediaType: 'application/x-mpegURL',
-              href: `${BASE}/federation/hls/${UUID}/180p/index.m3u8`,
+              href: `${BASE}/videos/watch/${UUID}/media/180p/index.m3u8`,
               width: 320,
               height: 180,
               bandwidth: 400000,

@@ -1,5 +1,6 @@
-// The zod/mini twin of `FederationHealthSchema` (federation.ts) that the edge's admin page reads;
-// `federation-mini.test.ts` holds it to the JSON Schema of its original (docs/adr/0007-zod-mini-twins.md).
+// The zod/mini twins of `federation.ts` schemas the edge's pages read (federation health for the
+// admin page, remote follows and remote media); `federation-mini.test.ts` holds them to the JSON
+// Schema of their originals (docs/adr/0007-zod-mini-twins.md).
 import * as z from 'zod/mini';
 
 /** Twin of `FederationHostHealthSchema`. */
@@ -23,3 +24,20 @@ export const FederationHealthMiniSchema = z.object({
   hosts: z.array(FederationHostHealthMiniSchema),
 });
 export type FederationHealthMini = z.output<typeof FederationHealthMiniSchema>;
+
+/** Twin of `RemoteFollowSchema`. */
+export const RemoteFollowMiniSchema = z.object({
+  channelId: z.uuid(),
+  handle: z.string(),
+  displayName: z.string(),
+  actorId: z.string(),
+  state: z.enum(['pending', 'accepted', 'rejected']),
+});
+export const RemoteFollowListMiniSchema = z.object({ data: z.array(RemoteFollowMiniSchema) });
+
+/** Twin of `RemoteVideoMediaSchema`. */
+export const RemoteVideoMediaMiniSchema = z.object({
+  url: z.string(),
+  hls: z.string(),
+  thumbnail: z.nullable(z.string()),
+});

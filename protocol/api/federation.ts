@@ -34,3 +34,30 @@ export const FederationHealthSchema = z.object({
 });
 export type FederationHealth = z.infer<typeof FederationHealthSchema>;
 export type HostStatus = (typeof HOST_STATUSES)[number];
+
+/** One remote channel the caller follows (`GET /api/v1/users/me/subscriptions/remote`). */
+export const RemoteFollowSchema = z
+  .object({
+    channelId: z.uuid(),
+    /** `name@host`, as the local mirror of the channel is named. */
+    handle: z.string(),
+    displayName: z.string(),
+    /** The channel's ActivityPub id. */
+    actorId: z.string(),
+    state: z
+      .enum(['pending', 'accepted', 'rejected'])
+      .describe('pending until the channel’s instance accepts the Follow; rejected when it refused'),
+  })
+  .meta({ id: 'RemoteFollow' });
+export const RemoteFollowListSchema = z.object({ data: z.array(RemoteFollowSchema) });
+
+/** A remote video's playable media, played from its own instance (`GET /api/v1/videos/{id}/remote`). */
+export const RemoteVideoMediaSchema = z
+  .object({
+    /** The video's ActivityPub id on its instance. */
+    url: z.string(),
+    /** Its instance's HLS master playlist (a stable URL that instance redirects to signed playback). */
+    hls: z.string(),
+    thumbnail: z.string().nullable(),
+  })
+  .meta({ id: 'RemoteVideoMedia' });

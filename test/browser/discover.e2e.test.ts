@@ -28,7 +28,7 @@ describe('discovery in a browser', () => {
       startPlatform({ X264_PRESET: 'ultrafast', VIEW_FLUSH_SECONDS: '1' }),
       launchChromium(),
     ]);
-    const creator = await apiUser(stack.edgeUrl, 'composer');
+    const creator = await apiUser(stack.edgeUrl, 'composer_owner');
     const channel = await creator.call('POST', '/api/v1/channels', {
       handle: 'composer',
       displayName: 'Composer',

@@ -25,7 +25,7 @@ describe('signed HLS playback in Chromium', () => {
   beforeAll(async () => {
     // With REDIS_URL, npm start puts the Upstash bridge in front of it for the edge's rate limits.
     platform = await startPlatform({ REDIS_URL: process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379' });
-    const user = await apiUser(platform.edgeUrl, 'viewer_one');
+    const user = await apiUser(platform.edgeUrl, 'viewer_one_owner');
     const channel = await user.call('POST', '/api/v1/channels', {
       handle: 'viewer_one',
       displayName: 'Viewer one',

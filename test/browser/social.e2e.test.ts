@@ -43,7 +43,7 @@ describe('social walkthrough in a browser', () => {
   beforeAll(async () => {
     buildWebAssets();
     [stack, browser] = await Promise.all([startPlatform({ X264_PRESET: 'ultrafast' }), launchChromium()]);
-    creator = await apiUser(stack.edgeUrl, 'pianist');
+    creator = await apiUser(stack.edgeUrl, 'pianist_owner');
     channelId = (
       await creator.call('POST', '/api/v1/channels', { handle: 'pianist', displayName: 'Pianist' })
     ).id;

@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { freePort } from '../../bench/edge/load.js';
 import { createLogger } from '../../origin/src/lib/logger.js';
 import { startDeliveryWorker } from '../../origin/src/services/federation/deliver.js';
+import { remoteInteractionsSubscriber } from '../../origin/src/services/federation/remote-subscriber.js';
 import { federationSubscriber } from '../../origin/src/services/federation/subscriber.js';
 import { createOutboxDispatcher } from '../../origin/src/services/outbox/dispatcher.js';
 import { OUTBOX_CHANNEL } from '../../origin/src/services/outbox/record.js';
@@ -30,7 +31,10 @@ export async function startFederatedOrigin(driver: Driver = 'postgres') {
   const outbox = createOutboxDispatcher({
     db: t.database.db,
     logger,
-    subscribers: [federationSubscriber(t.database.db, logger, publicUrl)],
+    subscribers: [
+      federationSubscriber(t.database.db, logger, publicUrl),
+      remoteInteractionsSubscriber(t.database.db, logger, publicUrl),
+    ],
     pollMs: 200,
   });
   outbox.start();

@@ -25,7 +25,13 @@ export interface RunningPlatform {
 const PORT_RACE = /Address already in use|EADDRINUSE/;
 const START_ATTEMPTS = 3;
 
-export async function startPlatform(extraEnv: Record<string, string> = {}): Promise<RunningPlatform> {
+/**
+ * `extraEnv` may be a function of the edge's URL, for settings that must name it before it exists
+ * (`PUBLIC_URL` of a federating instance).
+ */
+export async function startPlatform(
+  extraEnv: Record<string, string> | ((edgeUrl: string) => Record<string, string>) = {},
+): Promise<RunningPlatform> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startPlatformOnce(extraEnv);
@@ -37,10 +43,13 @@ export async function startPlatform(extraEnv: Record<string, string> = {}): Prom
 
 class PortRaceError extends Error {}
 
-async function startPlatformOnce(extraEnv: Record<string, string>): Promise<RunningPlatform> {
+async function startPlatformOnce(
+  extra: Record<string, string> | ((edgeUrl: string) => Record<string, string>),
+): Promise<RunningPlatform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vidra-start-'));
   const originPort = await freePort();
   const edgePort = await freePort();
+  const extraEnv = typeof extra === 'function' ? extra(`http://127.0.0.1:${edgePort}`) : extra;
   // Never the default 1935: suites run side by side, and a developer may have an encoder target open.
   const ingestPort = await freePort();
   let output = '';

@@ -75,7 +75,7 @@ describe(`CDN-assisted: edge serves object storage through signed URLs (${VIEWER
     running.push(edge.edge.child);
     edgeUrl = edge.url;
 
-    const user = await apiUser(edgeUrl, 'cdn');
+    const user = await apiUser(edgeUrl, 'cdn_owner');
     const channel = await user.call('POST', '/api/v1/channels', { handle: 'cdn', displayName: 'CDN' });
     videoId = (await user.call('POST', '/api/v1/videos', { channelId: channel.id, title: 'Burst' })).video.id;
     const transcoder = spawnTranscoder(originUrl, 'cdn', { RUNNER_REGISTRATION_TOKEN });

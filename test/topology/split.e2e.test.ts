@@ -77,7 +77,7 @@ describe('origin/edge split: edge -> haproxy -> two origins; two transcoders, on
     const { edge, url: edgeAt } = await startEdgeTier(lb.url, path.join(dir, 'edge'), INTERNAL_API_TOKEN);
     running.push(edge.child);
     edgeUrl = edgeAt;
-    user = await apiUser(edgeUrl, 'split');
+    user = await apiUser(edgeUrl, 'split_owner');
     const channel = await user.call('POST', '/api/v1/channels', { handle: 'split', displayName: 'Split' });
     videoId = (await user.call('POST', '/api/v1/videos', { channelId: channel.id, title: 'Split video' }))
       .video.id;

@@ -116,7 +116,13 @@
   const processing = document.querySelector('[data-processing]');
   if (processing) followProcessing(processing);
   if (player && gate) unlockWithPassword(gate, player);
-  else if (player) {
+  else if (player?.dataset.remoteHls) {
+    // Another instance's video: its stable HLS URL redirects to that instance's signed playback.
+    window.VidraPlayer.start(player, {
+      hls: player.dataset.remoteHls,
+      thumbnail: player.dataset.remoteThumbnail,
+    });
+  } else if (player) {
     issue(player.dataset.videoId)
       .then((urls) => window.VidraPlayer.start(player, urls))
       .catch((failure) => {

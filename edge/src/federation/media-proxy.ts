@@ -44,7 +44,7 @@ function fetchUpstream(url: string, range?: string): Promise<Response> {
  * refused unless `FEDERATION_MEDIA_PROXY_PRIVATE`. Whole objects are cached (Cache API, collapsed
  * per isolate); playlists are rewritten so every URL inside them comes back here.
  */
-export async function serveFederatedMedia(c: Context<EdgeEnv>): Promise<Response> {
+export async function serveMediaProxy(c: Context<EdgeEnv>): Promise<Response> {
   const requestId = c.var.requestId;
   const proxy = c.var.config.mediaProxy;
   if (!proxy) return errorResponse('not_found', 'Not found', requestId);

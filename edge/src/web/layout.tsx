@@ -9,16 +9,26 @@ import { DiscoverNav, SearchBox } from './search-box.js';
  * What the pages allow the browser to load: only this origin's files. hls.js builds its transmuxer
  * worker and media source from `blob:` URLs; images may be `data:` (the favicon fallback).
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * The pages' policy. `remoteOrigins` are other instances a page's player streams from (a remote
+ * video plays from its own instance's HLS): allowed to be fetched and shown, nothing more.
+ */
+export function contentSecurityPolicy(remoteOrigins: readonly string[] = []): string {
+  const remote = remoteOrigins.map((o) => ` ${o}`).join('');
+  return [
+    "default-src 'self'",
+    `img-src 'self' data: blob:${remote}`,
+    `media-src 'self' blob:${remote}`,
+    ...(remote ? [`connect-src 'self'${remote}`] : []),
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /** Props of `Layout`. `scripts` are static asset paths, loaded with `defer` in the given order. */
 export interface LayoutProps {
@@ -139,9 +149,10 @@ export async function sendPage(
   c: Context<EdgeEnv>,
   page: HtmlEscapedString | Promise<HtmlEscapedString>,
   status: 200 | 400 | 401 | 403 | 404 | 429 | 502 = 200,
+  remoteOrigins: readonly string[] = [],
 ) {
   c.header('cache-control', 'private, no-cache');
-  c.header('content-security-policy', CONTENT_SECURITY_POLICY);
+  c.header('content-security-policy', contentSecurityPolicy(remoteOrigins));
   c.header('x-content-type-options', 'nosniff');
   c.header('referrer-policy', 'same-origin');
   // Components here are synchronous, so the element renders to its HTML string right away.

@@ -19,6 +19,7 @@ import {
   playlistPage,
   removeFromPlaylistSubmit,
 } from './playlist-pages.js';
+import { remoteFollowSubmit } from './remote-follow.js';
 import { searchPage } from './search-page.js';
 import { feedPage, rateSubmit, subscriptionSubmit } from './social-pages.js';
 import { uploadPage } from './upload-page.js';
@@ -45,6 +46,7 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.post('/w/:id/rate', rateSubmit);
   web.post('/c/:handle/subscription', subscriptionSubmit);
   web.get('/feed/subscriptions', feedPage);
+  web.post('/feed/subscriptions/remote', remoteFollowSubmit);
   web.get('/notifications', notificationsPage);
   web.post('/notifications/read', notificationsReadSubmit);
   web.post('/notifications/settings', notificationSettingsSubmit);

@@ -14,6 +14,7 @@ import { crossSiteRefusal } from './auth-pages.js';
 import { isSameOrigin } from './bridge.js';
 import { formFields, nextPath } from './forms.js';
 import { Layout, MessagePage, sendPage } from './layout.js';
+import { FEED_PATH, loadRemoteFollows, RemoteFollowPanel } from './remote-follow.js';
 import { getSession, type Session } from './session.js';
 import { RatingButtons, SubscribeButton } from './social-views.js';
 import { thumbnailUrls } from './thumbnails.js';
@@ -155,8 +156,6 @@ export async function subscriptionSubmit(c: Context<EdgeEnv>) {
   return c.redirect(next, 303);
 }
 
-const FEED_PATH = '/feed/subscriptions';
-
 /** `GET /feed/subscriptions`: new videos of the viewer's subscriptions (signed-in users only). */
 export async function feedPage(c: Context<EdgeEnv>) {
   const session = await getSession(c);
@@ -173,10 +172,14 @@ export async function feedPage(c: Context<EdgeEnv>) {
     },
   );
   if (!res.ok) return trouble(c, session.viewer, 'Vidra could not load your subscriptions.', 502);
-  const thumbnails = await thumbnailUrls(c, res.data.data);
+  const [thumbnails, follows] = await Promise.all([
+    thumbnailUrls(c, res.data.data),
+    loadRemoteFollows(c, session.token),
+  ]);
   return sendPage(
     c,
     <Layout title="Subscriptions" viewer={session.viewer} path={FEED_PATH}>
+      <RemoteFollowPanel follows={follows} outcome={c.req.query('remote')} />
       <section aria-labelledby="feed-heading">
         <h1 id="feed-heading">Subscriptions</h1>
         <VideoGrid

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { RemoteVideoMediaMiniSchema } from '../../../protocol/api/federation-mini.js';
 import { VideoMiniSchema } from '../../../protocol/api/videos-mini.js';
 import type { EdgeEnv } from '../context.js';
 import { callApi } from './api.js';
@@ -93,8 +94,30 @@ export async function watchPage(c: Context<EdgeEnv>) {
   const video = res.data;
   if (video.state === 'deleted') return notFound();
   if (video.state === 'ready') {
+    // A ready video without a ladder of ours is another instance's: it plays from there.
+    const remote = video.renditions?.length
+      ? undefined
+      : await callApi(c, `/api/v1/videos/${id}/remote`, RemoteVideoMediaMiniSchema).then((r) =>
+          r.ok ? r.data : undefined,
+        );
     const social = await loadWatchSocial(c, video);
     const discovery = await loadWatchDiscovery(c, session, video.id);
+    if (remote) {
+      const origins = [remote.hls, remote.thumbnail].flatMap((u) =>
+        u && URL.canParse(u) ? [new URL(u).origin] : [],
+      );
+      return sendPage(
+        c,
+        <Layout title={video.title} viewer={viewer} path={path} scripts={PLAYER_SCRIPTS}>
+          <ReadyView video={video} remote={remote} />
+          <WatchSocial {...social} />
+          {await CommentsSection({ c, video, session })}
+          <WatchDiscoveryStrip video={video} discovery={discovery} path={path} />
+        </Layout>,
+        200,
+        [...new Set(origins)],
+      );
+    }
     return sendPage(
       c,
       <Layout

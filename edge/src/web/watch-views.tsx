@@ -33,6 +33,8 @@ function Player(props: {
   locked: boolean;
   duration?: number | null;
   live?: boolean;
+  /** A remote video's own instance's HLS (and poster): played from there, no playback issuance. */
+  remote?: { hls: string; thumbnail: string | null } | undefined;
 }) {
   return (
     <div
@@ -40,6 +42,8 @@ function Player(props: {
       data-player
       data-video-id={props.id}
       data-live={props.live ? 'true' : undefined}
+      data-remote-hls={props.remote?.hls}
+      data-remote-thumbnail={props.remote?.thumbnail ?? undefined}
       hidden={props.locked}
     >
       <div class="player-frame">
@@ -102,7 +106,10 @@ export const ladderStatusText = (progress: number) =>
   `Higher qualities are still being prepared (${progress}%)`;
 
 /** A ready video: the player, what is still encoding behind it, and its details. */
-export function ReadyView(props: { video: VideoDto }) {
+export function ReadyView(props: {
+  video: VideoDto;
+  remote?: { hls: string; thumbnail: string | null; url: string };
+}) {
   const { processing } = props.video;
   return (
     <article class="watch" aria-labelledby="video-title">
@@ -111,7 +118,13 @@ export function ReadyView(props: { video: VideoDto }) {
         title={props.video.title}
         locked={false}
         duration={props.video.durationSeconds}
+        remote={props.remote}
       />
+      {props.remote ? (
+        <p class="remote-origin">
+          From <a href={props.remote.url}>{new URL(props.remote.url).host}</a>
+        </p>
+      ) : null}
       {processing ? (
         <p class="notice" role="status" data-ladder-status data-video-id={props.video.id}>
           {ladderStatusText(processing.progress)}

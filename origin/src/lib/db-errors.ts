@@ -11,3 +11,6 @@ export function isUniqueViolation(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The constraint a local name already taken by an account or a channel violates (one namespace). */
+export const ACTOR_NAMES_KEY = 'actor_names_pkey';

@@ -8,7 +8,7 @@ import {
   UpdateChannelInputSchema,
 } from '../../../protocol/api/channels.js';
 import type { Viewer } from '../auth/access-tokens.js';
-import { isUniqueViolation } from '../lib/db-errors.js';
+import { ACTOR_NAMES_KEY, isUniqueViolation } from '../lib/db-errors.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { ServiceContext } from './context.js';
 import { followerCounts } from './subscriptions/counts.js';
@@ -58,7 +58,9 @@ export async function createChannel(
       .returning();
     return toChannelDto(row as ChannelRow, 0);
   } catch (error) {
-    if (isUniqueViolation(error) === 'channels_handle_lower_key') throw handleTaken();
+    // An account's username is a name too (one namespace, like PeerTube's).
+    const constraint = isUniqueViolation(error);
+    if (constraint === 'channels_handle_lower_key' || constraint === ACTOR_NAMES_KEY) throw handleTaken();
     throw error;
   }
 }

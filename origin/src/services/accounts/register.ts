@@ -6,7 +6,7 @@ import {
   type RegistrationAccepted,
 } from '../../../../protocol/api/accounts.js';
 import { hashPassword } from '../../auth/passwords.js';
-import { isUniqueViolation } from '../../lib/db-errors.js';
+import { ACTOR_NAMES_KEY, isUniqueViolation } from '../../lib/db-errors.js';
 import { ConflictError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 
@@ -51,7 +51,8 @@ export async function register(ctx: ServiceContext, rawInput: RegisterInput): Pr
     return REGISTRATION_ACCEPTED;
   } catch (error) {
     const constraint = isUniqueViolation(error);
-    if (constraint === 'users_username_lower_key') throw usernameTaken();
+    // A channel's handle is a name too (one namespace, like PeerTube's).
+    if (constraint === 'users_username_lower_key' || constraint === ACTOR_NAMES_KEY) throw usernameTaken();
     if (constraint !== 'users_email_lower_key') throw error;
     // Both may clash; the username answer must not depend on whether the email exists.
     if (await isUsernameTaken(ctx, input.username)) throw usernameTaken();

@@ -33,3 +33,14 @@ const SANITIZE: sanitizeHtml.IOptions = {
 export function renderCommentHtml(source: string): string {
   return sanitizeHtml(markdown.render(source), SANITIZE).trim();
 }
+
+/**
+ * A federated comment's HTML (a remote `Note`'s content) through the same allow-list as ours, and
+ * its plain text (the `text` we keep as its source). Pure.
+ */
+export function sanitizeRemoteComment(html: string): { html: string; text: string } {
+  return {
+    html: sanitizeHtml(html, SANITIZE).trim(),
+    text: sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }).trim(),
+  };
+}

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../../../../db/client.js';
+import type { Database, Executor } from '../../../../db/client.js';
 import { accountBlocks, videoComments } from '../../../../db/schema/index.js';
 import { type CommentDto, type CommentInput, CommentInputSchema } from '../../../../protocol/api/comments.js';
 import type { Viewer } from '../../auth/access-tokens.js';
@@ -8,13 +8,7 @@ import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
 import type { VideoViewRequest } from '../videos/read.js';
 import { instanceBase } from '../videos/serialize.js';
-import {
-  type CommentScope,
-  commentCreated,
-  loadVisibleComment,
-  openCommentScope,
-  videoRef,
-} from './context.js';
+import { type CommentScope, loadVisibleComment, openCommentScope, videoRef } from './context.js';
 import { renderCommentHtml } from './render.js';
 import { toCommentDto } from './serialize.js';
 
@@ -66,25 +60,15 @@ export async function createComment(
   if (parent?.deletedAt) throw new ConflictError('This comment was deleted: it takes no more replies');
   const { video } = scope.video;
   const held = video.commentsPolicy === 'approval' && !scope.reader.manages;
-  const threadId = parent ? (parent.threadId ?? parent.id) : null;
-  const created = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(videoComments)
-      .values({
-        videoId: video.id,
-        threadId,
-        inReplyToId: parent?.id ?? null,
-        authorId: request.viewer.userId,
-        text: input.text,
-        html: renderCommentHtml(input.text),
-        heldForReview: held,
-      })
-      .returning();
-    const comment = row as typeof videoComments.$inferSelect;
-    if (threadId !== null && !held) await countReply(tx, threadId, 1);
-    await recordEvent(tx, commentCreated(scope, comment, parent?.authorId ?? null, !held));
-    return comment;
+  const created = await insertComment(ctx.db, {
+    video: { id: video.id, channelId: video.channelId, ownerId: scope.video.channel.ownerId },
+    parent,
+    authorId: request.viewer.userId,
+    text: input.text,
+    html: renderCommentHtml(input.text),
+    held,
   });
+  if (!created) throw new Error('comment not stored');
   const record = {
     ...created,
     authorName: request.viewer.username,
@@ -92,6 +76,59 @@ export async function createComment(
     repliesFromVideoAuthor: 0,
   };
   return toCommentDto(record, video, instanceBase(ctx).host);
+}
+
+/**
+ * Store a comment (a thread root, or a reply, which counts in its thread unless held) and record
+ * `comment.created` in the same transaction. Shared by local comments and federated ones (`Note`s,
+ * with their `remoteId`): undefined when that remote comment was stored already.
+ */
+export async function insertComment(
+  db: Database,
+  input: {
+    video: { id: string; channelId: string; ownerId: string };
+    parent?: { id: number; threadId: number | null; authorId: string } | undefined;
+    authorId: string;
+    text: string;
+    html: string;
+    held: boolean;
+    remoteId?: string | undefined;
+  },
+): Promise<typeof videoComments.$inferSelect | undefined> {
+  const { video, parent, held } = input;
+  const threadId = parent ? (parent.threadId ?? parent.id) : null;
+  return db.transaction(async (tx) => {
+    const [comment] = await tx
+      .insert(videoComments)
+      .values({
+        videoId: video.id,
+        threadId,
+        inReplyToId: parent?.id ?? null,
+        authorId: input.authorId,
+        text: input.text,
+        html: input.html,
+        heldForReview: held,
+        remoteId: input.remoteId ?? null,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!comment) return undefined;
+    if (threadId !== null && !held) await countReply(tx, threadId, 1);
+    await recordEvent(tx, {
+      type: 'comment.created',
+      payload: {
+        videoId: video.id,
+        channelId: video.channelId,
+        commentId: comment.id,
+        threadId: comment.threadId ?? comment.id,
+        authorId: input.authorId,
+        inReplyToAuthorId: parent?.authorId ?? null,
+        videoOwnerId: video.ownerId,
+        visible: !held,
+      },
+    });
+    return comment;
+  });
 }
 
 /** Change the text of one's own comment (only the author may; a deleted comment is gone). */

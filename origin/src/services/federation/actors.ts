@@ -39,7 +39,9 @@ export async function findLocalActor(db: Database, identifier: string): Promise<
     const [user] = await db
       .select()
       .from(users)
-      .where(sql`lower(${users.username}) = lower(${name}) and ${users.suspendedAt} is null`);
+      .where(
+        sql`lower(${users.username}) = lower(${name}) and ${users.suspendedAt} is null and ${users.remoteActorId} is null`,
+      );
     if (!user) return undefined;
     return {
       kind: 'user',
@@ -55,7 +57,9 @@ export async function findLocalActor(db: Database, identifier: string): Promise<
       .select({ channel: channels, ownerUsername: users.username })
       .from(channels)
       .innerJoin(users, eq(users.id, channels.ownerId))
-      .where(sql`lower(${channels.handle}) = lower(${name}) and ${users.suspendedAt} is null`);
+      .where(
+        sql`lower(${channels.handle}) = lower(${name}) and ${users.suspendedAt} is null and ${channels.remoteActorId} is null`,
+      );
     if (!row) return undefined;
     return {
       kind: 'channel',

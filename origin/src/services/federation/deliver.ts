@@ -19,32 +19,61 @@ export interface DeliveryLimits {
 
 export const DEFAULT_LIMITS: DeliveryLimits = { concurrency: 32, perHost: 8, timeoutMs: 10_000, pollMs: 500 };
 
+type OutgoingActivity = { id: string } & Record<string, unknown>;
+
+/** Options of `queueDeliveries`: a later first attempt, and whether a waiting row takes the new JSON. */
+export interface QueueOptions {
+  notBefore?: Date;
+  /** A row of the same activity id not tried yet carries this activity instead (views updates). */
+  refreshPending?: boolean;
+}
+
+/** Rows for `activity` to each of `inboxes`, one per (activity id, inbox): queued once, ever. */
+export async function queueDeliveries(
+  db: Database,
+  sender: { identifier: string },
+  activity: OutgoingActivity,
+  inboxes: readonly string[],
+  options: QueueOptions = {},
+): Promise<number> {
+  if (!inboxes.length) return 0;
+  const insert = db.insert(federationDeliveries).values(
+    inboxes.map((inbox) => ({
+      activityId: activity.id,
+      inbox,
+      host: new URL(inbox).host,
+      senderActor: sender.identifier,
+      activity,
+      ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}),
+    })),
+  );
+  await (options.refreshPending
+    ? insert.onConflictDoUpdate({
+        target: [federationDeliveries.activityId, federationDeliveries.inbox],
+        set: { activity: sql`excluded.activity` },
+        setWhere: sql`${federationDeliveries.state} = 'pending' and ${federationDeliveries.attempts} = 0`,
+      })
+    : insert.onConflictDoNothing());
+  return inboxes.length;
+}
+
+/** The inboxes of a local actor's live followers, shared ones first: one request per instance. */
+export async function followerInboxes(db: Database, localActor: string): Promise<string[]> {
+  const followers = await db
+    .select()
+    .from(federationFollowers)
+    .where(and(eq(federationFollowers.localActor, localActor), isNull(federationFollowers.goneAt)));
+  return [...new Set(followers.map((f) => f.sharedInbox ?? f.inbox))];
+}
+
 /** One activity (already PeerTube-shaped JSON) from a local actor, to the inboxes of its followers. */
 export async function queueToFollowers(
   db: Database,
   sender: { key: string; identifier: string },
-  activity: { id: string } & Record<string, unknown>,
+  activity: OutgoingActivity,
+  options: QueueOptions = {},
 ): Promise<number> {
-  const followers = await db
-    .select()
-    .from(federationFollowers)
-    .where(and(eq(federationFollowers.localActor, sender.key), isNull(federationFollowers.goneAt)));
-  // Shared inboxes first: one request per instance, however many of its users follow.
-  const inboxes = [...new Set(followers.map((f) => f.sharedInbox ?? f.inbox))];
-  if (!inboxes.length) return 0;
-  await db
-    .insert(federationDeliveries)
-    .values(
-      inboxes.map((inbox) => ({
-        activityId: activity.id,
-        inbox,
-        host: new URL(inbox).host,
-        senderActor: sender.identifier,
-        activity,
-      })),
-    )
-    .onConflictDoNothing();
-  return inboxes.length;
+  return queueDeliveries(db, sender, activity, await followerInboxes(db, sender.key), options);
 }
 
 type Row = typeof federationDeliveries.$inferSelect;

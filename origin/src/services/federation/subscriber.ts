@@ -1,4 +1,5 @@
 import type { Database } from '../../../../db/client.js';
+import { buildAnnounce } from '../../../../protocol/activitypub/social-activities.js';
 import type { Logger } from '../../lib/logger.js';
 import type { OutboxSubscriber } from '../outbox/dispatcher.js';
 import { queueToFollowers } from './deliver.js';
@@ -33,6 +34,16 @@ export function federationSubscriber(
       const activity = videoActivity(kind, loaded, meta.idempotencyKey);
       const inboxes = await queueToFollowers(db, loaded.sender, activity);
       logger.debug({ activity: activity.id, inboxes }, 'federation: queued');
+      // The channel shares its new video too, as PeerTube's channels do (followers of followers see it).
+      if (kind === 'Create' && loaded.object) {
+        const announce = buildAnnounce({
+          id: `${loaded.videoUrl}/announces/${encodeURIComponent(meta.idempotencyKey)}`,
+          sender: { actor: loaded.actorUrl, followers: `${loaded.actorUrl}/followers` },
+          objectUrl: loaded.videoUrl,
+          unlisted: loaded.object.to.includes(`${loaded.actorUrl}/followers`),
+        });
+        await queueToFollowers(db, loaded.sender, announce);
+      }
     },
   };
 }

@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../../db/client.js';
-import { channels, users, videos } from '../../../../db/schema/index.js';
+import { channels, renditions, users, videos } from '../../../../db/schema/index.js';
 import { isFederated } from '../../../../protocol/activitypub/audience.js';
 import { AP_PATHS, AS_PUBLIC, absolute } from '../../../../protocol/activitypub/paths.js';
-import { buildVideoObject } from '../../../../protocol/activitypub/video.js';
+import { type ApRendition, buildVideoObject } from '../../../../protocol/activitypub/video.js';
+import { HLS_DIR } from '../../../../protocol/media.js';
 import type { Privacy } from '../../../../protocol/video.js';
 import { channelIdentifier, channelKey } from './actors.js';
 
@@ -20,6 +21,27 @@ export async function videoObjectOf(db: Database, publicUrl: string, videoId: st
     .where(eq(videos.id, videoId));
   if (!row) return undefined;
   const { video, channel } = row;
+  // Mirrors of remote videos are theirs to federate, never ours.
+  if (video.remoteUrl) return undefined;
+  const media = (file: string) => absolute(publicUrl, AP_PATHS.videoMedia(video.id, file));
+  const ladder = await db
+    .select()
+    .from(renditions)
+    .where(eq(renditions.videoId, video.id))
+    .orderBy(asc(renditions.height), asc(renditions.bitrate));
+  const rungs: ApRendition[] = ladder.flatMap((r) => {
+    if (!r.playlistKey.startsWith(HLS_DIR)) return [];
+    const file = r.playlistKey.slice(HLS_DIR.length);
+    const name = file.split('/')[0] ?? file;
+    return [{ name, href: media(file), width: r.width, height: r.height, bandwidth: r.bitrate }];
+  });
+  const master = video.assets?.master.startsWith(HLS_DIR)
+    ? video.assets.master.slice(HLS_DIR.length)
+    : undefined;
+  const thumbnail = video.assets?.thumbnail?.startsWith(HLS_DIR)
+    ? video.assets.thumbnail.slice(HLS_DIR.length)
+    : undefined;
+  const top = rungs.at(-1);
   const object = buildVideoObject({
     baseUrl: publicUrl,
     uuid: video.id,
@@ -35,12 +57,17 @@ export async function videoObjectOf(db: Database, publicUrl: string, videoId: st
     channelHandle: channel.handle,
     commentsEnabled: video.commentsPolicy !== 'disabled',
     isLive: video.state === 'live',
-    thumbnail: {
-      url: absolute(publicUrl, PLACEHOLDER_THUMBNAIL.path),
-      width: PLACEHOLDER_THUMBNAIL.width,
-      height: PLACEHOLDER_THUMBNAIL.height,
-      mediaType: 'image/jpeg',
-    },
+    // The thumbnail is a frame of the source, so it has the top rendition's shape.
+    thumbnail:
+      thumbnail && top
+        ? { url: media(thumbnail), width: top.width, height: top.height, mediaType: 'image/jpeg' }
+        : {
+            url: absolute(publicUrl, PLACEHOLDER_THUMBNAIL.path),
+            width: PLACEHOLDER_THUMBNAIL.width,
+            height: PLACEHOLDER_THUMBNAIL.height,
+            mediaType: 'image/jpeg',
+          },
+    hls: master && video.state !== 'live' ? { masterUrl: media(master), renditions: rungs } : undefined,
   });
   return {
     sender: { key: channelKey(channel.id), identifier: channelIdentifier(channel.handle) },

@@ -1,6 +1,7 @@
 import type { Database } from '../../../../db/client.js';
 import type { DomainEventType } from '../../../../protocol/events.js';
 import type { Logger } from '../../lib/logger.js';
+import { remoteInteractionsSubscriber } from '../federation/remote-subscriber.js';
 import { federationSubscriber } from '../federation/subscriber.js';
 import { createConsoleMailer, type Mailer } from '../mail/mailer.js';
 import { notificationsSubscriber } from '../notifications/subscriber.js';
@@ -51,6 +52,7 @@ export function defaultSubscribers(
   return [
     edgeCachePurgeSubscriber(db, logger),
     federationSubscriber(db, logger, mail.publicUrl),
+    remoteInteractionsSubscriber(db, logger, mail.publicUrl),
     notificationsSubscriber({ db, logger, ...mail }),
   ];
 }

@@ -31,14 +31,26 @@ export async function rateVideo(
     viewer: input.viewer,
     ...passwordOf(input),
   });
-  const ref = { videoId: video.id, channelId: video.channelId, userId: input.viewer.userId };
-  await ctx.db.transaction(async (tx) => {
-    const before = await takeRating(tx, input.viewer.userId, video.id, rating);
-    if (before === rating) return;
-    const delta = (r: Stored) => (rating === r ? 1 : 0) - (before === r ? 1 : 0);
-    await bumpCounts(tx, video.id, delta('like'), delta('dislike'));
-    for (const type of ratingEvents(before, rating)) await recordEvent(tx, { type, payload: ref });
-  });
+  await ctx.db.transaction((tx) => setRating(tx, { userId: input.viewer.userId, video }, rating));
+}
+
+/**
+ * One user's reaction to one video, in the caller's transaction: the counters move by the
+ * difference and the matching events are recorded. Also the path of federated Likes and Dislikes,
+ * whose users are remote accounts' stand-ins.
+ */
+export async function setRating(
+  tx: Executor,
+  target: { userId: string; video: { id: string; channelId: string } },
+  rating: VideoRatingValue,
+): Promise<void> {
+  const { userId, video } = target;
+  const ref = { videoId: video.id, channelId: video.channelId, userId };
+  const before = await takeRating(tx, userId, video.id, rating);
+  if (before === rating) return;
+  const delta = (r: Stored) => (rating === r ? 1 : 0) - (before === r ? 1 : 0);
+  await bumpCounts(tx, video.id, delta('like'), delta('dislike'));
+  for (const type of ratingEvents(before, rating)) await recordEvent(tx, { type, payload: ref });
 }
 
 const passwordOf = (input: { password?: string | undefined; ip: string }) => ({

@@ -7,6 +7,7 @@ import type { Viewer } from '../../auth/access-tokens.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { type ChannelRow, findChannelByHandle, toChannelDtos } from '../channels.js';
 import type { ServiceContext } from '../context.js';
+import { followRemoteChannel, unfollowRemoteChannel } from '../federation/remote-follow.js';
 import { recordEvent } from '../outbox/record.js';
 import { seqPage } from '../videos/read.js';
 import { pageWindow } from './page.js';
@@ -17,6 +18,12 @@ const localHostsOf = (ctx: ServiceContext, requestHost: string | undefined): str
   [ctx.config.publicUrl && new URL(ctx.config.publicUrl).host, requestHost].filter((h): h is string =>
     Boolean(h),
   );
+
+/** A uri naming another instance's channel: `name@host` of another host, or a channel's URL. */
+function remoteUri(ctx: ServiceContext, uri: string, requestHost?: string): boolean {
+  if (/^https?:\/\//i.test(uri.trim())) return true;
+  return !parseChannelUri(uri, localHostsOf(ctx, requestHost)).local;
+}
 
 /** The local channel a uri names; 404 for an unknown one, 400 for another instance's. */
 async function resolveChannel(ctx: ServiceContext, uri: string, requestHost?: string): Promise<ChannelRow> {
@@ -38,6 +45,11 @@ export async function subscribe(
   requestHost?: string,
 ): Promise<void> {
   const { uri } = SubscribeInputSchema.parse(body);
+  // Another instance's channel is followed over ActivityPub; the Accept subscribes the caller.
+  if (remoteUri(ctx, uri, requestHost)) {
+    await followRemoteChannel(ctx, viewer, uri);
+    return;
+  }
   const channel = await resolveChannel(ctx, uri, requestHost);
   await ctx.db.transaction(async (tx) => {
     const added = await tx
@@ -61,6 +73,7 @@ export async function unsubscribe(
   uri: string,
   requestHost?: string,
 ): Promise<void> {
+  if (remoteUri(ctx, uri, requestHost)) return unfollowRemoteChannel(ctx, viewer, uri);
   const channel = await resolveChannel(ctx, uri, requestHost);
   await ctx.db.transaction(async (tx) => {
     const removed = await tx

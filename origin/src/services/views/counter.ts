@@ -35,6 +35,8 @@ export class ViewCounter {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<unknown> = Promise.resolve();
   onError: (error: unknown) => void = () => {};
+  /** Told which videos' counts a flush just wrote (federation sends them, rate-limited). */
+  onFlushed: (videoIds: string[]) => Promise<void> = async () => {};
 
   constructor(
     private readonly db: Database,
@@ -92,6 +94,7 @@ export class ViewCounter {
         await this.#store.restore(batch);
         throw error;
       }
+      if (batch.views.size) await this.onFlushed([...batch.views.keys()]).catch(this.onError);
       return { videos: batch.views.size, history: batch.history.length };
     });
     this.#flushing = run.catch(() => {});
