@@ -68,7 +68,7 @@ function openStore(cache: EdgeCache): Promise<CacheStore | undefined> {
     try {
       const store = await caches.open(CACHE_NAME);
       await store.match(new Request('https://playback-cache.vidra.invalid/probe')); // throws when unconfigured
-      cache.hotBudget = HOT_BUDGET_BESIDE_CACHE_API;
+      cache.hotBudget = Math.min(cache.hotBudget, HOT_BUDGET_BESIDE_CACHE_API);
       return store as CacheStore;
     } catch {
       return undefined;
