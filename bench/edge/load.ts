@@ -1,4 +1,7 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 
 /** Hammer `url` with `concurrency` keep-alive clients for `durationMs`; bounded, stops by itself. */
@@ -24,6 +27,53 @@ export async function loadTest(
   const elapsed = (Date.now() - started) / 1000;
   await agent.close();
   return { requests, rps: requests / elapsed };
+}
+
+/**
+ * Hammer `url` with wrk (a native generator: `apt-get install wrk`), `concurrency` keep-alive
+ * connections on `threads` threads, for `durationMs`. Every answer that is not a 2xx/3xx, every
+ * socket error and every timeout counts as an error. Undefined when wrk is not installed.
+ */
+export async function wrkTest(
+  url: string,
+  concurrency: number,
+  durationMs: number,
+  threads = 2,
+): Promise<{ requests: number; rps: number; bytesPerSecond: number; errors: number } | undefined> {
+  let stdout: string;
+  try {
+    ({ stdout } = await promisify(execFile)(
+      'wrk',
+      [
+        '-t',
+        String(threads),
+        '-c',
+        String(concurrency),
+        '-d',
+        `${Math.ceil(durationMs / 1000)}s`,
+        '--timeout',
+        '10s',
+        url,
+      ],
+      { timeout: durationMs + 30_000 },
+    ));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const number = (pattern: RegExp) => Number(pattern.exec(stdout)?.[1] ?? 0);
+  const units: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(stdout);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  const requests = number(/(\d+) requests in/);
+  return {
+    requests,
+    rps: number(/Requests\/sec:\s+([\d.]+)/),
+    bytesPerSecond: transfer ? Number(transfer[1]) * (units[transfer[2] as string] ?? 1) : 0,
+    errors:
+      number(/Non-2xx or 3xx responses: (\d+)/) +
+      (socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
+  };
 }
 
 export function median(values: number[]): number {
@@ -56,4 +106,23 @@ export async function waitForUrl(url: string, timeoutMs: number): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not come up`);
+}
+
+/**
+ * The edge as `npm run edge` runs it (bundled, under `workerd serve`), on a free port, with the
+ * worker's vars in `vars`. The launcher runs in its own process group: stop it with
+ * `process.kill(-child.pid)` so that workerd goes too.
+ */
+export async function spawnServedEdge(
+  vars: Record<string, string>,
+  buildDir: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/edge/main.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    stdio: 'ignore',
+    detached: true,
+    env: { ...process.env, ...vars, EDGE_PORT: String(port), EDGE_BUILD_DIR: buildDir },
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
 }

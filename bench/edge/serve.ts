@@ -4,8 +4,8 @@
  * Targets under workerd: >= 5% of nginx's request rate on playlists, >= 25% of its bytes/s on
  * segments, 0 errors at 500 concurrent viewers.
  * Run: npx tsx bench/edge/serve.ts [--seconds 5] [--viewers 500] [--segment-viewers 200]
- * The load generator (undici, one Node process) shares the 2 cores with both servers, so nginx's
- * figures are a floor of what nginx can do, and the ratios flatter the edge.
+ * The load generator is wrk when installed (`apt-get install wrk`), else undici in this process; it
+ * shares the 2 cores with both servers either way, so nginx's figures are a floor of what it can do.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBenchOrigin } from './fixture.js';
-import { freePort, loadTest, waitForUrl } from './load.js';
+import { freePort, loadTest, spawnServedEdge, waitForUrl, wrkTest } from './load.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,12 +26,17 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const VIEWERS = Number(args.viewers);
 const SEGMENT_VIEWERS = Number(args['segment-viewers']);
-const root = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'vidra-bench-serve-'));
 const children: ChildProcess[] = [];
 
+/** wrk when installed (native, so the generator is not the bottleneck), else the undici one. */
 async function measure(url: string, concurrency: number, bytesEach: number) {
   try {
+    const wrk = await wrkTest(url, concurrency, SECONDS * 1000);
+    if (wrk) {
+      const error = wrk.errors ? `${wrk.errors} errors` : undefined;
+      return { rps: wrk.rps, mbps: (wrk.rps * bytesEach) / 1e6, requests: wrk.requests, error };
+    }
     const { rps, requests } = await loadTest(url, concurrency, SECONDS * 1000);
     return { rps, mbps: (rps * bytesEach) / 1e6, requests, error: undefined as string | undefined };
   } catch (error) {
@@ -43,23 +48,16 @@ const origin = await startBenchOrigin();
 try {
   const videoId = await origin.publishedVideo('served');
   // The edge as `npm run edge` runs it: bundled, under workerd serve.
-  const edgePort = await freePort();
-  const edge = spawn(process.execPath, ['--import', 'tsx', 'scripts/edge/main.ts'], {
-    cwd: root,
-    stdio: 'ignore',
-    detached: true,
-    env: {
-      ...process.env,
-      EDGE_PORT: String(edgePort),
+  const { url: edgeUrl, child: edge } = await spawnServedEdge(
+    {
       ORIGINS: origin.originUrl,
       INTERNAL_API_TOKEN: 'test-internal-token-0123456789',
       PLAYBACK_KEYS: `bench:${randomBytes(32).toString('base64url')}`,
       RATE_LIMIT_PLAYBACK: '1000000/60',
-      EDGE_BUILD_DIR: path.join(dir, 'edge-build'),
     },
-  });
+    path.join(dir, 'edge-build'),
+  );
   children.push(edge);
-  const edgeUrl = `http://127.0.0.1:${edgePort}`;
   await waitForUrl(`${edgeUrl}/edge/healthz`, 120_000);
   const issued = await fetch(`${edgeUrl}/api/v1/videos/${videoId}/playback`, { method: 'POST' });
   if (!issued.ok) throw new Error(`playback issuance failed: ${issued.status} ${await issued.text()}`);
@@ -107,6 +105,10 @@ http {
   const nginxUrl = `http://127.0.0.1:${nginxPort}`;
   await waitForUrl(`${nginxUrl}/720p/index.m3u8`, 10_000);
 
+  // Where an edge request's time goes: the runtime, the front worker and the router alone (the
+  // health check) against the whole signed path (/play/: token, revocations, cache, headers).
+  // (`npm run edge` never passes BENCH_UNVERIFIED_ROUTES, so the /bench-raw/ twin is not here.)
+  const ladder = { health: await measure(`${edgeUrl}/edge/healthz`, VIEWERS, 0) };
   const results = {
     nginxPlaylists: await measure(`${nginxUrl}/720p/index.m3u8`, VIEWERS, playlist.length),
     edgePlaylists: await measure(playlistUrl, VIEWERS, playlist.length),
@@ -126,6 +128,9 @@ ${line('edge (workerd) playlists', results.edgePlaylists)}
 ${line('nginx segments', results.nginxSegments)}
 ${line('edge (workerd) segments', results.edgeSegments)}
       edge/nginx bytes = ${(segmentRatio * 100).toFixed(1)}%  (target >= 25%: ${segmentRatio >= 0.25 ? 'met' : 'MISSED'})
+  cost ladder, ${VIEWERS} connections (microseconds of edge time per request, on 2 shared cores):
+${line('edge /edge/healthz', ladder.health)}  ~${(1e6 / ladder.health.rps).toFixed(0)} us
+${line('edge /play/ playlist', results.edgePlaylists)}  ~${(1e6 / results.edgePlaylists.rps).toFixed(0)} us
   edge errors at ${VIEWERS} viewers: ${errors.length ? errors.join('; ') : 0}  (target 0)
 `);
 } finally {

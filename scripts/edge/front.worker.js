@@ -39,6 +39,8 @@ export default {
         }
       }
     }
+    // Copied only when there is something to drop: most requests go through untouched.
+    if (!request.headers.has('cf-connecting-ip')) return env.EDGE.fetch(request);
     const headers = new Headers(request.headers);
     headers.delete('cf-connecting-ip');
     return env.EDGE.fetch(new Request(request, { headers }));

@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import { z } from '@hono/zod-openapi';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server as TusServer } from '@tus/server';
@@ -9,6 +10,7 @@ import type { ServiceContext } from '../services/context.js';
 import { abandonUpload, finalizeUpload, startUpload } from '../services/uploads/lifecycle.js';
 import { assertOwnsUpload, authorizeUpload } from '../services/uploads/policy.js';
 import { toJsonErrorResponse, tusError } from './tus-errors.js';
+import { acceptNodeBodies, withNodeBody } from './tus-node-body.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
 
@@ -77,14 +79,18 @@ export function uploadRoutes(services: ServiceContext, options: { stagingDir: st
       return tusError(error, requestIdOf(req));
     },
   });
+  acceptNodeBodies(tus);
   tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
     void abandonUpload(services, id, 'terminated');
   });
 
   const router = createRouter();
   const handle = async (c: Context<AppEnv>) => {
-    requestIds.set(c.req.raw, c.get('requestId'));
-    return toJsonErrorResponse(await tus.handleWeb(c.req.raw), c.get('requestId'));
+    // On @hono/node-server the body is piped from the IncomingMessage itself (tus-node-body.ts).
+    const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+    const request = incoming ? withNodeBody(c.req.raw, incoming) : c.req.raw;
+    requestIds.set(request, c.get('requestId'));
+    return toJsonErrorResponse(await tus.handleWeb(request), c.get('requestId'));
   };
   router.all(UPLOADS_PATH, handle);
   router.all(`${UPLOADS_PATH}/*`, handle);

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type Dirent } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -53,6 +64,25 @@ export async function ensureDirInside(realRoot: string, dir: string): Promise<vo
  * Write `source` to `dest` through a temp file in `tmpDir` (same filesystem) and a rename, so
  * readers see the old object or the new one, never a partial write. Returns the bytes written.
  */
+/**
+ * Give `file`'s bytes a second name at `tmp`. On the same filesystem a hard link shares them: a
+ * finished 1 GiB upload is then not written a second time before its last PATCH is answered (the
+ * staged name is removed later by the upload sweeper; the stored name keeps the bytes). Elsewhere,
+ * or for anything but a regular file (link(2) would link a symlink itself), the bytes are copied;
+ * copyFile streams in the kernel (copy_file_range/sendfile), so none pass through JS.
+ */
+async function linkOrCopy(file: string, tmp: string): Promise<void> {
+  if ((await lstat(file)).isFile()) {
+    try {
+      await link(file, tmp);
+      return;
+    } catch (error) {
+      if (!['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP'].includes(errno(error) ?? '')) throw error;
+    }
+  }
+  await copyFile(file, tmp);
+}
+
 export async function writeAtomically(
   tmpDir: string,
   dest: string,
@@ -63,8 +93,7 @@ export async function writeAtomically(
   try {
     let written = 0;
     if ('file' in source) {
-      // copyFile streams in the kernel (copy_file_range/sendfile); no bytes pass through JS.
-      await copyFile(source.file, tmp);
+      await linkOrCopy(source.file, tmp);
       written = (await stat(tmp)).size;
     } else {
       const count = async function* (chunks: AsyncIterable<Uint8Array>) {

@@ -66,7 +66,11 @@ export interface Storage {
   readonly kind: 'local' | 's3';
   /** Write an object, replacing any previous one atomically (readers see the old or the new, never half). */
   put(key: string, body: StorageBody, options?: PutOptions): Promise<void>;
-  /** Write an object from a file on disk, streaming it rather than reading it into memory. */
+  /**
+   * Write an object from a finished file on disk, streaming it rather than reading it into memory.
+   * The local backend may hard-link the file instead of copying it: the caller may delete the file
+   * afterwards, but must not write to it again.
+   */
   putFile(key: string, filePath: string, options?: PutFileOptions): Promise<void>;
   /** Read an object or a range of it; `undefined` when it does not exist. */
   get(key: string, options?: GetOptions): Promise<StoredObject | undefined>;
