@@ -9,7 +9,9 @@ import {
   videoRatingCounts,
   videos,
 } from '../../db/schema/index.js';
+import { remoteVideoMedia } from '../../origin/src/services/federation/remote-media.js';
 import { recordEvent } from '../../origin/src/services/outbox/record.js';
+import { proxiedMediaPath } from '../../protocol/federation/media-proxy.js';
 import { startFederatedOrigin } from './support.js';
 
 type Origin = Awaited<ReturnType<typeof startFederatedOrigin>>;
@@ -152,6 +154,23 @@ describe('two origins federating remote content', () => {
     expect(feed.body.data.map((v: { title: string }) => v.title)).toEqual(['Harbour at dawn']);
     const media = await a.call('GET', `/api/v1/videos/${mirror?.id}/remote`);
     expect(media.body).toMatchObject({ hls: `${b.publicUrl}/videos/watch/${bVideo}/media/master.m3u8` });
+    // With the media proxy on (FEDERATION_MEDIA_PROXY), A hands viewers its edge's signed proxy
+    // paths instead: B is a known peer, so no viewer of A contacts B.
+    const secret = 'media-proxy-secret-0123456789-abcdef';
+    const federation = a.services.config.federation;
+    if (!federation) throw new Error('federation is on in this suite');
+    const proxied = await remoteVideoMedia(
+      {
+        ...a.services,
+        config: { ...a.services.config, federation: { ...federation, mediaProxySecret: secret } },
+      },
+      mirror?.id as string,
+    );
+    expect(proxied).toEqual({
+      url: expect.any(String),
+      hls: await proxiedMediaPath(secret, `${b.publicUrl}/videos/watch/${bVideo}/media/master.m3u8`),
+      thumbnail: await proxiedMediaPath(secret, `${b.publicUrl}/videos/watch/${bVideo}/media/thumbnail.jpg`),
+    });
   });
 
   it("sends A's comment and like to B, which stores and counts them", async () => {
