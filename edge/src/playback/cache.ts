@@ -116,13 +116,14 @@ function remember(cache: EdgeCache, group: string, key: string): void {
 
 /**
  * Serve `key` from the Cache API, or load it once however many requests ask at the same moment
- * (request collapsing), then store it for `ttlSeconds`. Only 200s are stored; errors pass through
- * uncached. The token is never part of `key`, so one cached copy serves every viewer.
+ * (request collapsing), then store it for `ttlSeconds` (or what it says for the loaded object).
+ * Only 200s are stored; errors pass through uncached. The token is never part of `key`, so one
+ * cached copy serves every viewer.
  */
 export async function cachedLoad(
   cache: EdgeCache,
   key: string,
-  ttlSeconds: number,
+  ttlSeconds: number | ((object: CachedObject) => number),
   load: () => Promise<Response>,
   waitUntil: (promise: Promise<unknown>) => void,
   group?: string,
@@ -148,7 +149,8 @@ export async function cachedLoad(
       if (object.status !== 200) return forget();
       if (group) remember(cache, group, key);
       const headers = new Headers(object.headers);
-      headers.set('cache-control', `public, max-age=${ttlSeconds}`);
+      const ttl = typeof ttlSeconds === 'number' ? ttlSeconds : ttlSeconds(object);
+      headers.set('cache-control', `public, max-age=${ttl}`);
       waitUntil(
         store.put(cacheKey, new Response(object.body.slice(0), { status: 200, headers })).finally(forget),
       );

@@ -1,13 +1,16 @@
 import type { Context } from 'hono';
+import { isGrowingPlaylist } from '../../../protocol/hls.js';
 import { contentTypeOf, isPlaylist, playbackObjectKey, videoObjectKey } from '../../../protocol/media.js';
 import { clientIp, type EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
-import { cachedLoad, purgeGroup, sliceRange } from './cache.js';
+import { type CachedObject, cachedLoad, purgeGroup, sliceRange } from './cache.js';
 import { liveFile, serveLivePlaylist } from './live.js';
 import { isRevoked, isTrusted, syncRevocations } from './revocations.js';
 import { checkClaims, type PlaybackKeyRing, type VerifyResult, verifyPlaybackToken } from './token.js';
 
 const PLAYLIST_TTL = 86_400;
+/** A playlist still growing (progressive publish): a new segment comes every few seconds. */
+export const GROWING_PLAYLIST_TTL = 2;
 const IMMUTABLE_TTL = 31_536_000;
 /** Cache keys are URLs on a name that never resolves; the token is never part of them. */
 const CACHE_ORIGIN = 'https://playback-cache.vidra.invalid';
@@ -125,6 +128,14 @@ export async function verifyCached(
 }
 
 /**
+ * How long a VOD playlist may be kept: a day (a republish changes the version, hence the cache
+ * key), but seconds while it is still growing, or players would never see the next segments.
+ */
+export function playlistTtl(object: CachedObject): number {
+  return isGrowingPlaylist(new TextDecoder().decode(object.body)) ? GROWING_PLAYLIST_TTL : PLAYLIST_TTL;
+}
+
+/**
  * Serve one published file (`key`, relative to the video) of one video version from the edge
  * cache, loading it once on a miss. Callers must have authorized the request already. `source`
  * replaces storage (and the cache key) for files that are not in storage yet: a live stream's.
@@ -145,7 +156,7 @@ export async function serveObject(
   const { object, hit } = await cachedLoad(
     state.cache,
     cacheKey,
-    playlist ? PLAYLIST_TTL : IMMUTABLE_TTL,
+    playlist ? playlistTtl : IMMUTABLE_TTL,
     source?.load ?? (() => media.get(videoObjectKey(videoId, key))),
     (promise) => background(c, promise),
     videoId,
@@ -157,7 +168,7 @@ export async function serveObject(
   const headers = new Headers({
     'content-type': contentTypeOf(key),
     'cache-control': playlist
-      ? `public, max-age=${PLAYLIST_TTL}`
+      ? `public, max-age=${playlistTtl(object)}`
       : `public, max-age=${IMMUTABLE_TTL}, immutable`,
     'accept-ranges': 'bytes',
     'access-control-allow-origin': '*',

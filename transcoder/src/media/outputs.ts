@@ -1,7 +1,7 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HLS_FILES, renditionFile } from '../../../protocol/media.js';
-import { measureBandwidth, parseMediaPlaylist, playlistDuration, withMapUri } from './hls-playlist.js';
+import { asVodPlaylist, measureBandwidth, parseMediaPlaylist, playlistDuration, withMapUri } from './hls-playlist.js';
 import { avcCodecFromInit, renderMasterPlaylist } from './master-playlist.js';
 import type { ProbeResult, RenditionResult, TranscodeResult } from './types.js';
 
@@ -34,7 +34,10 @@ export async function finishRendition(outDir: string, spec: RenditionSpec): Prom
   const playlistFile = renditionFile(spec.name, HLS_FILES.mediaPlaylist);
   const initFile = renditionFile(spec.name, HLS_FILES.init);
   const playlistPath = join(outDir, playlistFile);
-  let text = await readFile(playlistPath, 'utf8');
+  const written = await readFile(playlistPath, 'utf8');
+  // A progressive ladder's playlists were EVENT while it encoded; finished, they are VOD.
+  let text = asVodPlaylist(written);
+  if (text !== written) await writeFile(playlistPath, text);
   const playlist = parseMediaPlaylist(text);
   if (!playlist.ended || playlist.segments.length === 0 || !playlist.mapUri) {
     throw new Error(`${playlistFile} is incomplete`);
