@@ -1,16 +1,15 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HLS_FILES, hlsKey, renditionFile } from '../../../protocol/media.js';
-import { measureBandwidth, type MediaPlaylist, parseMediaPlaylist, renderEventPlaylist } from '../media/hls-playlist.js';
-import { avcCodecFromInit } from '../media/master-playlist.js';
-import { type FinishedRendition, writeMaster } from '../media/outputs.js';
+import { type MediaPlaylist, parseMediaPlaylist, renderEventPlaylist } from '../media/hls-playlist.js';
+import { describeRendition, type FinishedRendition, writeMaster } from '../media/outputs.js';
 import type { LadderWatcher, RenditionSpec } from '../media/transcode.js';
 import type { ProbeResult } from '../media/types.js';
 import { toPublishInput } from './publish-input.js';
 import type { JobContext } from './types.js';
 
-/** How often the ladder folder is looked at: a segment is 4 s, so a second's delay is enough. */
-export const PROGRESSIVE_POLL_MS = 1000;
+/** How often the ladder folder is looked at: reading a few small playlists is cheap, waiting is not. */
+export const PROGRESSIVE_POLL_MS = 250;
 /** Where our EVENT playlists and master are written before upload, inside the job's scratch. */
 const STAGING = '.progressive';
 
@@ -74,8 +73,9 @@ export class ProgressivePublisher implements LadderWatcher {
     try {
       const growing = await this.#readPlaylists();
       if (!growing) return;
-      for (const rendition of growing) await this.#uploadMedia(rendition);
-      for (const rendition of growing) await this.#uploadPlaylist(rendition);
+      // Renditions side by side (the first publish waits on all of them), files in order within each.
+      await Promise.all(growing.map((rendition) => this.#uploadMedia(rendition)));
+      await Promise.all(growing.map((rendition) => this.#uploadPlaylist(rendition)));
       if (this.#publishedAt === undefined) await this.#publishPreview(growing);
     } catch (error) {
       this.#failure = { error };
@@ -99,7 +99,8 @@ export class ProgressivePublisher implements LadderWatcher {
         return undefined;
       }
       const { mapUri } = playlist;
-      if (!mapUri || playlist.segments.length === 0) return undefined;
+      // An ended playlist means FFmpeg is done: the ladder's own publish follows at once.
+      if (!mapUri || playlist.segments.length === 0 || playlist.ended) return undefined;
       growing.push({ spec, playlist: { ...playlist, mapUri } });
     }
     return growing;
@@ -129,7 +130,7 @@ export class ProgressivePublisher implements LadderWatcher {
   async #uploadPlaylist({ spec, playlist }: Growing): Promise<void> {
     const text = renderEventPlaylist({ ...playlist, mapUri: HLS_FILES.init });
     if (this.#playlists.get(spec.name) === text) return;
-    const local = await this.#stage(`${spec.name}.m3u8`, text);
+    const local = await this.#stage(`${spec.name}-${HLS_FILES.mediaPlaylist}`, text);
     await this.#upload(renditionFile(spec.name, HLS_FILES.mediaPlaylist), local);
     this.#playlists.set(spec.name, text);
   }
@@ -137,7 +138,10 @@ export class ProgressivePublisher implements LadderWatcher {
   /** The master (bandwidths measured on the segments so far) goes last, then the publish. */
   async #publishPreview(growing: Growing[]): Promise<void> {
     const finished: FinishedRendition[] = [];
-    for (const { spec, playlist } of growing) finished.push(await this.#describe(spec, playlist));
+    for (const { spec, playlist } of growing) {
+      const rendition = await describeRendition(this.outDir, spec, playlist.segments, playlist.mapUri);
+      finished.push({ rendition, durationSeconds: this.probe.durationSeconds, files: [] });
+    }
     const stagingDir = path.join(this.outDir, STAGING);
     await mkdir(stagingDir, { recursive: true });
     const result = await writeMaster(stagingDir, this.probe, finished);
@@ -148,39 +152,10 @@ export class ProgressivePublisher implements LadderWatcher {
       durationSeconds: this.probe.durationSeconds,
     });
     this.#publishedAt = Date.now();
-    log.info({ outcome, renditions: finished.length }, 'progressive publish: playable while the ladder encodes');
-  }
-
-  async #describe(spec: RenditionSpec, playlist: Growing['playlist']): Promise<FinishedRendition> {
-    const dir = path.join(this.outDir, spec.name);
-    const segments = await Promise.all(
-      playlist.segments.map(async (segment) => ({
-        durationSeconds: segment.durationSeconds,
-        bytes: (await stat(path.join(dir, segment.uri))).size,
-      })),
+    log.info(
+      { outcome, renditions: finished.length },
+      'progressive publish: playable while the ladder encodes',
     );
-    const bandwidth = measureBandwidth(segments);
-    const codecs: string[] = [];
-    if (spec.hasVideo) {
-      const videoCodec = avcCodecFromInit(await readFile(path.join(dir, playlist.mapUri)));
-      if (!videoCodec) throw new Error(`${spec.name}/${playlist.mapUri} has no H.264 configuration`);
-      codecs.push(videoCodec);
-    }
-    if (spec.audioCodec) codecs.push(spec.audioCodec);
-    return {
-      rendition: {
-        name: spec.name,
-        ...(spec.width === undefined ? {} : { width: spec.width }),
-        ...(spec.height === undefined ? {} : { height: spec.height }),
-        bitrate: bandwidth.peak,
-        averageBitrate: bandwidth.average,
-        codecs: codecs.join(','),
-        ...(spec.frameRate === undefined ? {} : { frameRate: spec.frameRate }),
-        playlist: renditionFile(spec.name, HLS_FILES.mediaPlaylist),
-      },
-      durationSeconds: this.probe.durationSeconds,
-      files: [],
-    };
   }
 
   async #stage(name: string, text: string): Promise<string> {

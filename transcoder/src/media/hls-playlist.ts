@@ -88,7 +88,9 @@ export function renderEventPlaylist(playlist: {
   mapUri: string;
   segments: readonly PlaylistSegment[];
 }): string {
-  const unsafe = [playlist.mapUri, ...playlist.segments.map((s) => s.uri)].find((uri) => !/^[\w.-]+$/.test(uri));
+  const unsafe = [playlist.mapUri, ...playlist.segments.map((s) => s.uri)].find(
+    (uri) => !/^[\w.-]+$/.test(uri),
+  );
   if (unsafe !== undefined) throw new Error(`unsafe playlist URI: ${unsafe}`);
   const lines = [
     '#EXTM3U',
@@ -99,7 +101,8 @@ export function renderEventPlaylist(playlist: {
     '#EXT-X-INDEPENDENT-SEGMENTS',
     `#EXT-X-MAP:URI="${playlist.mapUri}"`,
   ];
-  for (const segment of playlist.segments) lines.push(`#EXTINF:${segment.durationSeconds.toFixed(6)},`, segment.uri);
+  for (const segment of playlist.segments)
+    lines.push(`#EXTINF:${segment.durationSeconds.toFixed(6)},`, segment.uri);
   return `${lines.join('\n')}\n`;
 }
 

@@ -7,7 +7,13 @@ import { buildLadderArgs, buildRemuxArgs, buildThumbnailArgs } from './ffmpeg-ar
 import { argsFor } from './ffmpeg-compat.js';
 import { rateValue } from './ladder.js';
 import { aacCodecString } from './master-playlist.js';
-import { type FinishedRendition, finishRendition, hasFile, type RenditionSpec, writeMaster } from './outputs.js';
+import {
+  type FinishedRendition,
+  finishRendition,
+  hasFile,
+  type RenditionSpec,
+  writeMaster,
+} from './outputs.js';
 import {
   checkPaths,
   DEFAULT_SEGMENT_SECONDS,
@@ -17,9 +23,9 @@ import {
   type TranscodePlan,
 } from './plan.js';
 import { probeMedia } from './probe.js';
-import { buildProgressiveLadderArgs } from './progressive-args.js';
 import { runProcess } from './process.js';
 import { createProgressParser } from './progress.js';
+import { buildProgressiveLadderArgs } from './progressive-args.js';
 import { renderStoryboardVtt } from './storyboard.js';
 import type { ProbeResult, TranscodeResult } from './types.js';
 

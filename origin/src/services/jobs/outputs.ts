@@ -1,5 +1,5 @@
 import { playlistReferences } from '../../../../protocol/hls.js';
-import { isPlaylist, videoObjectKey } from '../../../../protocol/media.js';
+import { isHlsPlaylist, videoObjectKey } from '../../../../protocol/media.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import type { PutOptions, Storage, StorageBody } from '../../storage/types.js';
 
@@ -50,7 +50,9 @@ async function readPlaylist(body: StorageBody): Promise<string> {
     size += chunk.byteLength;
     if (size > MAX_PLAYLIST_BYTES) {
       await reader.cancel();
-      throw new ValidationError([{ path: 'body', message: `A playlist is at most ${MAX_PLAYLIST_BYTES} bytes` }]);
+      throw new ValidationError([
+        { path: 'body', message: `A playlist is at most ${MAX_PLAYLIST_BYTES} bytes` },
+      ]);
     }
     chunks.push(chunk);
   }
@@ -68,7 +70,7 @@ export async function storeJobOutput(
   input: { videoId: string; path: string; body: StorageBody; options: PutOptions },
 ): Promise<void> {
   const key = videoObjectKey(input.videoId, input.path);
-  if (!isPlaylist(input.path) || !input.path.endsWith('.m3u8')) {
+  if (!isHlsPlaylist(input.path)) {
     await storage.put(key, input.body, input.options);
     return;
   }

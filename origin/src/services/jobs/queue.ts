@@ -14,6 +14,7 @@ import { ConflictError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordVideoFailed } from '../videos/domain-events.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
+import { removePartialOutputs } from './partial-outputs.js';
 
 export type JobRow = typeof jobs.$inferSelect;
 
@@ -99,6 +100,7 @@ export async function settleFailure(
   job: JobRow,
   failure: { reason: string; retryable: boolean; backoff?: boolean },
 ): Promise<'retrying' | 'failed'> {
+  if (drivesVideoState(job.kind)) await removeOutputsOfFailedAttempt(ctx, videoOf(job));
   const now = new Date();
   if (failure.retryable && job.attempts < job.maxAttempts) {
     const delay =
@@ -118,6 +120,20 @@ export async function settleFailure(
   else if (job.previewPublishedAt)
     await recordVideoFailed(tx, videoOf(job), `The full ladder could not be encoded: ${failure.reason}`);
   return 'failed';
+}
+
+/**
+ * Partial outputs go before the job is given back, while its row is locked, so that the next
+ * attempt's uploads are never among them. Storage that refuses deletes (read-only, the very fault
+ * the attempt died of) keeps them: the next attempt writes the same names, and deleting the video
+ * removes its whole prefix.
+ */
+async function removeOutputsOfFailedAttempt(ctx: ServiceContext, videoId: string): Promise<void> {
+  try {
+    await removePartialOutputs(ctx.storage, videoId);
+  } catch {
+    // See above: the attempt's own reason is what the owner needs to read, not this one.
+  }
 }
 
 /**
