@@ -21,6 +21,9 @@ export type JobRow = typeof jobs.$inferSelect;
 /** Every kind the protocol knows; rows of any other kind are never offered or leased. */
 const KNOWN_KINDS = Object.values(JOB_KINDS);
 
+/** How many attempts' reasons a job keeps (the latest): a retry schedule has about six. */
+const KEPT_ATTEMPT_FAILURES = 20;
+
 /** Only transcode jobs move their video through queued -> transcoding -> ready | failed. */
 const drivesVideoState = (kind: string) => kind === JOB_KINDS.transcode;
 
@@ -102,6 +105,11 @@ export async function settleFailure(
 ): Promise<'retrying' | 'failed'> {
   if (drivesVideoState(job.kind)) await removeOutputsOfFailedAttempt(ctx, videoOf(job));
   const now = new Date();
+  const attemptFailure = { attempt: job.attempts, reason: failure.reason, at: now.toISOString() };
+  await tx
+    .update(jobs)
+    .set({ attemptFailures: [...job.attemptFailures, attemptFailure].slice(-KEPT_ATTEMPT_FAILURES) })
+    .where(eq(jobs.id, job.id));
   if (failure.retryable && job.attempts < job.maxAttempts) {
     const delay =
       failure.backoff === false ? 0 : retryDelaySeconds(job.attempts, ctx.config.jobs.retryBaseSeconds);

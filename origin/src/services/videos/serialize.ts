@@ -4,7 +4,7 @@ import type { VideoDto } from '../../../../protocol/api/videos.js';
 import { COMMENTS_POLICY_IDS } from '../../../../protocol/comment-enums.js';
 import type { ServiceContext } from '../context.js';
 import { ratingCounts } from '../reactions/counts.js';
-import { backgroundProcessing } from './processing.js';
+import { backgroundProcessing, transcodeRetries } from './processing.js';
 
 export type VideoRow = typeof videos.$inferSelect;
 export type VideoWithChannel = { video: VideoRow; channel: typeof channels.$inferSelect };
@@ -12,7 +12,8 @@ export type VideoWithChannel = { video: VideoRow; channel: typeof channels.$infe
 /** Serialize videos, loading renditions and background work of the ready ones in one query each. */
 export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[]): Promise<VideoDto[]> {
   const readyIds = rows.filter((r) => r.video.state === 'ready').map((r) => r.video.id);
-  const [ladder, processing, counts] = await Promise.all([
+  const retryable = rows.filter((r) => r.video.state !== 'deleted').map((r) => r.video.id);
+  const [ladder, processing, retries, counts] = await Promise.all([
     readyIds.length
       ? ctx.db
           .select()
@@ -21,6 +22,7 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
           .orderBy(asc(renditions.height), asc(renditions.bitrate))
       : [],
     backgroundProcessing(ctx.db, readyIds),
+    transcodeRetries(ctx.db, retryable),
     ratingCounts(
       ctx.db,
       rows.map((r) => r.video.id),
@@ -46,6 +48,8 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
     };
     // The hub is this origin's memory: another origin answers without health (docs/adr/0012-live-hub.md).
     if (video.state === 'live') dto.live = ctx.liveHub.facts(video.id) ?? { viewers: 0, health: null };
+    const retry = retries.get(video.id);
+    if (retry) dto.retries = retry;
     if (video.state === 'failed') dto.error = video.error ?? 'Processing failed for an unknown reason';
     if (video.state === 'ready') {
       dto.renditions = ladder
