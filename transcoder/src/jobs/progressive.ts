@@ -13,9 +13,37 @@ export const PROGRESSIVE_POLL_MS = 250;
 /** Where our EVENT playlists and master are written before upload, inside the job's scratch. */
 const STAGING = '.progressive';
 
-interface Growing {
+/** A rendition FFmpeg is writing, and its playlist as last written. */
+export interface Growing {
   spec: RenditionSpec;
   playlist: MediaPlaylist & { mapUri: string };
+}
+
+/**
+ * Every rendition's playlist as FFmpeg last wrote it into `outDir`, or undefined until each lists
+ * a finished segment (or once FFmpeg ended them: the ladder's own publish follows at once).
+ */
+export async function readGrowingPlaylists(
+  outDir: string,
+  renditions: readonly RenditionSpec[],
+): Promise<Growing[] | undefined> {
+  const growing: Growing[] = [];
+  for (const spec of renditions) {
+    const file = path.join(outDir, renditionFile(spec.name, HLS_FILES.mediaPlaylist));
+    const text = await readFile(file, 'utf8').catch(() => '');
+    // FFmpeg rewrites the playlist in place: a half-written one is read again next time.
+    if (!text.endsWith('\n')) return undefined;
+    let playlist: MediaPlaylist;
+    try {
+      playlist = parseMediaPlaylist(text);
+    } catch {
+      return undefined;
+    }
+    const { mapUri } = playlist;
+    if (!mapUri || playlist.segments.length === 0 || playlist.ended) return undefined;
+    growing.push({ spec, playlist: { ...playlist, mapUri } });
+  }
+  return growing;
 }
 
 /**
@@ -71,7 +99,7 @@ export class ProgressivePublisher implements LadderWatcher {
   async #publishFinished(): Promise<void> {
     if (this.#failure) return;
     try {
-      const growing = await this.#readPlaylists();
+      const growing = await readGrowingPlaylists(this.outDir, this.#renditions);
       if (!growing) return;
       // Renditions side by side (the first publish waits on all of them), files in order within each.
       await Promise.all(growing.map((rendition) => this.#uploadMedia(rendition)));
@@ -82,28 +110,6 @@ export class ProgressivePublisher implements LadderWatcher {
       clearInterval(this.#timer);
       this.#abort.abort(error);
     }
-  }
-
-  /** Every rendition's playlist as FFmpeg last wrote it, or undefined until each lists a segment. */
-  async #readPlaylists(): Promise<Growing[] | undefined> {
-    const growing: Growing[] = [];
-    for (const spec of this.#renditions) {
-      const file = path.join(this.outDir, renditionFile(spec.name, HLS_FILES.mediaPlaylist));
-      const text = await readFile(file, 'utf8').catch(() => '');
-      // FFmpeg rewrites the playlist in place: a half-written one is read again next time.
-      if (!text.endsWith('\n')) return undefined;
-      let playlist: MediaPlaylist;
-      try {
-        playlist = parseMediaPlaylist(text);
-      } catch {
-        return undefined;
-      }
-      const { mapUri } = playlist;
-      // An ended playlist means FFmpeg is done: the ladder's own publish follows at once.
-      if (!mapUri || playlist.segments.length === 0 || playlist.ended) return undefined;
-      growing.push({ spec, playlist: { ...playlist, mapUri } });
-    }
-    return growing;
   }
 
   async #upload(relative: string, local: string): Promise<void> {
