@@ -196,6 +196,11 @@ export function contentTypeOf(key: string): string {
   return CONTENT_TYPES[ext] ?? 'application/octet-stream';
 }
 
+/** HLS playlists only (master or media), not the storyboard's WebVTT. */
+export function isHlsPlaylist(path: string): boolean {
+  return path.endsWith('.m3u8');
+}
+
 /** Playlists (and the storyboard's WebVTT) change when a video is republished; segments never do. */
 export function isPlaylist(path: string): boolean {
   return path.endsWith('.m3u8') || path.endsWith('.vtt');

@@ -58,6 +58,14 @@ export const renditions = pgTable(
 
 export const jobStateEnum = pgEnum('job_state', ['pending', 'leased', 'succeeded', 'failed', 'cancelled']);
 
+/** One failed attempt of a job, as kept in `jobs.attempt_failures`. */
+export interface JobAttemptFailure {
+  attempt: number;
+  reason: string;
+  /** ISO time of the failure. */
+  at: string;
+}
+
 /**
  * The transcoding queue. Runners claim with `FOR UPDATE SKIP LOCKED` and hold a lease kept alive by
  * heartbeats; an expired lease puts the job back. `attempts` is capped by `max_attempts`.
@@ -78,6 +86,8 @@ export const jobs = pgTable(
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     progress: integer('progress').notNull().default(0),
     error: text('error'),
+    /** Why each failed attempt failed, oldest first (`JobAttemptFailure`): the owner reads them all. */
+    attemptFailures: jsonb('attempt_failures').$type<JobAttemptFailure[]>().notNull().default([]),
     /** Set once the fast-first-play rendition was published, so a retry does not publish it twice. */
     previewPublishedAt: timestamp('preview_published_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

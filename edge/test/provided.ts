@@ -35,6 +35,8 @@ export const WEB_CASES = [
   'encoding',
   'live',
   'ended',
+  'ladderFailed',
+  'retrying',
 ] as const;
 export type WebCase = (typeof WEB_CASES)[number];
 

@@ -55,7 +55,26 @@ export default async function setup(project: TestProject) {
     });
     const id = res.body.video.id as string;
     ids[name] = id;
-    if (name === 'processing') {
+    if (name === 'retrying') {
+      // Its first attempt failed on a full disk; the next waits out its backoff.
+      await t.database.db.update(videos).set({ state: 'queued' }).where(eq(videos.id, id));
+      await t.database.db.insert(jobs).values({
+        videoId: id,
+        kind: JOB_KINDS.transcode,
+        state: 'pending',
+        attempts: 1,
+        maxAttempts: 6,
+        runAfter: new Date('2031-01-02T03:04:05.000Z'),
+        error: 'The storage is full (while storing seg_00001.m4s)',
+        attemptFailures: [
+          {
+            attempt: 1,
+            reason: 'The storage is full (while storing seg_00001.m4s)',
+            at: '2031-01-02T03:03:55.000Z',
+          },
+        ],
+      });
+    } else if (name === 'processing') {
       await t.database.db.update(videos).set({ state: 'transcoding', progress: 40 }).where(eq(videos.id, id));
     } else if (name === 'live' || name === 'ended') {
       // As a live session makes them: no assets, on air or stopped.
@@ -77,6 +96,24 @@ export default async function setup(project: TestProject) {
           assets: { version: 1, master: 'hls/master.m3u8', thumbnail: 'hls/thumbnail.jpg' },
         })
         .where(eq(videos.id, id));
+      if (name === 'ladderFailed') {
+        const reason = 'The storage is read-only (while storing init.mp4)';
+        await t.database.db.insert(jobs).values({
+          videoId: id,
+          kind: JOB_KINDS.transcode,
+          state: 'failed',
+          attempts: 2,
+          maxAttempts: 2,
+          progress: 10,
+          error: reason,
+          previewPublishedAt: new Date(),
+          finishedAt: new Date(),
+          attemptFailures: [
+            { attempt: 1, reason, at: '2031-01-02T03:00:00.000Z' },
+            { attempt: 2, reason, at: '2031-01-02T03:00:10.000Z' },
+          ],
+        });
+      }
       if (name === 'encoding') {
         await t.database.db.insert(jobs).values({
           videoId: id,

@@ -129,6 +129,29 @@ describe.each(DRIVERS)('notifications on %s', (driver) => {
     expect(await kindsOf(fan, videoId)).toEqual([]);
   });
 
+  it('tells the owner when a ladder fails after fast first play, though the video stays ready', async () => {
+    const { videoId, jobId } = await queuedTestVideo(t, owner.token, channel.id);
+    const runner = await registerTestRunner(t, 'ladder-failing');
+    await runner.post(`${jobId}/accept`);
+    await runner.putOutputs(jobId);
+    expect((await runner.post(`${jobId}/preview`, ONE_RUNG_OUTPUTS)).body).toEqual({ outcome: 'published' });
+    await drain();
+    const reason = 'The storage is read-only (while storing init.mp4)';
+    await runner.post(`${jobId}/fail`, { reason, retryable: false });
+    await drain();
+    expect((await t.call('GET', `/api/v1/videos/${videoId}`, { token: owner.token })).body).toMatchObject({
+      state: 'ready',
+      processing: { stage: 'failed', error: reason },
+    });
+    expect(await kindsOf(owner, videoId)).toContain('my_video_failed');
+    const notice = (await list(owner)).data.find(
+      (n: { kind: string; video?: { uuid: string } }) =>
+        n.kind === 'my_video_failed' && n.video?.uuid === videoId,
+    );
+    expect(notice).toMatchObject({ type: 8 });
+    expect(await kindsOf(fan, videoId)).not.toContain('my_video_failed');
+  });
+
   it('tells the owner and the subscribers when a live starts', async () => {
     const videoId = await testVideo(t, owner, channel.id, { state: 'live', title: 'On air' });
     await t.database.db.transaction((tx) =>

@@ -117,6 +117,36 @@ describe.each(DRIVERS)('a ready video still encoding its ladder, on %s', (driver
     );
   });
 
+  it('shows each failed attempt with its reason, the attempt count and the next try, until it succeeds', async () => {
+    const { videoId, jobId } = await queuedTestVideo(t, owner.token, channelId);
+    const r = await registerTestRunner(t);
+    const video = async () => (await t.call('GET', `/api/v1/videos/${videoId}`, { token: owner.token })).body;
+    expect((await video()).retries).toBeUndefined();
+    expect((await r.post(`${jobId}/accept`)).status).toBe(200);
+    const before = Date.now();
+    const full = 'The storage is full (while storing seg_00001.m4s)';
+    expect((await r.post(`${jobId}/fail`, { reason: full, retryable: true })).body).toEqual({
+      outcome: 'retrying',
+    });
+    const waiting = await video();
+    expect(waiting).toMatchObject({
+      state: 'queued',
+      retries: { attempt: 1, maxAttempts: 2, failures: [{ attempt: 1, reason: full }] },
+    });
+    // The next try is the backoff away from the failure (the test config's base may be 0 s).
+    expect(Date.parse(waiting.retries.nextAttemptAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(waiting.retries.failures[0].at)).toBeGreaterThanOrEqual(before - 1000);
+
+    await new Promise((resolve) =>
+      setTimeout(resolve, Date.parse(waiting.retries.nextAttemptAt) - Date.now()),
+    );
+    expect((await r.post(`${jobId}/accept`)).status).toBe(200);
+    expect((await video()).retries).toMatchObject({ attempt: 2, nextAttemptAt: null });
+    await r.putOutputs(jobId);
+    expect((await r.post(`${jobId}/complete`, ONE_RUNG_OUTPUTS)).body).toEqual({ outcome: 'published' });
+    expect(await video()).not.toHaveProperty('retries');
+  });
+
   it('records video.published for the preview, then a republish when the ladder lands', async () => {
     const { videoId, jobId } = await queuedTestVideo(t, owner.token, channelId);
     const r = await registerTestRunner(t);

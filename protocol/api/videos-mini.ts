@@ -28,6 +28,20 @@ export const VideoProcessingMiniSchema = z
   })
   .check(z.meta({ id: 'VideoProcessing' }));
 
+/** Twin of `VideoRetriesSchema`. */
+export const VideoRetriesMiniSchema = z
+  .object({
+    attempt: z.int().check(z.minimum(0), z.describe('Attempts used so far')),
+    maxAttempts: z.int().check(z.minimum(1)),
+    nextAttemptAt: z
+      .nullable(z.iso.datetime())
+      .check(z.describe('When the next attempt may start; null while one runs, or once it gave up')),
+    failures: z
+      .array(z.object({ attempt: z.int().check(z.minimum(0)), reason: z.string(), at: z.iso.datetime() }))
+      .check(z.describe('Why each failed attempt failed, oldest first')),
+  })
+  .check(z.meta({ id: 'VideoRetries' }));
+
 /** Twin of `VideoCoreSchema`. */
 const VideoCoreMiniSchema = z.object({
   id: z.uuid(),
@@ -68,6 +82,13 @@ const VideoCoreMiniSchema = z.object({
     .optional(VideoProcessingMiniSchema)
     .check(
       z.describe('Present while a ready video still encodes more renditions; absent once the ladder landed'),
+    ),
+  retries: z
+    .optional(VideoRetriesMiniSchema)
+    .check(
+      z.describe(
+        'Present while its processing retries after a failed attempt, or once it gave up; absent once it succeeded',
+      ),
     ),
   likes: z.int().check(z.minimum(0)),
   dislikes: z.int().check(z.minimum(0)),

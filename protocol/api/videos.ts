@@ -94,6 +94,23 @@ export const VideoProcessingSchema = z
   .meta({ id: 'VideoProcessing' });
 export type VideoProcessing = z.infer<typeof VideoProcessingSchema>;
 
+/** A transcode that failed at least once and is retrying, or gave up: what the owner reads. */
+export const VideoRetriesSchema = z
+  .object({
+    attempt: z.number().int().min(0).describe('Attempts used so far'),
+    maxAttempts: z.number().int().min(1),
+    nextAttemptAt: z
+      .string()
+      .datetime()
+      .nullable()
+      .describe('When the next attempt may start; null while one runs, or once it gave up'),
+    failures: z
+      .array(z.object({ attempt: z.number().int().min(0), reason: z.string(), at: z.string().datetime() }))
+      .describe('Why each failed attempt failed, oldest first'),
+  })
+  .meta({ id: 'VideoRetries' });
+export type VideoRetries = z.infer<typeof VideoRetriesSchema>;
+
 /** Vidra's own fields of the video JSON (wave 1, with PeerTube's privacy). */
 const VideoCoreSchema = z.object({
   id: z.string().uuid(),
@@ -123,6 +140,9 @@ const VideoCoreSchema = z.object({
     .describe('Present while state is live'),
   processing: VideoProcessingSchema.optional().describe(
     'Present while a ready video still encodes more renditions; absent once the ladder landed',
+  ),
+  retries: VideoRetriesSchema.optional().describe(
+    'Present while its processing retries after a failed attempt, or once it gave up; absent once it succeeded',
   ),
   likes: z.number().int().min(0),
   dislikes: z.number().int().min(0),

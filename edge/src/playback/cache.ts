@@ -116,13 +116,14 @@ function remember(cache: EdgeCache, group: string, key: string): void {
 
 /**
  * Serve `key` from the Cache API, or load it once however many requests ask at the same moment
- * (request collapsing), then store it for `ttlSeconds`. Only 200s are stored; errors pass through
- * uncached. The token is never part of `key`, so one cached copy serves every viewer.
+ * (request collapsing), then store it for `ttlSeconds` (or what it says for the loaded object).
+ * Only 200s are stored; errors pass through uncached. The token is never part of `key`, so one
+ * cached copy serves every viewer.
  */
 export async function cachedLoad(
   cache: EdgeCache,
   key: string,
-  ttlSeconds: number,
+  ttlSeconds: number | ((object: CachedObject) => number),
   load: () => Promise<Response>,
   waitUntil: (promise: Promise<unknown>) => void,
   group?: string,
@@ -140,7 +141,7 @@ export async function cachedLoad(
   if (cached) {
     if (group) remember(cache, group, key); // another isolate stored it; this one can purge it too
     const object = await bufferResponse(cached);
-    keepHot(cache, key, object, maxAgeOf(cached.headers) ?? ttlSeconds);
+    keepHot(cache, key, object, maxAgeOf(cached.headers) ?? ttlOf(ttlSeconds, object));
     return { object, hit: true };
   }
 
@@ -154,16 +155,21 @@ export async function cachedLoad(
     pending.then((object) => {
       if (object.status !== 200) return forget();
       if (group) remember(cache, group, key);
-      keepHot(cache, key, object, ttlSeconds);
+      const ttl = ttlOf(ttlSeconds, object);
+      keepHot(cache, key, object, ttl);
       if (!store || !cacheKey) return forget();
       const headers = new Headers(object.headers);
-      headers.set('cache-control', `public, max-age=${ttlSeconds}`);
+      headers.set('cache-control', `public, max-age=${ttl}`);
       waitUntil(
         store.put(cacheKey, new Response(object.body.slice(0), { status: 200, headers })).finally(forget),
       );
     }, forget);
   }
   return { object: await pending, hit: false };
+}
+
+function ttlOf(ttlSeconds: number | ((object: CachedObject) => number), object: CachedObject): number {
+  return typeof ttlSeconds === 'number' ? ttlSeconds : ttlSeconds(object);
 }
 
 /** Seconds of `max-age` in a stored copy's Cache-Control, if any. */

@@ -1,11 +1,14 @@
 import type { Context } from 'hono';
+import { isGrowingPlaylist } from '../../../protocol/hls.js';
 import { contentTypeOf, isPlaylist, videoObjectKey } from '../../../protocol/media.js';
 import type { EdgeEnv } from '../context.js';
 import { errorResponse } from '../errors.js';
-import { cachedLoad, sliceRange } from './cache.js';
+import { type CachedObject, cachedLoad, sliceRange } from './cache.js';
 import type { MediaSource } from './media.js';
 
 const PLAYLIST_TTL = 86_400;
+/** A playlist still growing (progressive publish): a new segment comes every few seconds. */
+export const GROWING_PLAYLIST_TTL = 2;
 const IMMUTABLE_TTL = 31_536_000;
 /** Cache keys are URLs on a name that never resolves; the token is never part of them. */
 const CACHE_ORIGIN = 'https://playback-cache.vidra.invalid';
@@ -17,6 +20,14 @@ export function background(c: Context<EdgeEnv>, promise: Promise<unknown>): void
   } catch {
     void promise.catch(() => {});
   }
+}
+
+/**
+ * How long a VOD playlist may be kept: a day (a republish changes the version, hence the cache
+ * key), but seconds while it is still growing, or players would never see the next segments.
+ */
+export function playlistTtl(object: CachedObject): number {
+  return isGrowingPlaylist(new TextDecoder().decode(object.body)) ? GROWING_PLAYLIST_TTL : PLAYLIST_TTL;
 }
 
 /**
@@ -34,7 +45,7 @@ export function loadPublished(
   return cachedLoad(
     c.var.state.cache,
     source?.cacheKey ?? `${CACHE_ORIGIN}/${videoId}/${version}/${key}`,
-    isPlaylist(key) ? PLAYLIST_TTL : IMMUTABLE_TTL,
+    isPlaylist(key) ? playlistTtl : IMMUTABLE_TTL,
     source?.load ?? (() => media.get(videoObjectKey(videoId, key))),
     (promise) => background(c, promise),
     videoId,
@@ -66,7 +77,7 @@ export async function serveObject(
   const headers = new Headers({
     'content-type': contentTypeOf(key),
     'cache-control': playlist
-      ? `public, max-age=${PLAYLIST_TTL}`
+      ? `public, max-age=${playlistTtl(object)}`
       : `public, max-age=${IMMUTABLE_TTL}, immutable`,
     'accept-ranges': 'bytes',
     'access-control-allow-origin': '*',

@@ -118,4 +118,4 @@ export async function verifyCached(
   return verdict;
 }
 
-export { serveObject } from './objects.js';
+export { GROWING_PLAYLIST_TTL, playlistTtl, serveObject } from './objects.js';

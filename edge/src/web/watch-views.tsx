@@ -105,12 +105,45 @@ function Player(props: {
 export const ladderStatusText = (progress: number) =>
   `Higher qualities are still being prepared (${progress}%)`;
 
-/** A ready video: the player, what is still encoding behind it, and its details. */
+/** Wording of a ladder that gave up behind a playable video, with the pipeline's reason. */
+export const ladderFailedText = (error: string | undefined) =>
+  `Higher qualities could not be prepared: ${error ?? 'no reason was recorded'}`;
+
+/** When the next attempt may start, in UTC, to the second (the page is rendered at the edge). */
+const attemptTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+
+/**
+ * Retries of a transcode: the attempt count, when the next one may start, and why each failed
+ * attempt failed, so the owner sees a fault being worked around rather than a stalled video.
+ */
+export function RetryNotice(props: { retries: NonNullable<VideoDto['retries']> }) {
+  const { attempt, maxAttempts, nextAttemptAt, failures } = props.retries;
+  return (
+    <section class="notice" aria-label="Processing attempts" data-retries>
+      <p role="status" data-retry-status>
+        {nextAttemptAt
+          ? `Attempt ${attempt} of ${maxAttempts} failed; the next one starts after ${attemptTime(nextAttemptAt)}.`
+          : attempt >= maxAttempts
+            ? `All ${maxAttempts} attempts failed.`
+            : `Attempt ${attempt} of ${maxAttempts} is running.`}
+      </p>
+      <ol class="attempt-failures">
+        {failures.map((failure) => (
+          <li data-attempt={String(failure.attempt)}>
+            Attempt {failure.attempt} ({attemptTime(failure.at)}): {failure.reason}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** A ready video: the player, what is still encoding behind it (or why that failed), and its details. */
 export function ReadyView(props: {
   video: VideoDto;
   remote?: { hls: string; thumbnail: string | null; url: string };
 }) {
-  const { processing } = props.video;
+  const { processing, retries } = props.video;
   return (
     <article class="watch" aria-labelledby="video-title">
       <Player
@@ -125,11 +158,16 @@ export function ReadyView(props: {
           From <a href={props.remote.url}>{new URL(props.remote.url).host}</a>
         </p>
       ) : null}
-      {processing ? (
+      {processing?.stage === 'failed' ? (
+        <p class="notice notice-error" role="alert" data-ladder-failed data-video-id={props.video.id}>
+          {ladderFailedText(processing.error)}
+        </p>
+      ) : processing ? (
         <p class="notice" role="status" data-ladder-status data-video-id={props.video.id}>
           {ladderStatusText(processing.progress)}
         </p>
       ) : null}
+      {retries ? <RetryNotice retries={retries} /> : null}
       <VideoDetails video={props.video} />
     </article>
   );
@@ -200,6 +238,7 @@ export function FailedView(props: { video: VideoDto }) {
       <p>
         <strong>Reason:</strong> {props.video.error ?? 'No reason was recorded.'}
       </p>
+      {props.video.retries ? <RetryNotice retries={props.video.retries} /> : null}
     </section>
   );
 }
@@ -225,6 +264,7 @@ export function ProcessingView(props: { video: VideoDto }) {
       <p role="status" data-processing-status>
         {STATE_TEXT[video.state] ?? video.state}: {video.progress}%
       </p>
+      {video.retries ? <RetryNotice retries={video.retries} /> : null}
     </section>
   );
 }

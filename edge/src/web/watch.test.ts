@@ -50,6 +50,35 @@ describe('watch page', () => {
     expect((await watch(WEB.videos.ready)).page).not.toContain('data-ladder-status');
   });
 
+  it('tells the owner a ladder failed after fast first play, with its reason and every attempt', async () => {
+    const { status, page } = await watch(WEB.videos.ladderFailed, await signIn('owner'));
+    expect(status).toBe(200);
+    expect(page).toContain(`data-player="true" data-video-id="${WEB.videos.ladderFailed}"`);
+    expect(page).toContain(
+      `<p class="notice notice-error" role="alert" data-ladder-failed="true" data-video-id="${WEB.videos.ladderFailed}">` +
+        'Higher qualities could not be prepared: The storage is read-only (while storing init.mp4)</p>',
+    );
+    expect(page).not.toContain('data-ladder-status');
+    expect(page).toContain('<p role="status" data-retry-status="true">All 2 attempts failed.</p>');
+    expect(page).toContain(
+      '<li data-attempt="2">Attempt 2 (2031-01-02 03:00:10 UTC): The storage is read-only (while storing init.mp4)</li>',
+    );
+  });
+
+  it('shows a retrying video’s attempt count, next try and the reason of the failed attempt', async () => {
+    const { status, page } = await watch(WEB.videos.retrying, await signIn('owner'));
+    expect(status).toBe(200);
+    expect(page).toContain('data-processing="true"');
+    expect(page).toContain(
+      '<p role="status" data-retry-status="true">Attempt 1 of 6 failed; the next one starts after 2031-01-02 03:04:05 UTC.</p>',
+    );
+    expect(page).toContain(
+      '<li data-attempt="1">Attempt 1 (2031-01-02 03:03:55 UTC): The storage is full (while storing seg_00001.m4s)</li>',
+    );
+    // A video that never failed shows no attempts.
+    expect((await watch(WEB.videos.processing)).page).not.toContain('data-retries');
+  });
+
   it('shows live progress for a video still processing', async () => {
     const { status, page } = await watch(WEB.videos.processing);
     expect(status).toBe(200);

@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { sourceKey, videoObjectKey } from '../../../protocol/media.js';
+import { sourceKey } from '../../../protocol/media.js';
 import { OutputPathSchema } from '../../../protocol/runner.js';
 import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
 import { ConflictError, ServiceError, ValidationError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
 import { removeFilesIfDeleted } from '../services/cleanup/queue.js';
+import { storeJobOutput } from '../services/jobs/outputs.js';
 import { findLeasedJob, videoOf } from '../services/jobs/queue.js';
 
 const JobId = z.string().uuid();
@@ -35,10 +36,14 @@ export function runnerFileRoutes() {
     if (!path.success) throw new ValidationError([{ path: 'path', message: 'Not a safe relative path' }]);
     const length = Number(c.req.header('content-length') ?? Number.NaN);
     const body = c.req.raw.body ?? new Uint8Array();
-    const key = videoObjectKey(videoOf(job), path.data);
-    await services.storage.put(key, body, {
-      ...(c.req.header('content-type') ? { contentType: c.req.header('content-type') } : {}),
-      ...(Number.isFinite(length) ? { contentLength: length } : {}),
+    await storeJobOutput(services.storage, {
+      videoId: videoOf(job),
+      path: path.data,
+      body,
+      options: {
+        ...(c.req.header('content-type') ? { contentType: c.req.header('content-type') } : {}),
+        ...(Number.isFinite(length) ? { contentLength: length } : {}),
+      },
     });
     // The job may have been cancelled (its video deleted) while the bytes streamed in, and its
     // cleanup may have run already: take the file back out rather than leave it behind.
@@ -71,13 +76,17 @@ export function runnerFileRoutes() {
     method: 'put',
     path: '/api/v1/runners/jobs/{id}/files/{path}',
     tags: ['runners'],
-    summary: 'Upload one output file of a leased job; `path` may contain slashes',
+    summary:
+      'Upload one output file of a leased job; `path` may contain slashes. A playlist naming files not stored yet is refused (409)',
     security: [{ runnerAuth: [] }],
     request: {
       params: params.extend({ path: OutputPathSchema }),
       body: { content: { 'application/octet-stream': { schema: z.string() } } },
     },
-    responses: { 204: { description: 'Stored' }, ...errorResponses(400, 401, 409) },
+    responses: {
+      204: { description: 'Stored' },
+      ...errorResponses(400, 401, 409),
+    },
   });
   return router;
 }

@@ -1,35 +1,14 @@
 import path from 'node:path';
-import { hlsKey, isPlaylist } from '../../../protocol/media.js';
-import type { PublishInput } from '../../../protocol/runner.js';
+import { hlsKey } from '../../../protocol/media.js';
 import { MediaRejectedError } from '../media/errors.js';
 import { probeMedia } from '../media/probe.js';
 import { isWebCompatible, remuxToHls, type TranscodeResult, transcodeToHls } from '../media/transcode.js';
+import { ProgressivePublisher } from './progressive.js';
+import { toPublishInput, uploadOrder } from './publish-input.js';
 import { type JobContext, type JobHandler, JobRejectedError } from './types.js';
 
-/** Every published file goes under the HLS folder of the video (`hlsKey`). */
-export function toPublishInput(result: TranscodeResult): PublishInput {
-  return {
-    durationSeconds: result.durationSeconds,
-    master: hlsKey(result.master),
-    renditions: result.renditions.map((r) => ({
-      name: r.name,
-      ...(r.width ? { width: r.width } : {}),
-      ...(r.height ? { height: r.height } : {}),
-      bitrate: Math.max(1, Math.round(r.bitrate)),
-      codecs: r.codecs,
-      playlist: hlsKey(r.playlist),
-    })),
-    ...(result.thumbnail ? { thumbnail: hlsKey(result.thumbnail) } : {}),
-    ...(result.storyboard
-      ? { storyboard: { image: hlsKey(result.storyboard.image), vtt: hlsKey(result.storyboard.vtt) } }
-      : {}),
-  };
-}
-
 async function upload(ctx: JobContext<'transcode'>, dir: string, result: TranscodeResult): Promise<void> {
-  // Playlists (and the storyboard VTT) last, so a reader never sees one naming a file not there yet.
-  const files = [...result.files].sort((a, b) => Number(isPlaylist(a)) - Number(isPlaylist(b)));
-  for (const file of files)
+  for (const file of uploadOrder(result.files))
     await ctx.client.uploadFile(ctx.job, hlsKey(file), path.join(dir, file), ctx.signal);
 }
 
@@ -49,12 +28,16 @@ async function transcode(ctx: JobContext<'transcode'>): Promise<void> {
     await client.publish(job, 'preview', toPublishInput(preview));
     log.info('fast first play published');
   }
+  // A source that cannot be stream-copied plays from the ladder's first segments instead.
+  const outDir = path.join(dir, 'ladder');
+  const progressive = isWebCompatible(probe) ? undefined : new ProgressivePublisher(ctx, outDir, probe);
   const ladder = await transcodeToHls({
     input: source,
-    outDir: path.join(dir, 'ladder'),
+    outDir,
     probe,
     ...media,
     ...preset,
+    ...(progressive ? { watcher: progressive, signal: AbortSignal.any([signal, progressive.signal]) } : {}),
     onProgress: (percent) => ctx.reportProgress(Math.min(99, percent)),
   });
   await upload(ctx, path.join(dir, 'ladder'), ladder);
@@ -64,7 +47,8 @@ async function transcode(ctx: JobContext<'transcode'>): Promise<void> {
 
 /**
  * A video's source to its HLS ladder: fast first play (stream copy) when the source allows it,
- * then the full ladder, which `complete` publishes in its place.
+ * else progressive publish of the ladder as it encodes; then the full ladder, which `complete`
+ * publishes in its place.
  */
 export const runTranscodeJob: JobHandler<'transcode'> = async (ctx) => {
   try {

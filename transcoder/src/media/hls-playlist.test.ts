@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { measureBandwidth, parseMediaPlaylist, playlistDuration, withMapUri } from './hls-playlist.js';
+import {
+  asVodPlaylist,
+  measureBandwidth,
+  parseMediaPlaylist,
+  playlistDuration,
+  renderEventPlaylist,
+  withMapUri,
+} from './hls-playlist.js';
 
 // As FFmpeg 5.1 writes it with several renditions (init named per variant).
 const FFMPEG_PLAYLIST = `#EXTM3U
@@ -90,5 +97,45 @@ describe('measureBandwidth', () => {
     expect(result.peak).toBeGreaterThanOrEqual(result.average);
     expect(() => measureBandwidth([])).toThrow('no segments');
     expect(() => measureBandwidth([{ durationSeconds: 0, bytes: 1 }])).toThrow('no segments');
+  });
+});
+
+describe('renderEventPlaylist', () => {
+  it('lists the finished segments under our init name, without ENDLIST (exact output)', () => {
+    const text = renderEventPlaylist({
+      targetDuration: 4,
+      mapUri: 'init.mp4',
+      segments: [
+        { uri: 'seg_00001.m4s', durationSeconds: 4.004 },
+        { uri: 'seg_00002.m4s', durationSeconds: 4.004 },
+      ],
+    });
+    expect(text).toBe(`#EXTM3U
+#EXT-X-VERSION:7
+#EXT-X-TARGETDURATION:4
+#EXT-X-MEDIA-SEQUENCE:1
+#EXT-X-PLAYLIST-TYPE:EVENT
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-MAP:URI="init.mp4"
+#EXTINF:4.004000,
+seg_00001.m4s
+#EXTINF:4.004000,
+seg_00002.m4s
+`);
+    expect(parseMediaPlaylist(text).ended).toBe(false);
+  });
+
+  it('refuses URIs that are not plain file names', () => {
+    const segments = [{ uri: '../x/seg_00001.m4s', durationSeconds: 4 }];
+    expect(() => renderEventPlaylist({ targetDuration: 4, mapUri: 'init.mp4', segments })).toThrow('unsafe');
+    expect(() => renderEventPlaylist({ targetDuration: 4, mapUri: 'a"b', segments: [] })).toThrow('unsafe');
+  });
+});
+
+describe('asVodPlaylist', () => {
+  it('relabels a finished EVENT playlist VOD and leaves a VOD one alone', () => {
+    const event = FFMPEG_PLAYLIST.replace('PLAYLIST-TYPE:VOD', 'PLAYLIST-TYPE:EVENT');
+    expect(asVodPlaylist(event)).toBe(FFMPEG_PLAYLIST);
+    expect(asVodPlaylist(FFMPEG_PLAYLIST)).toBe(FFMPEG_PLAYLIST);
   });
 });

@@ -1,3 +1,5 @@
+import { EVENT_PLAYLIST_TAG, VOD_PLAYLIST_TAG } from '../../../protocol/hls.js';
+
 /** One media segment as listed in a playlist. */
 export interface PlaylistSegment {
   uri: string;
@@ -74,4 +76,37 @@ export function measureBandwidth(
   const considered = valid.length > 1 && last && last.durationSeconds < 1 ? valid.slice(0, -1) : valid;
   const peak = Math.max(...considered.map((s) => Math.ceil((s.bytes * 8) / s.durationSeconds)));
   return { peak: Math.max(peak, average), average };
+}
+
+/**
+ * Renders the growing (EVENT) playlist of a rendition FFmpeg is still encoding, for progressive
+ * publish: the segments finished so far, under our own init name, without `EXT-X-ENDLIST`. The
+ * ladder's final VOD playlist lists the same segments, so players just keep going.
+ */
+export function renderEventPlaylist(playlist: {
+  targetDuration: number;
+  mapUri: string;
+  segments: readonly PlaylistSegment[];
+}): string {
+  const unsafe = [playlist.mapUri, ...playlist.segments.map((s) => s.uri)].find(
+    (uri) => !/^[\w.-]+$/.test(uri),
+  );
+  if (unsafe !== undefined) throw new Error(`unsafe playlist URI: ${unsafe}`);
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${Math.ceil(playlist.targetDuration)}`,
+    '#EXT-X-MEDIA-SEQUENCE:1',
+    EVENT_PLAYLIST_TAG,
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-MAP:URI="${playlist.mapUri}"`,
+  ];
+  for (const segment of playlist.segments)
+    lines.push(`#EXTINF:${segment.durationSeconds.toFixed(6)},`, segment.uri);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A finished playlist FFmpeg wrote as EVENT (progressive ladder) relabelled VOD; others unchanged. */
+export function asVodPlaylist(text: string): string {
+  return text.replace(/^#EXT-X-PLAYLIST-TYPE:EVENT$/m, VOD_PLAYLIST_TAG);
 }

@@ -1,7 +1,14 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HLS_FILES, renditionFile } from '../../../protocol/media.js';
-import { measureBandwidth, parseMediaPlaylist, playlistDuration, withMapUri } from './hls-playlist.js';
+import {
+  asVodPlaylist,
+  measureBandwidth,
+  type PlaylistSegment,
+  parseMediaPlaylist,
+  playlistDuration,
+  withMapUri,
+} from './hls-playlist.js';
 import { avcCodecFromInit, renderMasterPlaylist } from './master-playlist.js';
 import type { ProbeResult, RenditionResult, TranscodeResult } from './types.js';
 
@@ -34,7 +41,10 @@ export async function finishRendition(outDir: string, spec: RenditionSpec): Prom
   const playlistFile = renditionFile(spec.name, HLS_FILES.mediaPlaylist);
   const initFile = renditionFile(spec.name, HLS_FILES.init);
   const playlistPath = join(outDir, playlistFile);
-  let text = await readFile(playlistPath, 'utf8');
+  const written = await readFile(playlistPath, 'utf8');
+  // A progressive ladder's playlists were EVENT while it encoded; finished, they are VOD.
+  let text = asVodPlaylist(written);
+  if (text !== written) await writeFile(playlistPath, text);
   const playlist = parseMediaPlaylist(text);
   if (!playlist.ended || playlist.segments.length === 0 || !playlist.mapUri) {
     throw new Error(`${playlistFile} is incomplete`);
@@ -44,39 +54,53 @@ export async function finishRendition(outDir: string, spec: RenditionSpec): Prom
     text = withMapUri(text, HLS_FILES.init);
     await writeFile(playlistPath, text);
   }
-  const segments = await Promise.all(
-    playlist.segments.map(async (segment) => ({
-      durationSeconds: segment.durationSeconds,
-      bytes: (await stat(join(dir, segment.uri))).size,
-    })),
-  );
-  const bandwidth = measureBandwidth(segments);
-
-  const codecs: string[] = [];
-  if (spec.hasVideo) {
-    const videoCodec = avcCodecFromInit(await readFile(join(outDir, initFile)));
-    if (!videoCodec) throw new Error(`${initFile} has no H.264 configuration`);
-    codecs.push(videoCodec);
-  }
-  if (spec.audioCodec) codecs.push(spec.audioCodec);
-
   return {
-    rendition: {
-      name: spec.name,
-      ...(spec.width === undefined ? {} : { width: spec.width }),
-      ...(spec.height === undefined ? {} : { height: spec.height }),
-      bitrate: bandwidth.peak,
-      averageBitrate: bandwidth.average,
-      codecs: codecs.join(','),
-      ...(spec.frameRate === undefined ? {} : { frameRate: spec.frameRate }),
-      playlist: playlistFile,
-    },
+    rendition: await describeRendition(outDir, spec, playlist.segments),
     durationSeconds: playlistDuration(playlist),
     files: [
       playlistFile,
       initFile,
       ...playlist.segments.map((segment) => renditionFile(spec.name, segment.uri)),
     ],
+  };
+}
+
+/**
+ * What the master says of a rendition, measured on what FFmpeg wrote: bandwidth from the real
+ * sizes of `segments` (all of them, or the first ones of a growing rendition) and the exact H.264
+ * codec string from the init segment, which must be named HLS_FILES.init already unless `initFile`
+ * says where it is (relative to the rendition's folder).
+ */
+export async function describeRendition(
+  outDir: string,
+  spec: RenditionSpec,
+  segments: readonly PlaylistSegment[],
+  initFile: string = HLS_FILES.init,
+): Promise<RenditionResult> {
+  const dir = join(outDir, spec.name);
+  const sizes = await Promise.all(
+    segments.map(async (segment) => ({
+      durationSeconds: segment.durationSeconds,
+      bytes: (await stat(join(dir, segment.uri))).size,
+    })),
+  );
+  const bandwidth = measureBandwidth(sizes);
+  const codecs: string[] = [];
+  if (spec.hasVideo) {
+    const videoCodec = avcCodecFromInit(await readFile(join(dir, initFile)));
+    if (!videoCodec) throw new Error(`${renditionFile(spec.name, initFile)} has no H.264 configuration`);
+    codecs.push(videoCodec);
+  }
+  if (spec.audioCodec) codecs.push(spec.audioCodec);
+  return {
+    name: spec.name,
+    ...(spec.width === undefined ? {} : { width: spec.width }),
+    ...(spec.height === undefined ? {} : { height: spec.height }),
+    bitrate: bandwidth.peak,
+    averageBitrate: bandwidth.average,
+    codecs: codecs.join(','),
+    ...(spec.frameRate === undefined ? {} : { frameRate: spec.frameRate }),
+    playlist: renditionFile(spec.name, HLS_FILES.mediaPlaylist),
   };
 }
 

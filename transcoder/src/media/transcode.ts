@@ -8,15 +8,30 @@ import { buildLadderArgs, buildRemuxArgs, buildThumbnailArgs } from './ffmpeg-ar
 import { argsFor } from './ffmpeg-compat.js';
 import { rateValue } from './ladder.js';
 import { aacCodecString } from './master-playlist.js';
-import { type FinishedRendition, finishRendition, hasFile, writeMaster } from './outputs.js';
-import { checkPaths, DEFAULT_SEGMENT_SECONDS, parsePreset, planThumbnail, planTranscode } from './plan.js';
+import {
+  type FinishedRendition,
+  finishRendition,
+  hasFile,
+  type RenditionSpec,
+  writeMaster,
+} from './outputs.js';
+import {
+  checkPaths,
+  DEFAULT_SEGMENT_SECONDS,
+  parsePreset,
+  planThumbnail,
+  planTranscode,
+  type TranscodePlan,
+} from './plan.js';
 import { probeMedia } from './probe.js';
 import { runProcess } from './process.js';
 import { createProgressParser } from './progress.js';
+import { buildProgressiveLadderArgs } from './progressive-args.js';
 import { renderStoryboardVtt } from './storyboard.js';
 import type { ProbeResult, TranscodeResult } from './types.js';
 
 export { isWebCompatible } from './compat.js';
+export type { RenditionSpec } from './outputs.js';
 export type { RenditionResult, TranscodeResult } from './types.js';
 
 /** Options shared by transcodeToHls and remuxToHls. */
@@ -37,6 +52,19 @@ export interface TranscodeOptions {
   segmentSeconds?: number;
   /** Kill FFmpeg after this long; no limit by default (the runner's signal decides). */
   timeoutMs?: number;
+  /**
+   * Progressive publish (transcodeToHls only): FFmpeg writes EVENT playlists as segments finish,
+   * and the watcher is told which renditions just before FFmpeg starts, then stopped (awaited)
+   * as soon as FFmpeg exits, before any file is renamed. A watcher whose `stop` throws makes the
+   * transcode fail with that error. The finished playlists are VOD all the same.
+   */
+  watcher?: LadderWatcher;
+}
+
+/** Looks at a ladder's output folder while FFmpeg writes it (jobs/progressive.ts publishes it). */
+export interface LadderWatcher {
+  start(renditions: readonly RenditionSpec[]): void;
+  stop(): Promise<void>;
 }
 
 /**
@@ -59,25 +87,19 @@ export async function transcodeToHls(opts: TranscodeOptions): Promise<TranscodeR
   });
   if (plan.rungs.length === 0) throw new MediaRejectedError('no-streams');
   await Promise.all(plan.rungs.map((rung) => mkdir(join(outDir, rung.name), { recursive: true })));
-  const stderr = await runFfmpeg(opts, buildLadderArgs(plan), probe.durationSeconds);
-
-  const audioCodec = plan.audio ? aacCodecString('LC') : null;
-  const frameRate = plan.frameRate ? Math.round(rateValue(plan.frameRate) * 1000) / 1000 : undefined;
-  const finished: FinishedRendition[] = [];
-  for (const rung of plan.rungs) {
-    const spec =
-      rung.kind === 'video'
-        ? {
-            name: rung.name,
-            width: rung.width,
-            height: rung.height,
-            hasVideo: true,
-            audioCodec,
-            ...(frameRate ? { frameRate } : {}),
-          }
-        : { name: rung.name, hasVideo: false, audioCodec };
-    finished.push(await finishRendition(outDir, spec));
+  const specs = renditionSpecs(plan);
+  const watcher = opts.watcher;
+  const args = watcher ? buildProgressiveLadderArgs(plan) : buildLadderArgs(plan);
+  watcher?.start(specs);
+  let stderr: string;
+  try {
+    stderr = await runFfmpeg(opts, args, probe.durationSeconds);
+  } finally {
+    await watcher?.stop();
   }
+
+  const finished: FinishedRendition[] = [];
+  for (const spec of specs) finished.push(await finishRendition(outDir, spec));
   assertComplete(probe, finished, stderr);
 
   const result = await writeMaster(outDir, probe, finished);
@@ -95,6 +117,24 @@ export async function transcodeToHls(opts: TranscodeOptions): Promise<TranscodeR
   }
   opts.onProgress?.(100);
   return result;
+}
+
+/** What the ladder's renditions are, as planned: names, sizes, frame rate and audio codec. */
+function renditionSpecs(plan: TranscodePlan): RenditionSpec[] {
+  const audioCodec = plan.audio ? aacCodecString('LC') : null;
+  const frameRate = plan.frameRate ? Math.round(rateValue(plan.frameRate) * 1000) / 1000 : undefined;
+  return plan.rungs.map((rung) =>
+    rung.kind === 'video'
+      ? {
+          name: rung.name,
+          width: rung.width,
+          height: rung.height,
+          hasVideo: true,
+          audioCodec,
+          ...(frameRate ? { frameRate } : {}),
+        }
+      : { name: rung.name, hasVideo: false, audioCodec },
+  );
 }
 
 /**

@@ -14,11 +14,15 @@ import { ConflictError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordVideoFailed } from '../videos/domain-events.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
+import { removePartialOutputs } from './partial-outputs.js';
 
 export type JobRow = typeof jobs.$inferSelect;
 
 /** Every kind the protocol knows; rows of any other kind are never offered or leased. */
 const KNOWN_KINDS = Object.values(JOB_KINDS);
+
+/** How many attempts' reasons a job keeps (the latest): a retry schedule has about six. */
+const KEPT_ATTEMPT_FAILURES = 20;
 
 /** Only transcode jobs move their video through queued -> transcoding -> ready | failed. */
 const drivesVideoState = (kind: string) => kind === JOB_KINDS.transcode;
@@ -99,7 +103,13 @@ export async function settleFailure(
   job: JobRow,
   failure: { reason: string; retryable: boolean; backoff?: boolean },
 ): Promise<'retrying' | 'failed'> {
+  if (drivesVideoState(job.kind)) await removeOutputsOfFailedAttempt(ctx, videoOf(job));
   const now = new Date();
+  const attemptFailure = { attempt: job.attempts, reason: failure.reason, at: now.toISOString() };
+  await tx
+    .update(jobs)
+    .set({ attemptFailures: [...job.attemptFailures, attemptFailure].slice(-KEPT_ATTEMPT_FAILURES) })
+    .where(eq(jobs.id, job.id));
   if (failure.retryable && job.attempts < job.maxAttempts) {
     const delay =
       failure.backoff === false ? 0 : retryDelaySeconds(job.attempts, ctx.config.jobs.retryBaseSeconds);
@@ -118,6 +128,20 @@ export async function settleFailure(
   else if (job.previewPublishedAt)
     await recordVideoFailed(tx, videoOf(job), `The full ladder could not be encoded: ${failure.reason}`);
   return 'failed';
+}
+
+/**
+ * Partial outputs go before the job is given back, while its row is locked, so that the next
+ * attempt's uploads are never among them. Storage that refuses deletes (read-only, the very fault
+ * the attempt died of) keeps them: the next attempt writes the same names, and deleting the video
+ * removes its whole prefix.
+ */
+async function removeOutputsOfFailedAttempt(ctx: ServiceContext, videoId: string): Promise<void> {
+  try {
+    await removePartialOutputs(ctx.storage, videoId);
+  } catch {
+    // See above: the attempt's own reason is what the owner needs to read, not this one.
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../../../../db/client.js';
 import { jobs } from '../../../../db/schema/index.js';
-import type { VideoProcessing } from '../../../../protocol/api/videos.js';
+import type { VideoProcessing, VideoRetries } from '../../../../protocol/api/videos.js';
 import { JOB_KINDS } from '../../../../protocol/runner.js';
 
 /**
@@ -38,4 +38,37 @@ export async function backgroundProcessing(
     );
   }
   return background;
+}
+
+/**
+ * Retries of videos' transcodes, by video id: the latest transcode job of each video, when it
+ * failed at least once and has not succeeded since. `nextAttemptAt` is when a waiting job may run
+ * again (the backoff); null while an attempt runs and once it gave up. Videos whose transcode
+ * never failed are absent.
+ */
+export async function transcodeRetries(db: Executor, videoIds: string[]): Promise<Map<string, VideoRetries>> {
+  if (videoIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([jobs.videoId], {
+      videoId: jobs.videoId,
+      state: jobs.state,
+      attempts: jobs.attempts,
+      maxAttempts: jobs.maxAttempts,
+      runAfter: jobs.runAfter,
+      failures: jobs.attemptFailures,
+    })
+    .from(jobs)
+    .where(and(inArray(jobs.videoId, videoIds), eq(jobs.kind, JOB_KINDS.transcode)))
+    .orderBy(jobs.videoId, desc(jobs.createdAt));
+  const retries = new Map<string, VideoRetries>();
+  for (const row of rows) {
+    if (row.failures.length === 0 || !['pending', 'leased', 'failed'].includes(row.state)) continue;
+    retries.set(row.videoId as string, {
+      attempt: row.attempts,
+      maxAttempts: row.maxAttempts,
+      nextAttemptAt: row.state === 'pending' ? row.runAfter.toISOString() : null,
+      failures: row.failures,
+    });
+  }
+  return retries;
 }

@@ -5,7 +5,7 @@ import { COMMENTS_POLICY_IDS } from '../../../../protocol/comment-enums.js';
 import { PEERTUBE_PRIVACY, PEERTUBE_UNKNOWN } from '../../../../protocol/peertube.js';
 import type { ServiceContext } from '../context.js';
 import { ratingCounts } from '../reactions/counts.js';
-import { backgroundProcessing } from './processing.js';
+import { backgroundProcessing, transcodeRetries } from './processing.js';
 
 export type VideoRow = typeof videos.$inferSelect;
 export type VideoWithChannel = { video: VideoRow; channel: typeof channels.$inferSelect };
@@ -24,7 +24,8 @@ const truncate = (text: string) => (text.length > TRUNCATED ? `${text.slice(0, T
 export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[]): Promise<VideoDto[]> {
   const readyIds = rows.filter((r) => r.video.state === 'ready').map((r) => r.video.id);
   const ownerIds = [...new Set(rows.map((r) => r.channel.ownerId))];
-  const [ladder, processing, counts, owners] = await Promise.all([
+  const retryable = rows.filter((r) => r.video.state !== 'deleted').map((r) => r.video.id);
+  const [ladder, processing, retries, counts, owners] = await Promise.all([
     readyIds.length
       ? ctx.db
           .select()
@@ -33,6 +34,7 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
           .orderBy(asc(renditions.height), asc(renditions.bitrate))
       : [],
     backgroundProcessing(ctx.db, readyIds),
+    transcodeRetries(ctx.db, retryable),
     ratingCounts(
       ctx.db,
       rows.map((r) => r.video.id),
@@ -116,6 +118,8 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       dto.live = ctx.liveHub.facts(video.id) ?? { viewers: 0, health: null };
       dto.viewers = dto.live.viewers;
     }
+    const retry = retries.get(video.id);
+    if (retry) dto.retries = retry;
     if (video.state === 'failed') dto.error = video.error ?? 'Processing failed for an unknown reason';
     if (video.state === 'ready') {
       const mine = ladder.filter((r) => r.videoId === video.id);
