@@ -24,6 +24,17 @@ export const PEERTUBE_UNKNOWN = { id: null, label: 'Unknown' } as const;
 /** The version Vidra reports as `serverVersion`: the PeerTube API generation it answers. */
 export const PEERTUBE_API_VERSION = '6.0.0';
 
+/**
+ * PeerTube's image paths of a video (`thumbnailPath`, `previewPath`), which clients such as Grayjay
+ * prefix with the instance's origin. The edge answers both with the video's poster.
+ */
+export const PEERTUBE_IMAGE_DIRS = {
+  thumbnail: '/lazy-static/thumbnails/',
+  preview: '/lazy-static/previews/',
+} as const;
+export const peertubeImagePath = (kind: keyof typeof PEERTUBE_IMAGE_DIRS, videoId: string) =>
+  `${PEERTUBE_IMAGE_DIRS[kind]}${videoId}.jpg`;
+
 /** One rendition as the video JSON lists it. */
 export interface RenditionLike {
   width: number;

@@ -11,6 +11,7 @@ import { errorResponse } from './errors.js';
 import { serveMediaProxy } from './federation/media-proxy.js';
 import { activityPubNegotiation } from './federation/negotiate.js';
 import { OriginAnswerError } from './origin-answer.js';
+import { servePeertubeImage } from './peertube/images.js';
 import { peertubeVideoJson } from './peertube/video-json.js';
 import { serveFederatedMedia } from './playback/federated.js';
 import { issuePlayback } from './playback/issue.js';
@@ -111,6 +112,7 @@ export function createApp(): Hono<EdgeEnv> {
   app.on(['GET', 'HEAD'], '/play/*', servePlayback);
   app.on(['GET', 'HEAD'], `${MEDIA_PROXY_PATH}/:signature/:url`, serveMediaProxy);
   app.on(['GET', 'HEAD'], '/videos/watch/:uuid/media/:file{.+}', serveFederatedMedia);
+  app.on(['GET', 'HEAD'], '/lazy-static/:dir{thumbnails|previews}/:file', servePeertubeImage);
   app.route('/', webrtcRoutes());
   // bench/edge compares signed serving with this unverified twin; it exists only when the
   // BENCH_UNVERIFIED_ROUTES binding is "true", which no deployed environment sets.

@@ -100,6 +100,7 @@ export const ServerStatsSchema = z.object({
   totalLocalVideos: z.number().int(),
   totalLocalVideoViews: z.number().int(),
   totalLocalVideoComments: z.number().int(),
+  totalLocalVideoFilesSize: z.number().int().describe('Bytes of the sources uploaded to this instance'),
   totalVideos: z.number().int(),
   totalVideoComments: z.number().int(),
   totalLocalVideoChannels: z.number().int(),

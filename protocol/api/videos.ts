@@ -52,7 +52,11 @@ export const UpdateVideoInputSchema = z
   .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change');
 export type UpdateVideoInput = z.infer<typeof UpdateVideoInputSchema>;
 
-/** PeerTube's sorts of video lists (`-trending` is views in the last days; Vidra counts all views). */
+/**
+ * PeerTube's sorts of video lists (`-trending` is views in the last days; Vidra counts all views).
+ * `best` is PeerTube's default home algorithm (the Grayjay plugin's default home sort); Vidra
+ * ranks it like `-hot`.
+ */
 export const VIDEO_SORTS = [
   '-publishedAt',
   'publishedAt',
@@ -62,6 +66,7 @@ export const VIDEO_SORTS = [
   '-likes',
   '-trending',
   '-hot',
+  'best',
   'name',
   '-name',
 ] as const;

@@ -23,8 +23,8 @@ export const jsonType = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
 /**
- * The fields each client reads (NewPipeExtractor's `services/peertube/**`, the Grayjay plugin's
- * PeerTube source), as dotted paths; `[]` reads the first item of an array.
+ * The fields NewPipeExtractor's `services/peertube/**` reads, as dotted paths; `[]` reads the first
+ * item of an array. Grayjay's are in `GRAYJAY_FIELDS`.
  */
 export const CLIENT_FIELDS = {
   videoItem: [
@@ -97,6 +97,96 @@ export const CLIENT_FIELDS = {
     'account.url',
     'account.avatars',
   ],
+} as const;
+
+/**
+ * The fields the Grayjay PeerTube plugin (`futo-org/grayjay-plugin-peertube`, `PeerTubeScript.js`)
+ * reads from each endpoint, read off its source (fields it only reads behind `??` fallbacks for
+ * older PeerTube versions, and live-chat `pluginData`, are left out).
+ */
+export const GRAYJAY_FIELDS = {
+  /** `GET /api/v1/config`: the version gates `best`/`-trending` sorts and full descriptions. */
+  config: ['serverVersion', 'signup.allowed'],
+  /** `GET /api/v1/config/about` (instance info text). */
+  about: ['instance.name', 'instance.categories'],
+  /** `GET /api/v1/server/stats` (instance info text). */
+  stats: [
+    'totalLocalVideos',
+    'totalLocalVideoViews',
+    'totalUsers',
+    'totalLocalVideoComments',
+    'totalLocalVideoFilesSize',
+    'totalInstanceFollowers',
+    'totalInstanceFollowing',
+  ],
+  /** Every `{ total, data }` page it reads (videos, search, channels, comment threads). */
+  page: ['total', 'data'],
+  /** Items of `/videos`, `/search/videos`, `/video-channels/{handle}/videos`. */
+  videoItem: [
+    'uuid',
+    'name',
+    'url',
+    'thumbnailPath',
+    'publishedAt',
+    'duration',
+    'views',
+    'isLive',
+    'nsfw',
+    'channel.name',
+    'channel.displayName',
+    'channel.url',
+    'channel.avatars',
+    'account.avatars',
+  ],
+  /** `GET /api/v1/videos/{uuid}`: the item's fields plus these. */
+  videoDetail: [
+    'description',
+    'likes',
+    'dislikes',
+    'isLocal',
+    'files',
+    'streamingPlaylists',
+    'streamingPlaylists[].playlistUrl',
+  ],
+  /** `GET /api/v1/video-channels/{handle}`. */
+  channel: [
+    'name',
+    'displayName',
+    'url',
+    'description',
+    'followersCount',
+    'avatars',
+    'banners',
+    'ownerAccount.avatars',
+  ],
+  /** Items of `/search/video-channels`. */
+  channelItem: ['name', 'displayName', 'url', 'avatars', 'followersCount'],
+  /** Items of `/comment-threads`, and `children[].comment` of `/comment-threads/{id}`. */
+  comment: [
+    'id',
+    'text',
+    'createdAt',
+    'isDeleted',
+    'totalReplies',
+    'account.name',
+    'account.displayName',
+    'account.avatars',
+  ],
+  /** `GET /api/v1/videos/{uuid}/comment-threads/{id}`. */
+  thread: ['children', 'children[].comment'],
+  /** `GET /api/v1/videos/{uuid}/captions` (items: `fileUrl`/`captionPath`, `language.id`). */
+  captions: ['total', 'data'],
+  /** `GET /api/v1/videos/{uuid}/chapters` (items: `title`, `timecode`). */
+  chapters: ['chapters'],
+} as const;
+
+/**
+ * The path shapes Grayjay takes for a PeerTube video or channel URL (its `isContentDetailsUrl`,
+ * `isChannelUrl`, `extractVideoId`, `extractChannelId`), written down here as our own patterns.
+ */
+export const GRAYJAY_URL_SHAPES = {
+  video: /^\/(?:videos\/(?:watch|embed)|w|api\/v1\/videos)\/[a-zA-Z0-9_-]+$/,
+  channel: /^\/(?:c|video-channels|api\/v1\/video-channels)\/[a-zA-Z0-9_.-]+(?:\/videos?)?\/?$/,
 } as const;
 
 /** The value at a dotted path (`a.b`, `a[].b` for the first item of `a`), undefined when absent. */

@@ -8,7 +8,13 @@ import { launchChromium } from '../support/browser.js';
 import { apiUser, type RunningPlatform, startPlatform } from '../support/platform.js';
 import { ffprobeJson, generateClip, waitFor } from '../support/stack.js';
 import { uploadWhole } from '../support/tus.js';
-import { CLIENT_FIELDS, contractMismatches, fixtureBody } from './fixtures.js';
+import {
+  CLIENT_FIELDS,
+  contractMismatches,
+  fixtureBody,
+  GRAYJAY_FIELDS,
+  GRAYJAY_URL_SHAPES,
+} from './fixtures.js';
 
 const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
 
@@ -24,6 +30,15 @@ describe('a PeerTube client against Vidra', () => {
   // biome-ignore lint/suspicious/noExplicitAny: the answer is checked against recorded PeerTube JSON
   let detail: any;
   const anonymous = (url: string, init?: RequestInit) => fetch(`${platform.edgeUrl}${url}`, init);
+  /** A PeerTube client's view report, anonymous; answers the status. */
+  const reportView = async (body: Record<string, unknown>) =>
+    (
+      await anonymous(`/api/v1/videos/${videoId}/views`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).status;
 
   beforeAll(async () => {
     platform = await startPlatform();
@@ -254,12 +269,7 @@ describe('a PeerTube client against Vidra', () => {
     expect(
       contractMismatches(thread.children[0].comment, nested.children[0].comment, CLIENT_FIELDS.comment),
     ).toEqual([]);
-    const view = await anonymous(`/api/v1/videos/${videoId}/views`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ currentTime: 1 }),
-    });
-    expect(view.status).toBe(204);
+    expect(await reportView({ currentTime: 1 })).toBe(204);
   });
 
   it("opens PeerTube's watch URLs", async () => {
@@ -270,5 +280,119 @@ describe('a PeerTube client against Vidra', () => {
     const page = await anonymous(`/w/${videoId}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Seen from NewPipe');
+  });
+
+  it('answers every field the Grayjay plugin reads, to the queries it sends', async () => {
+    const get = async (url: string, init?: RequestInit) => {
+      const res = await anonymous(url, init);
+      expect(res.status, url).toBe(200);
+      return res.json();
+    };
+    const user = await apiUser(platform.edgeUrl, 'gj_commenter');
+    const root = await user.call('POST', `/api/v1/videos/${videoId}/comment-threads`, {
+      text: 'From Grayjay',
+    });
+    await user.call('POST', `/api/v1/videos/${videoId}/comments/${root.comment.id}`, { text: 'Reply' });
+
+    expect(contractMismatches(await get('/api/v1/config'), {}, GRAYJAY_FIELDS.config)).toEqual([]);
+    expect(contractMismatches(await get('/api/v1/config/about'), {}, GRAYJAY_FIELDS.about)).toEqual([]);
+    const stats = await get('/api/v1/server/stats');
+    expect(contractMismatches(stats, {}, GRAYJAY_FIELDS.stats)).toEqual([]);
+    expect(stats.totalLocalVideoFilesSize).toBeGreaterThan(0);
+
+    const recordedList = fixtureBody('peertubetrendingextractor__trending_0');
+    // Its home sorts (`best` is its default), and its search filters and scopes.
+    for (const url of [
+      '/api/v1/videos?sort=best&start=0&count=20',
+      '/api/v1/videos?sort=-hot&start=0&count=20',
+      '/api/v1/videos?sort=publishedAt&categoryOneOf=1&languageOneOf=en',
+      '/api/v1/search/videos?search=Seen&sort=-publishedAt&isLive=false&start=0&count=20',
+      '/api/v1/search/videos?search=Seen&searchTarget=local&nsfw=false&durationMax=240',
+      '/api/v1/video-channels/pt_channel/videos?sort=-publishedAt&start=0&count=20',
+    ]) {
+      const page = await get(url);
+      expect(contractMismatches(page, recordedList, GRAYJAY_FIELDS.page), url).toEqual([]);
+      expect(
+        page.data.map((v: { uuid: string }) => v.uuid),
+        url,
+      ).toContain(videoId);
+      const item = page.data.find((v: { uuid: string }) => v.uuid === videoId);
+      expect(contractMismatches(item, recordedList.data[0], GRAYJAY_FIELDS.videoItem), url).toEqual([]);
+    }
+
+    const recordedDetail = fixtureBody('peertubestreamextractor__hlsonlystreams_0');
+    const fields = [...GRAYJAY_FIELDS.videoItem, ...GRAYJAY_FIELDS.videoDetail];
+    expect(contractMismatches(detail, recordedDetail, fields)).toEqual([]);
+    // It plays `streamingPlaylists[].playlistUrl` as HLS; its thumbnail is `thumbnailPath` on the host.
+    expect((await anonymous(new URL(detail.streamingPlaylists[0].playlistUrl).pathname)).status).toBe(200);
+    for (const image of [detail.thumbnailPath, detail.previewPath]) {
+      const res = await anonymous(image);
+      expect(res.status, image).toBe(200);
+      expect(res.headers.get('content-type'), image).toMatch(/^image\/jpeg/);
+    }
+    expect((await anonymous(`/lazy-static/thumbnails/${privateId}.jpg`)).status).toBe(404);
+    expect((await anonymous('/lazy-static/thumbnails/not-a-uuid.jpg')).status).toBe(404);
+    expect(
+      contractMismatches(await get(`/api/v1/videos/${videoId}/captions`), {}, GRAYJAY_FIELDS.captions),
+    ).toEqual([]);
+    expect(
+      contractMismatches(await get(`/api/v1/videos/${videoId}/chapters`), {}, GRAYJAY_FIELDS.chapters),
+    ).toEqual([]);
+
+    const recordedChannel = fixtureBody('peertubechannelextractor__documentarychannel_0');
+    expect(
+      contractMismatches(
+        await get('/api/v1/video-channels/pt_channel'),
+        recordedChannel,
+        GRAYJAY_FIELDS.channel,
+      ),
+    ).toEqual([]);
+    const channels = await get('/api/v1/search/video-channels?search=pt&start=0&count=20');
+    expect(contractMismatches(channels, {}, GRAYJAY_FIELDS.page)).toEqual([]);
+    expect(contractMismatches(channels.data[0], recordedChannel, GRAYJAY_FIELDS.channelItem)).toEqual([]);
+
+    const threads = await get(`/api/v1/videos/${videoId}/comment-threads?start=0&count=20`);
+    const recordedThreads = fixtureBody('peertubecommentsextractor__default_0');
+    expect(contractMismatches(threads, recordedThreads, GRAYJAY_FIELDS.page)).toEqual([]);
+    const mine = threads.data.find((c: { id: number }) => c.id === root.comment.id);
+    expect(contractMismatches(mine, recordedThreads.data[0], GRAYJAY_FIELDS.comment)).toEqual([]);
+    const thread = await get(`/api/v1/videos/${videoId}/comment-threads/${root.comment.id}`);
+    const nested = fixtureBody('peertubecommentsextractor__nestedcomments_1');
+    expect(contractMismatches(thread, nested, GRAYJAY_FIELDS.thread)).toEqual([]);
+    expect(
+      contractMismatches(thread.children[0].comment, nested.children[0].comment, GRAYJAY_FIELDS.comment),
+    ).toEqual([]);
+
+    // Its playback tracker reports `currentTime`, and `viewEvent: 'seek'` after a seek.
+    expect(await reportView({ currentTime: 12, viewEvent: 'seek' })).toBe(204);
+  });
+
+  it('hands out URLs Grayjay recognises as PeerTube content, and they answer', async () => {
+    const videoPath = new URL(detail.url).pathname;
+    expect(videoPath).toMatch(GRAYJAY_URL_SHAPES.video);
+    const channelPath = new URL(detail.channel.url).pathname;
+    expect(channelPath).toMatch(GRAYJAY_URL_SHAPES.channel);
+    // The shapes it builds itself when a URL is missing, and the ones users paste.
+    for (const url of [
+      videoPath,
+      `/videos/watch/${videoId}`,
+      `/videos/embed/${videoId}`,
+      `/w/${videoId}`,
+      `/api/v1/videos/${videoId}`,
+    ]) {
+      expect(url).toMatch(GRAYJAY_URL_SHAPES.video);
+      const res = await anonymous(url);
+      expect(res.status, url).toBe(200);
+    }
+    for (const url of [
+      channelPath,
+      '/video-channels/pt_channel',
+      '/c/pt_channel',
+      '/api/v1/video-channels/pt_channel',
+    ]) {
+      expect(url).toMatch(GRAYJAY_URL_SHAPES.channel);
+      const res = await anonymous(url);
+      expect(res.status, url).toBe(200);
+    }
   });
 });

@@ -19,11 +19,21 @@ const CORS = { 'access-control-allow-origin': '*', 'cache-control': 'no-store' }
  * videos only, and redirects to a freshly signed `/play/...` URL; relative URIs inside a playlist
  * resolve against where the redirect led, so the whole ladder plays under that one token.
  */
-export async function serveFederatedMedia(c: Context<EdgeEnv>): Promise<Response> {
+export function serveFederatedMedia(c: Context<EdgeEnv>): Promise<Response> {
+  return redirectToSignedMedia(c, c.req.param('uuid') ?? '', c.req.param('file') ?? '');
+}
+
+/**
+ * The redirect of `serveFederatedMedia` for `file` (relative to the video's HLS folder) of video
+ * `id`, decided as for a signed-out viewer; also answers PeerTube's image paths (peertube/images.ts).
+ */
+export async function redirectToSignedMedia(
+  c: Context<EdgeEnv>,
+  id: string,
+  file: string,
+): Promise<Response> {
   const state = c.var.state;
   const requestId = c.var.requestId;
-  const id = c.req.param('uuid') ?? '';
-  const file = c.req.param('file') ?? '';
   const refuse = () => {
     const res = errorResponse('not_found', 'No such federated media', requestId);
     for (const [name, value] of Object.entries(CORS)) res.headers.set(name, value);

@@ -36,6 +36,8 @@ export function webRoutes(): Hono<EdgeEnv> {
   web.use('/api/*', cookieAuthBridge());
   web.get('/', homePage);
   web.get('/w/:id', watchPage);
+  // PeerTube's embed URL (our JSON's `embedPath`; Grayjay takes it for a video URL): the watch page.
+  web.get('/videos/embed/:id{[0-9a-f-]{36}}', (c) => c.redirect(`/w/${c.req.param('id')}`, 302));
   web.post('/w/:id/comments', commentSubmit('post'));
   web.post('/w/:id/report', commentSubmit('report-video'));
   web.post('/w/:id/comments/:commentId/:action', commentSubmit());

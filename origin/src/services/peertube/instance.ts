@@ -1,5 +1,12 @@
 import { and, count, eq, isNull, ne, sql } from 'drizzle-orm';
-import { channels, users, videoComments, videoPlaylists, videos } from '../../../../db/schema/index.js';
+import {
+  channels,
+  uploads,
+  users,
+  videoComments,
+  videoPlaylists,
+  videos,
+} from '../../../../db/schema/index.js';
 import { PEERTUBE_API_VERSION } from '../../../../protocol/peertube.js';
 import type { ServiceContext } from '../context.js';
 import { readDb } from '../read-db.js';
@@ -43,7 +50,7 @@ export function serverAbout() {
 /** `GET /api/v1/server/stats`: one count per table, from the read replica when there is one. */
 export async function serverStats(ctx: ServiceContext) {
   const db = readDb(ctx);
-  const [[u], [v], [c], [ch], [p]] = await Promise.all([
+  const [[u], [v], [c], [ch], [p], [f]] = await Promise.all([
     db.select({ n: count() }).from(users).where(isNull(users.suspendedAt)),
     db
       .select({ n: count(), views: sql<string>`coalesce(sum(${videos.views}), 0)` })
@@ -52,6 +59,10 @@ export async function serverStats(ctx: ServiceContext) {
     db.select({ n: count() }).from(videoComments).where(isNull(videoComments.deletedAt)),
     db.select({ n: count() }).from(channels),
     db.select({ n: count() }).from(videoPlaylists),
+    db
+      .select({ bytes: sql<string>`coalesce(sum(${uploads.size}), 0)` })
+      .from(uploads)
+      .where(eq(uploads.state, 'complete')),
   ]);
   const videosCount = v?.n ?? 0;
   const comments = c?.n ?? 0;
@@ -60,6 +71,7 @@ export async function serverStats(ctx: ServiceContext) {
     totalLocalVideos: videosCount,
     totalLocalVideoViews: Number(v?.views ?? 0),
     totalLocalVideoComments: comments,
+    totalLocalVideoFilesSize: Number(f?.bytes ?? 0),
     totalVideos: videosCount,
     totalVideoComments: comments,
     totalLocalVideoChannels: ch?.n ?? 0,

@@ -128,6 +128,7 @@ function sortOrder(sort: ListVideosQueryOutput['sort']): SQL[] {
     case '-views':
     case '-trending':
     case '-hot':
+    case 'best':
       return [desc(videos.views), desc(videos.seq)];
     case '-likes':
       return [desc(likes), desc(videos.seq)];

@@ -2,7 +2,7 @@ import { asc, inArray } from 'drizzle-orm';
 import { type channels, renditions, users, type videos } from '../../../../db/schema/index.js';
 import type { VideoDto } from '../../../../protocol/api/videos.js';
 import { COMMENTS_POLICY_IDS } from '../../../../protocol/comment-enums.js';
-import { PEERTUBE_PRIVACY, PEERTUBE_UNKNOWN } from '../../../../protocol/peertube.js';
+import { PEERTUBE_PRIVACY, PEERTUBE_UNKNOWN, peertubeImagePath } from '../../../../protocol/peertube.js';
 import type { ServiceContext } from '../context.js';
 import { ratingCounts } from '../reactions/counts.js';
 import { backgroundProcessing, transcodeRetries } from './processing.js';
@@ -101,8 +101,8 @@ export async function toVideoDtos(ctx: ServiceContext, rows: VideoWithChannel[])
       tags: video.tags,
       views: video.views,
       viewers: 0,
-      thumbnailPath: `/lazy-static/thumbnails/${video.id}.jpg`,
-      previewPath: `/lazy-static/previews/${video.id}.jpg`,
+      thumbnailPath: peertubeImagePath('thumbnail', video.id),
+      previewPath: peertubeImagePath('preview', video.id),
       embedPath: `/videos/embed/${video.id}`,
       publishedAt: published,
       originallyPublishedAt: null,
