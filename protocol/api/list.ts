@@ -12,6 +12,10 @@ export const PageQuerySchema = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 
+/** A boolean query parameter as PeerTube clients send it (`true`/`false`). */
+export const queryBoolean = () =>
+  z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional();
+
 /** `{ total, data, nextCursor }`: PeerTube's `{ total, data }` envelope plus our cursor. */
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({

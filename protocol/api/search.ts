@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuerySchema, pageOf } from './list.js';
+import { PageQuerySchema, pageOf, queryBoolean } from './list.js';
 import { PeerTubeChannelPageSchema } from './peertube.js';
 import { VideoSchema } from './videos.js';
 
@@ -17,6 +17,7 @@ export const SearchQuerySchema = PageQuerySchema.extend({
     .union([z.string().max(30), z.array(z.string().max(30)).max(5)])
     .optional()
     .describe('Only videos carrying one of these tags (any case)'),
+  isLive: queryBoolean().describe('true: videos on air only; false: no video on air'),
 });
 export type SearchQuery = z.input<typeof SearchQuerySchema>;
 

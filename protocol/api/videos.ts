@@ -3,7 +3,7 @@ import { LiveStreamHealthSchema } from '../live.js';
 import { isBlankLooking } from '../text.js';
 import { PrivacySchema, RenditionSchema, VideoStateSchema } from '../video.js';
 import { CommentsPolicyInputSchema, CommentsPolicySchema } from './comments.js';
-import { PageQuerySchema, pageOf } from './list.js';
+import { PageQuerySchema, pageOf, queryBoolean } from './list.js';
 import { AvatarSchema } from './peertube.js';
 
 const TitleSchema = z
@@ -74,12 +74,10 @@ export const VIDEO_SORTS = [
 export const ListVideosQuerySchema = PageQuerySchema.extend({
   channelId: z.string().uuid().optional(),
   sort: z.enum(VIDEO_SORTS).default('-publishedAt'),
-  isLocal: z
-    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
-    .optional()
-    .describe(
-      'true: this instance only (every video is local until federation fetches remote ones); false: remote only',
-    ),
+  isLocal: queryBoolean().describe(
+    'true: this instance only (every video is local until federation fetches remote ones); false: remote only',
+  ),
+  isLive: queryBoolean().describe('true: videos on air only; false: no video on air'),
   limit: z.coerce.number().int().min(1).max(100).optional().describe('Alias of count, for Vidra clients'),
 });
 export type ListVideosQuery = z.input<typeof ListVideosQuerySchema>;

@@ -320,6 +320,12 @@ describe('a PeerTube client against Vidra', () => {
       expect(contractMismatches(item, recordedList.data[0], GRAYJAY_FIELDS.videoItem), url).toEqual([]);
     }
 
+    // Its "Streams" feed asks for videos on air only.
+    for (const url of ['/api/v1/search/videos?search=Seen&isLive=true', '/api/v1/videos?isLive=true']) {
+      expect(await get(url), url).toMatchObject({ total: 0, data: [] });
+    }
+    expect((await anonymous('/api/v1/videos?isLive=maybe')).status).toBe(400);
+
     const recordedDetail = fixtureBody('peertubestreamextractor__hlsonlystreams_0');
     const fields = [...GRAYJAY_FIELDS.videoItem, ...GRAYJAY_FIELDS.videoDetail];
     expect(contractMismatches(detail, recordedDetail, fields)).toEqual([]);

@@ -9,7 +9,7 @@ import { offsetPage, pageOffset } from '../../lib/offset-cursor.js';
 import type { ServiceContext } from '../context.js';
 import { toPeerTubeChannels } from '../peertube/accounts.js';
 import { readDb } from '../read-db.js';
-import { listableConditions } from '../videos/read.js';
+import { listableConditions, liveCondition } from '../videos/read.js';
 import { toVideoDtos } from '../videos/serialize.js';
 import { prefixTsquery } from './terms.js';
 
@@ -19,7 +19,7 @@ function parseSearch(raw: SearchQuery) {
   const terms = prefixTsquery(query.search ?? query.q ?? '');
   const offset = pageOffset(query);
   const tags = query.tagsOneOf === undefined ? [] : [query.tagsOneOf].flat().map((t) => t.toLowerCase());
-  return { terms, tags, offset, count: query.count };
+  return { terms, tags, offset, count: query.count, isLive: query.isLive };
 }
 
 /** `videos.search_vector` (migration 0008), kept out of `db/schema` so no other select carries it. */
@@ -37,9 +37,10 @@ export async function searchVideos(
   viewer: Viewer | undefined,
   raw: SearchQuery,
 ): Promise<Page<VideoDto>> {
-  const { terms, tags, offset, count: limit } = parseSearch(raw);
+  const { terms, tags, offset, count: limit, isLive } = parseSearch(raw);
   const conditions: SQL[] = listableConditions(viewer);
   if (terms) conditions.push(sql`${searchVector} @@ ${tsquery(terms)}`);
+  if (isLive !== undefined) conditions.push(liveCondition(isLive));
   if (tags.length) {
     const list = sql.join(
       tags.map((tag) => sql`${tag}`),

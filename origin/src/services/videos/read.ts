@@ -118,6 +118,10 @@ export function listableConditions(
   return conditions;
 }
 
+/** PeerTube's `isLive` filter: on air (true) or not (false), as the JSON's `isLive` says. */
+export const liveCondition = (isLive: boolean): SQL =>
+  isLive ? eq(videos.state, 'live') : ne(videos.state, 'live');
+
 /** The ORDER BY of each PeerTube sort; `seq` breaks ties so pages are stable. */
 function sortOrder(sort: ListVideosQueryOutput['sort']): SQL[] {
   const likes = sql`coalesce((select ${videoRatingCounts.likes} from ${videoRatingCounts} where ${videoRatingCounts.videoId} = ${videos.id}), 0)`;
@@ -161,6 +165,7 @@ export async function listVideos(
   if (scope.ownerId) conditions.push(eq(channels.ownerId, scope.ownerId));
   // Every video is local until federation brings remote ones in.
   if (query.isLocal === false) conditions.push(sql`false`);
+  if (query.isLive !== undefined) conditions.push(liveCondition(query.isLive));
   const keyset = query.sort === '-publishedAt' || query.sort === '-createdAt';
   const where = and(...conditions);
   const pageWhere = keyset && query.cursor ? and(where, lt(videos.seq, decodeCursor(query.cursor))) : where;
