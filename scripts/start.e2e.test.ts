@@ -64,7 +64,7 @@ describe('npm start', () => {
     });
     expect((await me.json()).username).toBe('first_user');
     const list = await fetch(`${edge}/api/v1/videos`);
-    expect(await list.json()).toEqual({ items: [], nextCursor: null });
+    expect(await list.json()).toEqual({ total: 0, data: [], nextCursor: null });
   });
 
   it('takes a tus upload through the edge and transcodes it with the built-in transcoder', async () => {

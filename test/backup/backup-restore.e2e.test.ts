@@ -97,7 +97,7 @@ describe.each(MODES)('npm run backup, then npm run restore: $name', (mode) => {
       : {};
     const source: RunningPlatform = await startPlatform(sourceEnv);
     cleanups.push(() => source.stop());
-    const owner = await apiUser(source.edgeUrl, 'keeper');
+    const owner = await apiUser(source.edgeUrl, 'keeperowner');
     const channel = await owner.call('POST', '/api/v1/channels', { handle: 'keeper', displayName: 'Keeper' });
     const created = await owner.call('POST', '/api/v1/videos', { channelId: channel.id, title: 'Kept safe' });
     const videoId = created.video.id as string;
@@ -174,7 +174,7 @@ describe.each(MODES)('npm run backup, then npm run restore: $name', (mode) => {
       headers: { authorization: `Bearer ${owner.token}` },
     });
     expect(me.status).toBe(200);
-    expect((await me.json()).username).toBe('keeper');
+    expect((await me.json()).username).toBe('keeperowner');
     // A playback URL signed before the backup still plays: the playback keys came back.
     const oldUrl = before.hls.replace(source.edgeUrl, target.edgeUrl);
     expect((await fetch(oldUrl)).status).toBe(200);
@@ -182,7 +182,7 @@ describe.each(MODES)('npm run backup, then npm run restore: $name', (mode) => {
     const login = await fetch(`${target.edgeUrl}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'keeper@example.com', password: 'a long password' }),
+      body: JSON.stringify({ email: 'keeperowner@example.com', password: 'a long password' }),
     });
     expect(login.status).toBe(200);
     const { accessToken } = await login.json();

@@ -154,7 +154,7 @@ describe('two Vidra instances federating, driven from the web UI', () => {
   it('4. B makes the video private, and A removes it', async () => {
     const watchUrl = page.url();
     const res = await creator.call('PATCH', `/api/v1/videos/${bVideo}`, { privacy: 'private' });
-    expect(res.privacy ?? res.video?.privacy).toBe('private');
+    expect(res.privacyName ?? res.video?.privacyName).toBe('private');
     await waitFor(async () => ((await fetch(watchUrl)).status === 404 ? true : undefined), 10_000, output);
     await feedUntil(
       async () => (await page.locator('.card', { hasText: 'Harbour at dawn' }).count()) === 0,

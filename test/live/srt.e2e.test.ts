@@ -25,7 +25,7 @@ describe('live: SRT ingest through npm start', () => {
       INGEST_SRT: 'on',
       INGEST_SRT_POLL_MS: '300',
     });
-    owner = await apiUser(platform.edgeUrl, 'srtcaster');
+    owner = await apiUser(platform.edgeUrl, 'srtowner');
     await owner.call('POST', '/api/v1/channels', { handle, displayName: 'SRT caster' });
   }, 130_000);
 

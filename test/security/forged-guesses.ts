@@ -7,7 +7,7 @@ import { apiUser } from '../support/platform.js';
  */
 export async function passwordVideoAt(edgeUrl: string, name: string) {
   const owner = await apiUser(edgeUrl, name);
-  const channel = await owner.call('POST', '/api/v1/channels', { handle: name, displayName: 'PW' });
+  const channel = await owner.call('POST', '/api/v1/channels', { handle: `${name}ch`, displayName: 'PW' });
   const created = await owner.call('POST', '/api/v1/videos', {
     channelId: channel.id,
     title: 'Locked',
