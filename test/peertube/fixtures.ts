@@ -1,17 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../support/stack.js';
 
 /**
- * The recorded PeerTube responses (NewPipeExtractor's mocks): `../shared/fixtures/peertube/` beside
- * the checkout (one level further up from a worktree under `wt/`), or `PEERTUBE_FIXTURES`.
+ * The recorded PeerTube responses (NewPipeExtractor's mocks) the contract tests read: copies of the
+ * workplace's `shared/fixtures/peertube/` in `test/peertube/recorded/`, so a fresh clone anywhere
+ * runs them; `PEERTUBE_FIXTURES` points elsewhere (e.g. the whole shared set).
  */
-export const FIXTURES =
-  [process.env.PEERTUBE_FIXTURES, '../shared/fixtures/peertube', '../../shared/fixtures/peertube']
-    .filter((dir): dir is string => Boolean(dir))
-    .map((dir) => path.resolve(ROOT, dir))
-    .find((dir) => existsSync(path.join(dir, 'INDEX.md'))) ??
-  path.resolve(ROOT, '../shared/fixtures/peertube');
+export const FIXTURES = path.resolve(ROOT, process.env.PEERTUBE_FIXTURES || 'test/peertube/recorded');
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded JSON is compared loosely, by shape
 export function fixtureBody(name: string): any {
