@@ -105,8 +105,10 @@ describe('chat through the edge and in the browser', () => {
     await pushing;
     const replay = await waitFor(
       async () => {
+        // Ready, and the ladder landed: while it encodes, the replay may play from a growing
+        // (progressive) playlist whose duration is only what is encoded so far.
         const v = await owner.call('GET', `/api/v1/videos/${videoId}`);
-        return v.state === 'ready' ? v : undefined;
+        return v.state === 'ready' && !v.processing ? v : undefined;
       },
       90_000,
       platform.output,
