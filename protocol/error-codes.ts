@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   wrong_password: 403,
   not_found: 404,
   conflict: 409,
+  /** Runner protocol: this runner no longer holds the job (lease expired, taken over, video deleted). Stop. */
+  lease_gone: 409,
   gone: 410,
   precondition_failed: 412,
   payload_too_large: 413,

@@ -117,7 +117,7 @@ describe('deletion that deletes on postgres', () => {
     expect((await del(videoId)).status).toBe(204);
     const beat = await r.post(`${jobId}/progress`, { progress: 20 });
     expect(beat.status).toBe(409);
-    expectErrorShape(beat.body, 'conflict');
+    expectErrorShape(beat.body, 'lease_gone');
     expect(beat.body.error.message).toMatch(/lease on this job is gone/);
     expect((await jobOf(jobId))?.state).toBe('cancelled');
     const source = await t.app.request(`/api/v1/runners/jobs/${jobId}/source`, {
@@ -137,11 +137,11 @@ describe('deletion that deletes on postgres', () => {
     for (const stage of ['preview', 'complete']) {
       const res = await r.post(`${jobId}/${stage}`, ONE_RUNG_OUTPUTS);
       expect(res.status).toBe(409);
-      expectErrorShape(res.body, 'conflict');
+      expectErrorShape(res.body, 'lease_gone');
     }
     const put = await putFile(r.token, jobId, 'hls/240p/seg_00001.m4s');
     expect(put.status).toBe(409);
-    expectErrorShape(await put.json(), 'conflict');
+    expectErrorShape(await put.json(), 'lease_gone');
     expect(await t.storage.exists(videoObjectKey(videoId, 'hls/240p/seg_00001.m4s'))).toBe(false);
 
     const video = await videoRow(videoId);

@@ -29,6 +29,12 @@ export class OriginError extends Error {
 }
 
 /**
+ * The origin's `lease_gone`: this runner no longer holds the job (its lease went, or the video was
+ * deleted). Any job-scoped call may hear it first; the work must stop, and it is not a failure.
+ */
+export class LeaseLostError extends OriginError {}
+
+/**
  * The transcoder's side of the runner protocol, over plain HTTP through the internal load
  * balancer. Transcoders never see the database.
  */
@@ -57,11 +63,13 @@ export class OriginClient {
       const text = await res.text();
       let message = text;
       let reason: string | undefined;
+      let code: unknown;
       try {
-        reason = JSON.parse(text).error?.message;
+        ({ message: reason, code } = JSON.parse(text).error ?? {});
         message = reason ?? text;
       } catch {}
-      throw new OriginError(res.status, `${method} ${path}: ${res.status} ${message}`, reason);
+      const Failure = code === 'lease_gone' ? LeaseLostError : OriginError;
+      throw new Failure(res.status, `${method} ${path}: ${res.status} ${message}`, reason);
     }
     return res;
   }

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AcceptedJobEnvelope, FailInput, JobKind } from '../../protocol/runner.js';
 import { JobRejectedError } from './jobs/index.js';
-import type { OriginClient } from './origin-client.js';
+import { LeaseLostError, type OriginClient } from './origin-client.js';
 import { heartbeatIntervalMs, Runner } from './runner.js';
 
 const JOB_ID = '00000000-0000-4000-8000-000000000001';
@@ -107,6 +107,25 @@ describe('runner', () => {
       },
     }).run(job);
     expect(calls.failed).toEqual([{ reason: 'Processing failed: storage unreachable', retryable: true }]);
+  });
+
+  it('stops as on a lost lease when the origin refuses an upload, and reports no failure', async () => {
+    // CI saw this race: a delete lands between heartbeats, and the next upload is what hears of it.
+    const job = { id: JOB_ID, kind: 'cleanup', attempt: 1, leaseSeconds: 30, videoId: JOB_ID };
+    const { client, calls } = fakeOrigin(job);
+    let aborted: unknown;
+    await runnerFor(client, {
+      cleanup: async (ctx) => {
+        ctx.signal.addEventListener('abort', () => {
+          aborted = ctx.signal.reason;
+        });
+        throw new LeaseLostError(409, 'PUT x: 409 This runner does not hold the job');
+      },
+    }).run(job);
+    expect(calls.failed).toEqual([]);
+    expect(calls.released).toBe(0);
+    expect(String(aborted)).toContain('lease-lost');
+    expect(await readdir(workDir)).toEqual([]);
   });
 
   it('refuses to start without a single handler', () => {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AcceptedJobEnvelope } from '../../protocol/runner.js';
 import { dispatch, handledKinds, JOB_HANDLERS, type JobHandlers, JobRejectedError } from './jobs/index.js';
 import type { VideoEncoder } from './media/encoders.js';
-import { type OriginClient, OriginError } from './origin-client.js';
+import { LeaseLostError, type OriginClient, OriginError } from './origin-client.js';
 import { reclaimScratch, scratchPrefix } from './scratch.js';
 
 /** How often leftovers in WORK_DIR are looked for after the start-up pass. */
@@ -167,6 +167,11 @@ export class Runner {
         },
       });
     } catch (error) {
+      // A refused upload means the lease is gone as surely as a refused heartbeat does. Either way,
+      // abort the work so no FFmpeg of this job outlives it.
+      if (!work.signal.aborted) {
+        work.abort(error instanceof LeaseLostError ? new Stopped('lease-lost') : error);
+      }
       await this.#settle(accepted, error, work.signal.reason, log);
     } finally {
       clearInterval(heartbeat);

@@ -62,7 +62,7 @@ export class LiveRunnerDouble {
     const prefix = `/api/v1/runners/jobs/${this.jobId}/live/`;
     if (req.method !== 'PUT' || !req.url?.startsWith(prefix))
       return send(404, { error: { code: 'not_found' } });
-    if (this.leaseLost) return send(409, { error: { code: 'conflict', message: 'lease lost' } });
+    if (this.leaseLost) return send(409, { error: { code: 'lease_gone', message: 'lease lost' } });
     const rest = req.url.slice(prefix.length);
     const file = rest.match(/^files\/([a-z0-9_-]+)\/([A-Za-z0-9_.-]+)$/);
     if (file?.[1] && file[2]) {

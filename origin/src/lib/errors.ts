@@ -43,6 +43,16 @@ export class ConflictError extends ServiceError {
   }
 }
 
+/**
+ * The runner asking no longer holds the job: its lease expired or went to another runner, or the
+ * job was cancelled (its video deleted). A runner stops on it; it is not the job failing.
+ */
+export class LeaseGoneError extends ServiceError {
+  constructor(message: string) {
+    super('lease_gone', message);
+  }
+}
+
 export class TooManyRequestsError extends ServiceError {
   constructor(message: string, retryAfterSeconds: number) {
     super('too_many_requests', message, { retryAfterSeconds });

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { sourceKey } from '../../../protocol/media.js';
 import { OutputPathSchema } from '../../../protocol/runner.js';
 import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
-import { ConflictError, ServiceError, ValidationError } from '../lib/errors.js';
+import { LeaseGoneError, ServiceError, ValidationError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
 import { storedObjectResponse } from '../lib/stored-response.js';
 import { removeFilesIfDeleted } from '../services/cleanup/queue.js';
@@ -22,7 +22,7 @@ export function runnerFileRoutes() {
   router.get('/api/v1/runners/jobs/:id/source', async (c) => {
     const services = c.get('services');
     const job = await findLeasedJob(services, JobId.parse(c.req.param('id')), c.get('runnerId'));
-    if (!job) throw new ConflictError('This runner does not hold the job');
+    if (!job) throw new LeaseGoneError('This runner does not hold the job');
     const response = await storedObjectResponse(services.storage, sourceKey(videoOf(job)), c.req.raw);
     if (!response) throw new ServiceError('not_found', 'The source file of this video is missing');
     return response;
@@ -31,7 +31,7 @@ export function runnerFileRoutes() {
   router.put('/api/v1/runners/jobs/:id/files/:path{.+}', async (c) => {
     const services = c.get('services');
     const job = await findLeasedJob(services, JobId.parse(c.req.param('id')), c.get('runnerId'));
-    if (!job) throw new ConflictError('This runner does not hold the job');
+    if (!job) throw new LeaseGoneError('This runner does not hold the job');
     const path = OutputPathSchema.safeParse(c.req.param('path'));
     if (!path.success) throw new ValidationError([{ path: 'path', message: 'Not a safe relative path' }]);
     const length = Number(c.req.header('content-length') ?? Number.NaN);
@@ -49,8 +49,8 @@ export function runnerFileRoutes() {
     // cleanup may have run already: take the file back out rather than leave it behind.
     if (!(await findLeasedJob(services, job.id, c.get('runnerId')))) {
       if (await removeFilesIfDeleted(services, videoOf(job)))
-        throw new ConflictError('The video of this job was deleted; the file was not kept');
-      throw new ConflictError('This runner no longer holds the job');
+        throw new LeaseGoneError('The video of this job was deleted; the file was not kept');
+      throw new LeaseGoneError('This runner no longer holds the job');
     }
     return c.body(null, 204);
   });

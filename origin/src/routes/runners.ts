@@ -11,7 +11,7 @@ import {
   RegisterRunnerInputSchema,
 } from '../../../protocol/runner.js';
 import { authenticateRunnerRequest } from '../auth/runner-middleware.js';
-import { ConflictError } from '../lib/errors.js';
+import { ConflictError, LeaseGoneError } from '../lib/errors.js';
 import { createRouter, errorResponses } from '../lib/http.js';
 import { acceptedJobView, waitForOffers } from '../services/jobs/offers.js';
 import { publishJob } from '../services/jobs/publish.js';
@@ -119,7 +119,7 @@ export function runnerRoutes() {
         c.get('runnerId'),
         c.req.valid('json').progress,
       );
-      if (!alive) throw new ConflictError('The lease on this job is gone; stop working on it');
+      if (!alive) throw new LeaseGoneError('The lease on this job is gone; stop working on it');
       return c.body(null, 204);
     })
     .openapi(previewRoute, async (c) => {

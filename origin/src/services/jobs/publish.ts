@@ -3,7 +3,7 @@ import type { Executor } from '../../../../db/client.js';
 import { jobs, renditions, videos } from '../../../../db/schema/index.js';
 import { videoObjectKey } from '../../../../protocol/media.js';
 import { JOB_KINDS, type PublishInput, PublishInputSchema } from '../../../../protocol/runner.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ConflictError, LeaseGoneError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordVideoPublished } from '../videos/domain-events.js';
 import { setVideoProgress, transitionVideo } from '../videos/lifecycle.js';
@@ -76,7 +76,7 @@ export async function publishJob(
   if (peek.kind !== JOB_KINDS.transcode)
     throw new ConflictError(`A ${peek.kind} job publishes no video outputs`);
   // Before looking at storage: a deleted video's files may already be gone, and that is a 409, not a 400.
-  if (peek.state === 'cancelled') throw new ConflictError(CANCELLED);
+  if (peek.state === 'cancelled') throw new LeaseGoneError(CANCELLED);
   const videoId = videoOf(peek);
   await assertFilesExist(ctx, videoId, outputs);
 
@@ -84,10 +84,10 @@ export async function publishJob(
     const [job] = await tx.select().from(jobs).where(eq(jobs.id, input.jobId)).for('update');
     if (!job) throw new NotFoundError('Job');
     if (job.state === 'succeeded') return 'duplicate';
-    if (job.state === 'cancelled') throw new ConflictError(CANCELLED);
+    if (job.state === 'cancelled') throw new LeaseGoneError(CANCELLED);
     if (input.stage === 'preview' && job.previewPublishedAt) return 'duplicate';
     if (job.state !== 'leased' || job.runnerId !== input.runnerId) {
-      throw new ConflictError('This runner no longer holds the job; another runner may have taken it over');
+      throw new LeaseGoneError('This runner no longer holds the job; another runner may have taken it over');
     }
     // Locked after the job, like deleteVideo does: nothing is ever published onto a deleted video.
     const [video] = await tx
@@ -95,7 +95,7 @@ export async function publishJob(
       .from(videos)
       .where(eq(videos.id, videoId))
       .for('update');
-    if (!video || video.state === 'deleted') throw new ConflictError(CANCELLED);
+    if (!video || video.state === 'deleted') throw new LeaseGoneError(CANCELLED);
     await writeOutputs(tx, videoId, outputs);
     await recordVideoPublished(tx, { ...job, videoId }, input.stage);
     if (input.stage === 'preview') {

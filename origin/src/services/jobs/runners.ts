@@ -8,7 +8,7 @@ import {
   sameSecret,
   secretMatches,
 } from '../../auth/opaque-tokens.js';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
+import { ForbiddenError, LeaseGoneError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { requeueJob, settleFailure } from './queue.js';
 
@@ -57,7 +57,7 @@ export async function failJob(
     if (!job) throw new NotFoundError('Job');
     if (job.state === 'failed' || job.state === 'succeeded' || job.state === 'cancelled') return 'duplicate';
     if (job.state !== 'leased' || job.runnerId !== input.runnerId) {
-      throw new ConflictError('This runner no longer holds the job');
+      throw new LeaseGoneError('This runner no longer holds the job');
     }
     return settleFailure(ctx, tx, job, failure);
   });

@@ -9,14 +9,15 @@ import {
   videoObjectKey,
 } from '../../../../protocol/media.js';
 import { JOB_KINDS } from '../../../../protocol/runner.js';
-import { ConflictError, ValidationError } from '../../lib/errors.js';
+import { LeaseGoneError, ValidationError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { findLeasedJob, videoOf } from '../jobs/queue.js';
 
 /** The video of the `live` job this runner holds the lease on; 409 for anyone else. */
 async function liveVideoHeldBy(ctx: ServiceContext, jobId: string, runnerId: string): Promise<string> {
   const job = await findLeasedJob(ctx, jobId, runnerId);
-  if (!job || job.kind !== JOB_KINDS.live) throw new ConflictError('This runner does not hold this live job');
+  if (!job || job.kind !== JOB_KINDS.live)
+    throw new LeaseGoneError('This runner does not hold this live job');
   return videoOf(job);
 }
 
