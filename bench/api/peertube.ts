@@ -8,17 +8,13 @@
  * It prints p50/p95/p99 of each and the edge's added p95. Target: edge p95 < 50 ms.
  * Run: npx tsx bench/api/peertube.ts [--seconds 8] [--rate 100] [--rounds 2]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { openDatabase } from '../../db/client.js';
-import { ROOT } from '../../test/support/stack.js';
 import { freePort, waitForUrl } from '../edge/load.js';
+import { benchHarness } from '../support/harness.js';
 import { fixedRate, type LatencySummary } from './load.js';
 import { seed } from './seed.js';
 
@@ -35,52 +31,14 @@ const RATE = Number(args.rate);
 const ROUNDS = Number(args.rounds);
 const TARGET_P95_MS = 50;
 const INTERNAL_API_TOKEN = `bench-${randomBytes(16).toString('hex')}`;
-
-const base = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dbName = `vidra_bench_pt_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-const dbUrl = (() => {
-  const url = new URL(base);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-})();
-const admin = postgres(base, { max: 1, onnotice: () => {} });
-const children: ChildProcess[] = [];
-const workDir = mkdtempSync(path.join(tmpdir(), 'vidra-bench-peertube-'));
-const deadline = setTimeout(() => {
-  console.error(`bench/api/peertube: over ${args['max-minutes']} minutes; stopping`);
-  void cleanup().then(() => process.exit(1));
-}, Number(args['max-minutes']) * 60_000);
-
-async function cleanup() {
-  // The edge launcher runs workerd in its own process group.
-  for (const child of children) {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
-  await admin.end({ timeout: 2 });
-  rmSync(workDir, { recursive: true, force: true });
-}
-
-function start(command: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, command, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
-  children.push(child);
-  return child;
-}
+const bench = benchHarness('pt', Number(args['max-minutes']));
+const { dbUrl, workDir, start } = bench;
 
 const row = (name: string, r: LatencySummary) =>
   `${name.padEnd(8)} p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${Math.round(r.achievedRps)} req/s  errors ${r.errors}`;
 
 try {
-  await admin.unsafe(`create database ${dbName}`);
+  await bench.createDatabase();
   const handle = openDatabase({ url: dbUrl });
   await handle.migrate();
   const t0 = performance.now();
@@ -146,6 +104,5 @@ edge/origin p95 ratio ${(edge.p95 / origin.p95).toFixed(2)}; edge adds ${(edge.p
 target: edge p95 < ${TARGET_P95_MS} ms: ${edge.p95 < TARGET_P95_MS && edge.errors === 0 ? 'met' : 'MISSED'}`);
   console.log(JSON.stringify({ bench: 'api/peertube', rate: RATE, origin, edge }));
 } finally {
-  clearTimeout(deadline);
-  await cleanup();
+  await bench.finish();
 }

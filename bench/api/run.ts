@@ -11,10 +11,7 @@
  * Targets (issue 13): ratio >= 0.80, p99 <= 20 ms at the fixed rate.
  * Run: npx tsx bench/api/run.ts [--seconds 8] [--rate 300] [--concurrency 50] [--max-minutes 10]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -24,8 +21,8 @@ import { configFromEnv } from '../../origin/src/config.js';
 import { parseOriginEnv } from '../../origin/src/env.js';
 import { createLogger } from '../../origin/src/lib/logger.js';
 import { createLocalStorage } from '../../origin/src/storage/local.js';
-import { ROOT } from '../../test/support/stack.js';
 import { freePort, waitForUrl } from '../edge/load.js';
+import { benchHarness } from '../support/harness.js';
 import { fixedRate, peak } from './load.js';
 import { seed } from './seed.js';
 
@@ -42,43 +39,13 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const RATE = Number(args.rate);
 const CONCURRENCY = Number(args.concurrency);
-const deadline = setTimeout(() => {
-  console.error(`bench/api: over ${args['max-minutes']} minutes; stopping`);
-  void cleanup().then(() => process.exit(1));
-}, Number(args['max-minutes']) * 60_000);
-
-const base = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dbName = `vidra_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-const dbUrl = (() => {
-  const url = new URL(base);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-})();
 /** Thrown to stop after `--explain`: cleanup runs, nothing is measured. */
 class Explained extends Error {}
-const admin = postgres(base, { max: 1, onnotice: () => {} });
-const children: ChildProcess[] = [];
-const workDir = mkdtempSync(path.join(tmpdir(), 'vidra-bench-api-'));
-
-async function cleanup() {
-  for (const child of children) child.kill('SIGKILL');
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
-  await admin.end({ timeout: 2 });
-  rmSync(workDir, { recursive: true, force: true });
-}
-
-function start(command: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, command, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
+const bench = benchHarness('api', Number(args['max-minutes']));
+const { dbUrl, workDir, start } = bench;
 
 try {
-  await admin.unsafe(`create database ${dbName}`);
+  await bench.createDatabase();
   const recorded: { query: string; params: unknown[] }[] = [];
   let recording = false;
   const handle = openDatabase({
@@ -178,6 +145,5 @@ try {
 } catch (error) {
   if (!(error instanceof Explained)) throw error;
 } finally {
-  clearTimeout(deadline);
-  await cleanup();
+  await bench.finish();
 }

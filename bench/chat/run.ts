@@ -9,16 +9,15 @@
  * Run: npx tsx bench/chat/run.ts [--clients 500] [--rate 50] [--seconds 10] [--no-edge]
  * Needs PostgreSQL (DATABASE_URL_TEST) and Redis (REDIS_URL_TEST); stops by itself (5 min at most).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
 import type WebSocket from 'ws';
 import { wranglerBin } from '../../scripts/wrangler-bin.js';
 import { freePort, waitForUrl } from '../edge/load.js';
+import { benchHarness } from '../support/harness.js';
 import { driveRoom, openSockets, percentile, type RoomFigures } from './clients.js';
 
 const { values: args } = parseArgs({
@@ -34,44 +33,9 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const SENDERS = Math.max(2, Math.ceil(RATE)); // one message per sender per second: under the 3-in-2-s limit
 const TOKEN = 'bench-internal-token-0123456789';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const PG = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
-const children: ChildProcess[] = [];
-const dataDir = mkdtempSync(path.join(tmpdir(), 'vidra-bench-chat-'));
-const dbName = `vidra_bench_chat_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-const admin = postgres(PG, { max: 1, onnotice: () => {} });
-
-async function cleanup() {
-  // Each child leads its own process group: wrangler re-executes itself and starts workerd, and
-  // killing only the first process would leave those behind.
-  for (const child of children) {
-    if (child.exitCode !== null || !child.pid) continue;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
-  await admin.end().catch(() => {});
-  rmSync(dataDir, { recursive: true, force: true });
-}
-const deadline = setTimeout(() => {
-  console.error('bench/chat: deadline (5 min) passed, stopping');
-  void cleanup().then(() => process.exit(1));
-}, 5 * 60_000);
-
-function spawnChild(command: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(command[0] as string, command.slice(1), {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
-  children.push(child);
-  return child;
-}
+const bench = benchHarness('chat', 5);
+const { dbUrl, spawnChild, workDir: dataDir } = bench;
 
 /** CPU seconds a process used so far (utime + stime from /proc, in clock ticks of 10 ms). */
 function cpuSeconds(pid: number | undefined): number {
@@ -85,7 +49,7 @@ async function startOrigin(name: string) {
   const child = spawnChild([process.execPath, '--import', 'tsx', 'origin/src/main.ts'], {
     HOST: '127.0.0.1',
     PORT: String(port),
-    DATABASE_URL: `${PG.replace(/\/[^/]*$/, '')}/${dbName}`,
+    DATABASE_URL: dbUrl,
     REDIS_URL: REDIS,
     INTERNAL_API_TOKEN: TOKEN,
     SCRYPT_LOG2_N: '10',
@@ -137,7 +101,7 @@ const closeAll = (sockets: WebSocket[]) => {
 };
 
 try {
-  await admin.unsafe(`create database ${dbName}`);
+  await bench.createDatabase();
   const a = await startOrigin('a');
   const b = await startOrigin('b');
   // A live on origin A: an owner, a channel, a stream key, a publisher authorized as ingest does.
@@ -172,22 +136,16 @@ try {
   );
 
   // Floor: a bare ws broadcast in one process.
+  const bareChild = spawnChild([process.execPath, '--import', 'tsx', 'bench/chat/bare.ts'], {}, 'pipe');
   const barePort = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/chat/bare.ts'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    });
-    children.push(child);
-    child.stdout?.on('data', (chunk: Buffer) => {
+    bareChild.stdout?.on('data', (chunk: Buffer) => {
       const m = /bare listening (\d+)/.exec(String(chunk));
       if (m) resolve(Number(m[1]));
     });
-    child.once('exit', () => reject(new Error('bare server exited')));
+    bareChild.once('exit', () => reject(new Error('bare server exited')));
   });
-  const bareChild = children.at(-1);
   const bare = await openSockets(CLIENTS, () => `ws://127.0.0.1:${barePort}`);
-  const bareCpu = cpuSeconds(bareChild?.pid);
+  const bareCpu = cpuSeconds(bareChild.pid);
   const floor = await driveRoom({
     sockets: bare,
     senders: bare.slice(0, SENDERS),
@@ -197,7 +155,7 @@ try {
     frame: (text) => JSON.stringify({ type: 'message', text }),
     acks: false,
   });
-  const floorCpu = cpuSeconds(bareChild?.pid) - bareCpu;
+  const floorCpu = cpuSeconds(bareChild.pid) - bareCpu;
   closeAll(bare);
   line(
     'floor   bare ws, 1 process',
@@ -286,6 +244,5 @@ try {
     `targets 0 loss: ${verdict(lost === 0)} (${lost}); same-origin p99 <= 30 ms: ${verdict(p99(two.same) <= 30)} (${p99(two.same).toFixed(1)}); cross-origin p99 <= 50 ms: ${verdict(p99(two.cross) <= 50)} (${p99(two.cross).toFixed(1)})`,
   );
 } finally {
-  clearTimeout(deadline);
-  await cleanup();
+  await bench.finish();
 }

@@ -48,9 +48,21 @@ export function videoRef(scope: CommentScope) {
   return { videoId: scope.video.video.id, channelId: scope.video.video.channelId };
 }
 
-/** `comment.created` for a comment of the scope's video; `visible` false while it is held. */
+/** The video a comment belongs to, as `comment.created` names it. */
+export interface CommentedVideo {
+  id: string;
+  channelId: string;
+  ownerId: string;
+}
+
+export function commentedVideo(scope: CommentScope): CommentedVideo {
+  const { video, channel } = scope.video;
+  return { id: video.id, channelId: video.channelId, ownerId: channel.ownerId };
+}
+
+/** `comment.created` for a comment of `video`; `visible` false while it is held. */
 export function commentCreated(
-  scope: CommentScope,
+  video: CommentedVideo,
   comment: { id: number; threadId: number | null; authorId: string },
   inReplyToAuthorId: string | null,
   visible: boolean,
@@ -58,12 +70,13 @@ export function commentCreated(
   return {
     type: 'comment.created',
     payload: {
-      ...videoRef(scope),
+      videoId: video.id,
+      channelId: video.channelId,
       commentId: comment.id,
       threadId: comment.threadId ?? comment.id,
       authorId: comment.authorId,
       inReplyToAuthorId,
-      videoOwnerId: scope.video.channel.ownerId,
+      videoOwnerId: video.ownerId,
       visible,
     },
   };

@@ -5,7 +5,7 @@ import { RateCommentInputSchema } from '../../../../protocol/api/comments.js';
 import { ConflictError, ForbiddenError } from '../../lib/errors.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
-import { commentCreated, loadVisibleComment, openCommentScope } from './context.js';
+import { commentCreated, commentedVideo, loadVisibleComment, openCommentScope } from './context.js';
 import { countReply, type SignedInRequest } from './write.js';
 
 /**
@@ -74,6 +74,6 @@ export async function approveComment(
         .where(eq(videoComments.id, comment.inReplyToId));
       inReplyToAuthorId = parent?.authorId ?? null;
     }
-    await recordEvent(tx, commentCreated(scope, comment, inReplyToAuthorId, true));
+    await recordEvent(tx, commentCreated(commentedVideo(scope), comment, inReplyToAuthorId, true));
   });
 }

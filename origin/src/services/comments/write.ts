@@ -8,7 +8,15 @@ import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../outbox/record.js';
 import type { VideoViewRequest } from '../videos/read.js';
 import { instanceBase } from '../videos/serialize.js';
-import { type CommentScope, loadVisibleComment, openCommentScope, videoRef } from './context.js';
+import {
+  type CommentedVideo,
+  type CommentScope,
+  commentCreated,
+  commentedVideo,
+  loadVisibleComment,
+  openCommentScope,
+  videoRef,
+} from './context.js';
 import { renderCommentHtml } from './render.js';
 import { toCommentDto } from './serialize.js';
 
@@ -61,7 +69,7 @@ export async function createComment(
   const { video } = scope.video;
   const held = video.commentsPolicy === 'approval' && !scope.reader.manages;
   const created = await insertComment(ctx.db, {
-    video: { id: video.id, channelId: video.channelId, ownerId: scope.video.channel.ownerId },
+    video: commentedVideo(scope),
     parent,
     authorId: request.viewer.userId,
     text: input.text,
@@ -86,7 +94,7 @@ export async function createComment(
 export async function insertComment(
   db: Database,
   input: {
-    video: { id: string; channelId: string; ownerId: string };
+    video: CommentedVideo;
     parent?: { id: number; threadId: number | null; authorId: string } | undefined;
     authorId: string;
     text: string;
@@ -114,19 +122,7 @@ export async function insertComment(
       .returning();
     if (!comment) return undefined;
     if (threadId !== null && !held) await countReply(tx, threadId, 1);
-    await recordEvent(tx, {
-      type: 'comment.created',
-      payload: {
-        videoId: video.id,
-        channelId: video.channelId,
-        commentId: comment.id,
-        threadId: comment.threadId ?? comment.id,
-        authorId: input.authorId,
-        inReplyToAuthorId: parent?.authorId ?? null,
-        videoOwnerId: video.ownerId,
-        visible: !held,
-      },
-    });
+    await recordEvent(tx, commentCreated(video, comment, parent?.authorId ?? null, !held));
     return comment;
   });
 }

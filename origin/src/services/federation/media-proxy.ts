@@ -26,6 +26,8 @@ export async function mediaUrlForViewers(
   db: Database,
   proxySecret: string | undefined,
   url: string,
+  /** Answers already had, by host: a video's playlist and thumbnail nearly always share one. */
+  known: Map<string, Promise<boolean>> = new Map(),
 ): Promise<string | undefined> {
   if (!proxySecret) return url;
   let host: string;
@@ -36,6 +38,11 @@ export async function mediaUrlForViewers(
   } catch {
     return undefined;
   }
-  if (!(await isKnownPeer(db, host))) return undefined;
+  let peer = known.get(host);
+  if (!peer) {
+    peer = isKnownPeer(db, host);
+    known.set(host, peer);
+  }
+  if (!(await peer)) return undefined;
   return proxiedMediaPath(proxySecret, url);
 }

@@ -17,10 +17,11 @@ export async function remoteVideoMedia(ctx: ServiceContext, videoId: string) {
     .where(eq(videos.id, videoId));
   if (!row?.remoteUrl || !row.media) throw new NotFoundError('Remote video');
   const secret = ctx.config.federation?.mediaProxySecret;
-  const hls = await mediaUrlForViewers(ctx.db, secret, row.media.hls);
+  const known = new Map<string, Promise<boolean>>();
+  const hls = await mediaUrlForViewers(ctx.db, secret, row.media.hls, known);
   if (!hls) throw new NotFoundError('Remote video');
   const thumbnail = row.media.thumbnail
-    ? ((await mediaUrlForViewers(ctx.db, secret, row.media.thumbnail)) ?? null)
+    ? ((await mediaUrlForViewers(ctx.db, secret, row.media.thumbnail, known)) ?? null)
     : null;
   return { url: row.remoteUrl, hls, thumbnail };
 }
